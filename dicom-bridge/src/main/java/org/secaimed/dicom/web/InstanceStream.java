@@ -2,7 +2,6 @@ package org.secaimed.dicom.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ProtocolException;
 import okhttp3.MediaType;
 import okhttp3.MultipartReader;
 import okhttp3.Response;
@@ -56,8 +55,10 @@ public final class InstanceStream implements AutoCloseable {
     if (part != null) part.close();
     try {
       part = reader.nextPart();
-    } catch (ProtocolException | java.io.EOFException e) {
-      throw fail("the response ended or broke inside part " + (index + 2) + " (" + e.getMessage() + ")", e);
+    } catch (DicomWebException e) {
+      throw e;
+    } catch (IOException e) {
+      throw fail("the response ended or broke before part " + (index + 2) + " (" + describe(e) + ")", e);
     }
     if (part == null) {
       finished = true;
@@ -74,7 +75,11 @@ public final class InstanceStream implements AutoCloseable {
     } catch (NumberFormatException e) {
       contentLength = -1;
     }
-    header = Part10Header.peek(part.body()).orElse(null);
+    try {
+      header = Part10Header.peek(part.body()).orElse(null);
+    } catch (IOException e) {
+      throw fail("the response ended or broke inside part " + (index + 1) + " (" + describe(e) + ")", e);
+    }
     return true;
   }
 
@@ -132,7 +137,7 @@ public final class InstanceStream implements AutoCloseable {
         try {
           return raw.read();
         } catch (IOException e) {
-          throw fail("reading part " + (index + 1) + " failed (" + e.getMessage() + ")", e);
+          throw fail("reading part " + (index + 1) + " failed (" + describe(e) + ")", e);
         }
       }
 
@@ -141,7 +146,7 @@ public final class InstanceStream implements AutoCloseable {
         try {
           return raw.read(b, off, len);
         } catch (IOException e) {
-          throw fail("reading part " + (index + 1) + " failed (" + e.getMessage() + ")", e);
+          throw fail("reading part " + (index + 1) + " failed (" + describe(e) + ")", e);
         }
       }
 
@@ -164,6 +169,10 @@ public final class InstanceStream implements AutoCloseable {
     } finally {
       response.close();
     }
+  }
+
+  private static String describe(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private void requirePart() {
