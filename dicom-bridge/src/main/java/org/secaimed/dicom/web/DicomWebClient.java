@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -40,6 +42,7 @@ public final class DicomWebClient {
 
   private final HttpUrl base;
   private final OkHttpClient http;
+  private final OkHttpClient stowHttp;
   private final String wadoAccept;
   private final String wadoAcceptAnySyntax;
 
@@ -49,8 +52,6 @@ public final class DicomWebClient {
         .connectTimeout(b.connectTimeout)
         .readTimeout(b.readTimeout)
         .writeTimeout(b.writeTimeout)
-        // We retry idempotent calls ourselves with back-off; OkHttp's silent retry would also repeat POSTs.
-        .retryOnConnectionFailure(false)
         .addInterceptor(new RetryInterceptor(b.retryPolicy));
     if (b.token != null) {
       Supplier<String> token = b.token;
@@ -61,6 +62,10 @@ public final class DicomWebClient {
       });
     }
     this.http = hb.build();
+    // STOW-RS is not idempotent as far as the client can tell: OkHttp must not resend it silently,
+    // and it gets a fresh connection so a keep-alive connection the server already closed
+    // (Orthanc: "Keep-Alive: timeout=1") cannot make it fail.
+    this.stowHttp = http.newBuilder().retryOnConnectionFailure(false).connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     this.wadoAccept = "multipart/related; type=\"application/dicom\"; transfer-syntax=" + b.transferSyntax;
     this.wadoAcceptAnySyntax = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
   }
@@ -153,7 +158,7 @@ public final class DicomWebClient {
 
   private StowResult store(HttpUrl url, StowRequest request) throws IOException {
     Request req = new Request.Builder().url(url).header("Accept", DICOM_JSON.toString()).post(request.toRequestBody()).build();
-    try (Response r = execute(req)) {
+    try (Response r = execute(stowHttp, req)) {
       int code = r.code();
       byte[] body = r.body().bytes();
       boolean mayCarryOutcome = code == 200 || code == 202 || code == 400 || code == 409;
@@ -178,8 +183,12 @@ public final class DicomWebClient {
   }
 
   private Response execute(Request request) throws DicomWebException {
+    return execute(http, request);
+  }
+
+  private static Response execute(OkHttpClient client, Request request) throws DicomWebException {
     try {
-      return http.newCall(request).execute();
+      return client.newCall(request).execute();
     } catch (IOException e) {
       throw new DicomWebException(request.method(), Redaction.url(request.url()), 0, null,
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
