@@ -1,0 +1,20 @@
+package org.secaimed.connector.attest.verify.snp;
+
+import org.secaimed.connector.attest.Evidence;
+import org.secaimed.connector.attest.EvidenceFormatException;
+import org.secaimed.connector.attest.verify.EvidenceVerifier;
+import org.secaimed.connector.attest.verify.VerificationContext;
+import org.secaimed.connector.attest.verify.VerifiedEvidence;
+
+/** Work in progress: fails closed until the verifier lands. */
+public final class AzureSnpHclVerifier implements EvidenceVerifier {
+  @Override
+  public String format() {
+    return "azure-snp-hcl";
+  }
+
+  @Override
+  public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
+    throw new EvidenceFormatException("azure-snp-hcl", "verifier", "not implemented yet");
+  }
+}
