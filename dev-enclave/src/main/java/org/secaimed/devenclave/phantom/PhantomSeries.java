@@ -23,6 +23,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.geometry.SeriesAssemblyException;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.seg.Segmentation;
+import org.secaimed.dicom.seg.SegmentationBuilder;
+import org.secaimed.dicom.seg.SegmentationException;
+import org.secaimed.dicom.seg.SegmentationType;
 import org.secaimed.dicom.volume.ImageGeometry;
 
 /**
@@ -111,6 +119,37 @@ public final class PhantomSeries {
       files.add(target);
     }
     return files;
+  }
+
+  /**
+   * The ground truth as a DICOM SEG referencing this series (BINARY or LABELMAP), built by the
+   * dicom-bridge SEG writer; what a site would send as the reference for training or evaluation.
+   */
+  public byte[] groundTruthSeg(SegmentationType type) throws IOException {
+    try {
+      SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
+      for (int k = 0; k < size(); k++) assembler.addStream(new java.io.ByteArrayInputStream(instance(k)), "phantom slice " + k);
+      AssembledSeries source = assembler.assemble();
+      Segmentation seg = SegmentationBuilder.forSource(source)
+          .type(type)
+          .labels(phantom.truth(), phantom.segments().stream().map(PhantomSeries::manual).toList())
+          .seriesDescription("Phantom ground truth")
+          .seriesNumber(100)
+          .uidSeed(uid("ground-truth-" + type))
+          .contentDateTime(java.time.LocalDateTime.of(2026, 1, 1, 12, 0))
+          .build();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      seg.writeTo(out);
+      return out.toByteArray();
+    } catch (SeriesAssemblyException | SegmentationException e) {
+      throw new IOException("cannot build the phantom ground-truth SEG: " + e.getMessage(), e);
+    }
+  }
+
+  /** Ground truth is drawn, not computed: MANUAL segments with the algorithm's codes. */
+  private static SegmentDescription manual(SegmentDescription d) {
+    return new SegmentDescription(d.number(), d.label(), d.category(), d.type(), d.anatomicRegion(),
+        SegmentDescription.AlgorithmType.MANUAL, null, d.recommendedDisplayRgb());
   }
 
   AttributeList attributes(int k) throws DicomException {

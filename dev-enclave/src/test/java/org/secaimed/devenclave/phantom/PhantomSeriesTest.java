@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secaimed.devenclave.algorithms.input.LoadedSeries;
-import org.secaimed.devenclave.algorithms.input.SeriesVolumes;
+import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.seg.SegmentationReader;
+import org.secaimed.dicom.seg.SegmentationType;
 
 class PhantomSeriesTest {
 
@@ -38,13 +40,15 @@ class PhantomSeriesTest {
       l.read(f.toString());
       lists.add(l);
     }
+    SeriesAssembler assembler = SeriesAssembler.create();
     AttributeList first = lists.get(0);
     assertThat(Attribute.getSingleStringValueOrEmptyString(first, TagFromName.SOPClassUID)).isEqualTo("1.2.840.10008.5.1.4.1.1.2");
     assertThat(Attribute.getSingleStringValueOrEmptyString(first, TagFromName.TransferSyntaxUID)).isEqualTo("1.2.840.10008.1.2.1");
     assertThat(Attribute.getSingleIntegerValueOrDefault(first, TagFromName.PixelRepresentation, -1)).isEqualTo(1);
     assertThat(Attribute.getSingleStringValueOrEmptyString(first, TagFromName.FrameOfReferenceUID)).isEqualTo(series.frameOfReferenceUid());
     java.util.Collections.reverse(lists); // order must not matter
-    LoadedSeries loaded = SeriesVolumes.assemble(series.seriesInstanceUid(), lists);
+    for (AttributeList l : lists) assembler.add(l, "test");
+    AssembledSeries loaded = assembler.assemble();
     var g = loaded.volume().geometry();
     var want = phantom.geometry();
     assertThat(g.columns()).isEqualTo(96);
@@ -54,9 +58,25 @@ class PhantomSeriesTest {
     assertThat(g.origin()).containsExactly(want.origin(), org.assertj.core.data.Offset.offset(1e-6));
     assertThat(g.sliceDirection()).containsExactly(0.0, 0.0, 1.0);
     assertThat(loaded.volume().voxels()).isEqualTo(phantom.image().voxels());
-    assertThat(loaded.source().sopInstanceUids()).containsExactly(
+    assertThat(loaded.frames().stream().map(f -> f.sopInstanceUid()).toList()).containsExactly(
         java.util.stream.IntStream.range(0, 12).mapToObj(series::sopInstanceUid).toArray(String[]::new));
     assertThat(Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".part"))).isEmpty();
+  }
+
+  @Test
+  void groundTruthSegReadsBackOntoTheSeriesAsTheTruthLabels(@TempDir Path dir) throws Exception {
+    CtPhantom phantom = CtPhantom.builder().size(64, 64, 10).seed(4).build();
+    PhantomSeries series = new PhantomSeries(phantom);
+    series.writeTo(dir);
+    AssembledSeries assembled = SeriesAssembler.fromDirectory(dir);
+    for (SegmentationType type : new SegmentationType[] {SegmentationType.BINARY, SegmentationType.LABELMAP}) {
+      Path seg = dir.resolve("truth-" + type + ".seg");
+      Files.write(seg, series.groundTruthSeg(type));
+      var onSeries = SegmentationReader.read(seg, assembled);
+      assertThat(onSeries.toLabelVolume().labels()).as(type.toString()).isEqualTo(phantom.truth().labels());
+      assertThat(onSeries.segments()).extracting(d -> d.type().value()).containsExactly("38266002", "39607008", "272673000");
+      Files.delete(seg);
+    }
   }
 
   @Test
