@@ -8,13 +8,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.secaimed.devenclave.algorithms.AlgorithmException.Reason;
 import org.secaimed.devenclave.algorithms.input.LoadedSeries;
 import org.secaimed.devenclave.algorithms.input.ReferenceLabels;
 import org.secaimed.devenclave.algorithms.input.ReferenceSegmentations;
-import org.secaimed.devenclave.algorithms.input.SeriesVolumes;
 import org.secaimed.devenclave.algorithms.input.StudyContent;
 import org.secaimed.devenclave.algorithms.input.StudyInputs;
 import org.secaimed.devenclave.algorithms.metrics.SegmentationScores;
@@ -132,16 +130,12 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
   }
 
   private static LoadedSeries loadImage(StudyContent study, Parameters parameters) throws AlgorithmException {
-    Map<String, List<com.pixelmed.dicom.AttributeList>> series = study.imageSeries();
+    Set<String> series = study.imageSeriesUids();
     String wanted = parameters.string(SERIES_PARAMETER, null);
-    if (wanted != null) {
-      if (!series.containsKey(wanted)) throw new AlgorithmException(Reason.BAD_PARAMETER, "parameters.series", study.inputName() + " has no image series " + wanted);
-      return SeriesVolumes.assemble(wanted, series.get(wanted));
-    }
+    if (wanted != null) return study.load(wanted);
     if (series.isEmpty()) throw new AlgorithmException(Reason.BAD_INPUT, study.inputName(), "no image series in the study archive");
     if (series.size() > 1) throw new AlgorithmException(Reason.BAD_INPUT, study.inputName(), series.size() + " image series; choose one with parameters.series");
-    Map.Entry<String, List<com.pixelmed.dicom.AttributeList>> only = series.entrySet().iterator().next();
-    return SeriesVolumes.assemble(only.getKey(), only.getValue());
+    return study.load(series.iterator().next());
   }
 
   private static void checkModality(Algorithm algorithm, LoadedSeries series, String input) throws AlgorithmException {

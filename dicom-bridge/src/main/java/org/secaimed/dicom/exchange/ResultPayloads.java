@@ -277,7 +277,10 @@ public final class ResultPayloads {
       int n;
       try {
         n = tar.read(bytes, off, size - off);
-      } catch (EOFException e) {
+      } catch (IOException e) {
+        // commons-compress reports a short entry as a plain IOException; ours and the sealing
+        // layer's typed errors pass through unchanged.
+        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
         n = -1;
       }
       if (n < 0) throw new ResultPayloadException(Reason.TRUNCATED, where, "ended after " + off + " of " + size + " bytes");
