@@ -6,15 +6,17 @@ import org.secaimed.connector.attest.verify.EvidenceVerifier;
 import org.secaimed.connector.attest.verify.VerificationContext;
 import org.secaimed.connector.attest.verify.VerifiedEvidence;
 
-/** Work in progress: fails closed until the verifier lands. */
+/** {@code sgx}: Intel SGX DCAP quotes v3 (and v4 SGX) (see {@link DcapQuoteVerifier}). */
 public final class SgxVerifier implements EvidenceVerifier {
+  public static final String FORMAT = "sgx";
+
   @Override
   public String format() {
-    return "sgx";
+    return FORMAT;
   }
 
   @Override
   public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
-    throw new EvidenceFormatException("sgx", "verifier", "not implemented yet");
+    return DcapQuoteVerifier.verify(FORMAT, evidence, context);
   }
 }

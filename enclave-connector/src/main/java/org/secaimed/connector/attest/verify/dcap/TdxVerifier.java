@@ -6,15 +6,17 @@ import org.secaimed.connector.attest.verify.EvidenceVerifier;
 import org.secaimed.connector.attest.verify.VerificationContext;
 import org.secaimed.connector.attest.verify.VerifiedEvidence;
 
-/** Work in progress: fails closed until the verifier lands. */
+/** {@code tdx}: Intel TDX quotes v4 and v5 (see {@link DcapQuoteVerifier}). */
 public final class TdxVerifier implements EvidenceVerifier {
+  public static final String FORMAT = "tdx";
+
   @Override
   public String format() {
-    return "tdx";
+    return FORMAT;
   }
 
   @Override
   public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
-    throw new EvidenceFormatException("tdx", "verifier", "not implemented yet");
+    return DcapQuoteVerifier.verify(FORMAT, evidence, context);
   }
 }

@@ -1,0 +1,63 @@
+package org.secaimed.devenclave.algorithms.input;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.secaimed.devenclave.algorithms.AlgorithmException;
+import org.secaimed.devenclave.algorithms.AlgorithmException.Reason;
+import org.secaimed.dicom.exchange.ArchivedInstance;
+import org.secaimed.dicom.exchange.StudyArchiveReader;
+import org.secaimed.dicom.exchange.StudyManifest;
+
+/** Reads a plaintext study archive and parses each instance once, as it streams past. */
+public final class StudyInputs {
+  /** Segmentation Storage and Label Map Segmentation Storage (Sup 243). */
+  static final Set<String> SEG_SOP_CLASSES = Set.of("1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.66.7");
+
+  private StudyInputs() {}
+
+  public static StudyContent read(String inputName, InputStream plaintext) throws AlgorithmException {
+    Map<String, List<AttributeList>> series = new LinkedHashMap<>();
+    List<AttributeList> segs = new ArrayList<>();
+    StudyManifest manifest;
+    try (StudyArchiveReader reader = StudyArchiveReader.open(plaintext)) {
+      for (ArchivedInstance instance = reader.next(); instance != null; instance = reader.next()) {
+        org.secaimed.devenclave.algorithms.Cancellation.check();
+        AttributeList list = parse(inputName, instance);
+        String sopClass = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPClassUID);
+        if (SEG_SOP_CLASSES.contains(sopClass)) {
+          segs.add(list);
+        } else {
+          String seriesUid = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SeriesInstanceUID);
+          if (seriesUid.isEmpty()) throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), "no SeriesInstanceUID");
+          series.computeIfAbsent(seriesUid, k -> new ArrayList<>()).add(list);
+        }
+      }
+      manifest = reader.manifest();
+    } catch (org.secaimed.dicom.exchange.StudyArchiveException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, e.subject() == null ? inputName : inputName + " " + e.subject(), e.getMessage(), e);
+    } catch (IOException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, inputName, "cannot read input: " + e.getMessage(), e);
+    }
+    return new StudyContent(inputName, manifest.instances(), series, segs);
+  }
+
+  private static AttributeList parse(String inputName, ArchivedInstance instance) throws AlgorithmException {
+    AttributeList list = new AttributeList();
+    try (DicomInputStream in = new DicomInputStream(instance.openStream())) {
+      list.read(in);
+    } catch (IOException | DicomException | RuntimeException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": not parseable DICOM: " + e.getMessage(), e);
+    }
+    return list;
+  }
+}
