@@ -1,0 +1,19 @@
+package org.secaimed.kaapana.backend;
+
+import java.io.IOException;
+
+/** A call to kaapana-backend or the access-information-interface failed; names the request. */
+public final class KaapanaBackendException extends IOException {
+  private static final long serialVersionUID = 1L;
+  private final int httpStatus;
+
+  public KaapanaBackendException(String request, int httpStatus, String detail, Throwable cause) {
+    super(request + (httpStatus > 0 ? " → HTTP " + httpStatus : " failed") + (detail == null ? "" : ": " + detail), cause);
+    this.httpStatus = httpStatus;
+  }
+
+  /** The HTTP status, or 0 when no response arrived. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

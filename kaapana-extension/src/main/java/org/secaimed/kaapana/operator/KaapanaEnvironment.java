@@ -1,0 +1,242 @@
+package org.secaimed.kaapana.operator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import org.secaimed.kaapana.auth.PasswordCredentials;
+import org.secaimed.kaapana.backend.KaapanaProject;
+
+/**
+ * What a Kaapana processing container is told, read once and checked (Kaapana 0.6.0
+ * {@code KaapanaBaseOperator}): run and DAG ids, the workflow directory and its {@code conf.json},
+ * the batch and output folder names, service URLs, the project user's credentials, the AE titles
+ * for the write-back, and the site's trust settings from mounted Secrets.
+ *
+ * <p>Kaapana turns every {@code workflow_form} key into an upper-cased environment variable that
+ * overrides the operator's own. A form key that would shadow a trust or credential variable is
+ * therefore refused (fail closed), so a user can never point the operator at another gateway,
+ * policy or key.
+ */
+public final class KaapanaEnvironment {
+
+  /** Exit code Kaapana reads as "skipped". */
+  public static final int EXIT_SKIPPED = 126;
+
+  public static final String DEFAULT_CONFIG_DIR = "/kaapana/secaimed/config";
+  public static final String DEFAULT_KEYS_DIR = "/kaapana/secaimed/keys";
+  public static final String SITE_KEY_FILE = "site-key.json";
+
+  /** Variables a workflow_form key must never shadow. */
+  static final Set<String> PROTECTED = Set.of(
+      "SECAIMED_CONFIG_DIR", "SECAIMED_KEYS_DIR", "SECAIMED_TASK_KIND",
+      PasswordCredentials.ENV_USER, PasswordCredentials.ENV_PASSWORD, PasswordCredentials.ENV_CLIENT_SECRET,
+      "KEYCLOAK_URL", "DICOM_WEB_FILTER_URL", "KAAPANA_BACKEND_URL", "AII_URL",
+      "WORKFLOW_DIR", "BATCH_NAME", "OPERATOR_OUT_DIR", "OPERATOR_IN_DIR", "RUN_ID", "DAG_ID",
+      "PACS_HOST", "PACS_PORT", "http_proxy", "https_proxy", "no_proxy");
+
+  private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final Pattern DIR_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+  /** Which kind of enclave task this operator runs. */
+  public enum TaskKind { SEGMENTATION, TRAINING, EVALUATION }
+
+  private final String runId;
+  private final String dagId;
+  private final Path workflowDir;
+  private final String batchName;
+  private final String operatorOutDir;
+  private final String operatorInDir;
+  private final TaskKind taskKind;
+  private final WorkflowConf conf;
+  private final KaapanaProject project;
+  private final HttpUrl keycloakUrl;
+  private final HttpUrl dicomWebFilterUrl;
+  private final HttpUrl backendUrl;
+  private final String pacsHost;
+  private final int pacsPort;
+  private final KaapanaAeTitles aeTitles;
+  private final SiteConfig site;
+  private final String algorithm;
+  private final Map<String, String> env;
+
+  private KaapanaEnvironment(Map<String, String> env) throws KaapanaEnvironmentException {
+    this.env = Map.copyOf(env);
+    this.runId = need("RUN_ID");
+    this.dagId = need("DAG_ID");
+    this.workflowDir = Path.of(need("WORKFLOW_DIR"));
+    if (!Files.isDirectory(workflowDir)) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "not a directory: " + workflowDir);
+    this.batchName = dirName("BATCH_NAME", env.getOrDefault("BATCH_NAME", "batch"));
+    this.operatorOutDir = dirName("OPERATOR_OUT_DIR", need("OPERATOR_OUT_DIR"));
+    this.operatorInDir = env.get("OPERATOR_IN_DIR") == null ? null : dirName("OPERATOR_IN_DIR", env.get("OPERATOR_IN_DIR"));
+    this.conf = WorkflowConf.read(workflowDir.resolve("conf").resolve("conf.json"));
+
+    for (String key : conf.workflowForm().keySet()) {
+      String upper = key.toUpperCase(Locale.ROOT);
+      if (PROTECTED.contains(upper) || PROTECTED.contains(key) || upper.startsWith("SECAIMED_")) {
+        throw new KaapanaEnvironmentException("conf.json#/workflow_form/" + key,
+            "this key would override the operator's " + upper + " variable; trust settings and credentials never come from the form");
+      }
+    }
+
+    String kind = need("SECAIMED_TASK_KIND");
+    try {
+      this.taskKind = TaskKind.valueOf(kind.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new KaapanaEnvironmentException("SECAIMED_TASK_KIND", "'" + kind + "' is not one of segmentation, training, evaluation");
+    }
+
+    this.project = conf.project() != null ? conf.project() : null;
+    if (project == null) throw new KaapanaEnvironmentException("conf.json#/project_form", "missing: Kaapana adds the run's project there");
+
+    this.keycloakUrl = url("KEYCLOAK_URL");
+    this.dicomWebFilterUrl = url("DICOM_WEB_FILTER_URL");
+    this.backendUrl = env.containsKey("KAAPANA_BACKEND_URL") ? url("KAAPANA_BACKEND_URL") : null;
+    this.pacsHost = env.getOrDefault("PACS_HOST", "ctp-dicom-service." + env.getOrDefault("SERVICES_NAMESPACE", "services") + ".svc");
+    this.pacsPort = port("PACS_PORT", env.getOrDefault("PACS_PORT", "11112"));
+
+    this.aeTitles = deriveAeTitles();
+    this.site = siteConfig();
+    this.algorithm = formString("algorithm").orElseThrow(
+        () -> new KaapanaEnvironmentException("conf.json#/workflow_form/algorithm", "no algorithm chosen"));
+  }
+
+  /** Reads and checks the whole contract; the first problem is reported with its source. */
+  public static KaapanaEnvironment load(Map<String, String> env) throws KaapanaEnvironmentException {
+    return new KaapanaEnvironment(env);
+  }
+
+  private KaapanaAeTitles deriveAeTitles() throws KaapanaEnvironmentException {
+    // Dataset: an explicit AETITLE form value, else the dataset the input came from, else the workflow name.
+    String dataset = firstNonBlank(env.get("AETITLE"), conf.datasetName(), env.get("WORKFLOW_NAME"),
+        formString("workflow_name").orElse(null));
+    String source = env.get("AETITLE") != null && !env.get("AETITLE").isBlank() ? "AETITLE"
+        : conf.datasetName() != null ? "conf.json#/data_form/dataset_name" : "WORKFLOW_NAME";
+    if (dataset == null) throw new KaapanaEnvironmentException("AETITLE", "no dataset name to derive the calling AE title kp-<dataset> from");
+    try {
+      AeTitle called = env.get("CALLED_AE_TITLE_SCP") != null && !env.get("CALLED_AE_TITLE_SCP").isBlank()
+          ? new AeTitle(env.get("CALLED_AE_TITLE_SCP"))
+          : KaapanaAeTitles.forDatasetAndProject("x", project.name()).called();
+      AeTitle calling = KaapanaAeTitles.forDatasetAndProject(dataset, "x").calling();
+      return new KaapanaAeTitles(calling, called);
+    } catch (IllegalArgumentException e) {
+      throw new KaapanaEnvironmentException(source, e.getMessage(), e);
+    }
+  }
+
+  private SiteConfig siteConfig() throws KaapanaEnvironmentException {
+    Path configDir = Path.of(env.getOrDefault("SECAIMED_CONFIG_DIR", DEFAULT_CONFIG_DIR));
+    Path keysDir = Path.of(env.getOrDefault("SECAIMED_KEYS_DIR", DEFAULT_KEYS_DIR));
+    String profile = formString("gateway_profile").orElse("default");
+    if (!PROFILE.matcher(profile).matches()) {
+      throw new KaapanaEnvironmentException("conf.json#/workflow_form/gateway_profile", "'" + profile + "' is not a profile name ([a-z0-9-], at most 32)");
+    }
+    Path urlFile = configDir.resolve(profile + ".gateway-url");
+    Path policy = configDir.resolve(profile + ".policy.yaml");
+    Path key = keysDir.resolve(SITE_KEY_FILE);
+    String gatewayUrl;
+    try {
+      gatewayUrl = Files.readString(urlFile, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new KaapanaEnvironmentException(urlFile.toString(),
+          "gateway profile '" + profile + "' is not configured (secaimed-config Secret not mounted or profile unknown)", e);
+    }
+    HttpUrl parsed = HttpUrl.parse(gatewayUrl);
+    if (parsed == null) throw new KaapanaEnvironmentException(urlFile.toString(), "not an http(s) URL");
+    if (!Files.isRegularFile(policy)) throw new KaapanaEnvironmentException(policy.toString(), "policy for profile '" + profile + "' missing");
+    if (!Files.isRegularFile(key)) throw new KaapanaEnvironmentException(key.toString(), "site key missing (secaimed-site-keys Secret not mounted)");
+    return new SiteConfig(profile, parsed.toString(), policy, key);
+  }
+
+  private String need(String name) throws KaapanaEnvironmentException {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) throw new KaapanaEnvironmentException(name, "environment variable is not set");
+    return v;
+  }
+
+  private static String dirName(String name, String v) throws KaapanaEnvironmentException {
+    if (!DIR_NAME.matcher(v).matches() || v.equals(".") || v.equals("..")) {
+      throw new KaapanaEnvironmentException(name, "'" + v + "' is not a plain folder name");
+    }
+    return v;
+  }
+
+  private HttpUrl url(String name) throws KaapanaEnvironmentException {
+    HttpUrl u = HttpUrl.parse(need(name));
+    if (u == null) throw new KaapanaEnvironmentException(name, "not an http(s) URL");
+    return u;
+  }
+
+  private static int port(String name, String v) throws KaapanaEnvironmentException {
+    try {
+      int p = Integer.parseInt(v.trim());
+      if (p < 1 || p > 65535) throw new NumberFormatException();
+      return p;
+    } catch (NumberFormatException e) {
+      throw new KaapanaEnvironmentException(name, "'" + v + "' is not a TCP port");
+    }
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) if (v != null && !v.isBlank() && !"NONE".equals(v)) return v;
+    return null;
+  }
+
+  /** A workflow_form value as text (booleans and numbers are rendered as Kaapana would). */
+  public Optional<String> formString(String key) {
+    Object v = conf.workflowForm().get(key);
+    if (v == null || v.toString().isBlank()) return Optional.empty();
+    return Optional.of(v.toString());
+  }
+
+  public String runId() { return runId; }
+  public String dagId() { return dagId; }
+  public Path workflowDir() { return workflowDir; }
+  public String batchName() { return batchName; }
+  public String operatorOutDir() { return operatorOutDir; }
+  public Optional<String> operatorInDir() { return Optional.ofNullable(operatorInDir); }
+  public TaskKind taskKind() { return taskKind; }
+  public WorkflowConf conf() { return conf; }
+  public java.util.List<String> seriesUids() { return conf.seriesUids(); }
+  public KaapanaProject project() { return project; }
+  public HttpUrl keycloakUrl() { return keycloakUrl; }
+  public HttpUrl dicomWebFilterUrl() { return dicomWebFilterUrl; }
+  public Optional<HttpUrl> backendUrl() { return Optional.ofNullable(backendUrl); }
+  public String pacsHost() { return pacsHost; }
+  public int pacsPort() { return pacsPort; }
+  public KaapanaAeTitles aeTitles() { return aeTitles; }
+  public SiteConfig site() { return site; }
+  public String algorithm() { return algorithm; }
+
+  /** Kaapana's per-series layout: {@code $WORKFLOW_DIR/<batch>/<series UID>/<out dir>}. */
+  public Path seriesOutputDir(String seriesUid) {
+    if (!conf.seriesUids().contains(seriesUid)) throw new IllegalArgumentException("series not in this run: " + seriesUid);
+    return workflowDir.resolve(batchName).resolve(seriesUid).resolve(operatorOutDir);
+  }
+
+  /** The run-level output folder {@code $WORKFLOW_DIR/<out dir>} (journal, records). */
+  public Path runOutputDir() {
+    return workflowDir.resolve(operatorOutDir);
+  }
+
+  /** Credentials of the project user; throws naming the missing variable. */
+  public PasswordCredentials credentials() throws KaapanaEnvironmentException {
+    try {
+      return PasswordCredentials.fromKaapanaEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      throw new KaapanaEnvironmentException("KAAPANA_PROJECT_USER_NAME/PASSWORD", e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KaapanaEnvironment[run=" + runId + ", dag=" + dagId + ", kind=" + taskKind + ", series=" + conf.seriesUids().size()
+        + ", project=" + project.name() + ", ae=" + aeTitles.calling() + "->" + aeTitles.called() + ", " + site + "]";
+  }
+}
