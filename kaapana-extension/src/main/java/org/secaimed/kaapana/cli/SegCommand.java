@@ -50,6 +50,8 @@ public final class SegCommand implements Runnable {
 
   static void quietPixelMed() {
     PIXELMED_LOG.setLevel(Level.OFF);
+    // PixelMed's logging shim goes to SLF4J when it is on the class path (slf4j-simple here).
+    System.setProperty("org.slf4j.simpleLogger.log.com.pixelmed", "error");
   }
 
   /** A failure with a stable error name, printed as one line or one JSON object. */
