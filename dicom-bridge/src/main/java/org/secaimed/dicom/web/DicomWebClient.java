@@ -222,7 +222,10 @@ public final class DicomWebClient {
     ResponseBody body = r.body();
     String detail;
     try {
-      detail = problemDetail(body.contentType(), body.source().readByteArray(Math.min(4096, Math.max(0, body.contentLength() < 0 ? 4096 : body.contentLength()))));
+      // At most 4 KiB of the explanation; the body may be shorter, chunked or unterminated.
+      okio.BufferedSource src = body.source();
+      src.request(4096);
+      detail = problemDetail(body.contentType(), src.getBuffer().readByteArray(Math.min(4096, src.getBuffer().size())));
     } catch (IOException e) {
       detail = null;
     } finally {

@@ -92,6 +92,18 @@ class DicomWebClientTest {
   }
 
   @Test
+  void problemDetailIsReadFromAChunkedErrorBody() {
+    server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+        .chunkedBody("{\"HttpError\":\"Not Found\",\"Message\":\"Accessing an inexistent series\"}", 7).build());
+    assertThatThrownBy(() -> client.seriesMetadata(STUDY, SERIES))
+        .isInstanceOfSatisfying(DicomWebException.class, e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.problemDetail()).isEqualTo("Accessing an inexistent series");
+          assertThat(e.redactedUrl()).endsWith("/dicom-web/studies/1.2.3/series/1.2.3.4/metadata");
+        });
+  }
+
+  @Test
   void bearerTokenIsSentOnEveryAttempt() throws Exception {
     server.enqueue(new MockResponse.Builder().code(503).build());
     server.enqueue(new MockResponse.Builder().code(204).build());
