@@ -18,9 +18,9 @@ import okio.Timeout;
  * detected instead of silently splitting the stream elsewhere. Without Content-Length the body is
  * scanned for the delimiter.
  *
- * <p>OkHttp's {@code MultipartReader} could replace this; it always scans for the boundary and
- * measured at roughly half the throughput on a 1 GB series (see docs/dicomweb-dimse.md), which
- * the WADO-RS goal (>= 0.9x curl) does not allow.
+ * <p>OkHttp's {@code MultipartReader} could replace this; it always scans for the boundary, and
+ * with it a series pull measured 0.20x curl where this reader keeps pace with OkHttp reading the
+ * raw body (docs/dicomweb-dimse.md); the WADO-RS goal is >= 0.9x curl.
  */
 final class MultipartRelatedReader implements AutoCloseable {
   /** A header block larger than this is not a DICOMweb part header. */
