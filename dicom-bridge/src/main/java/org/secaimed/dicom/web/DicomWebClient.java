@@ -56,7 +56,13 @@ public final class DicomWebClient {
     if (b.token != null) {
       Supplier<String> token = b.token;
       hb.addInterceptor(chain -> {
-        String t = token.get();
+        String t;
+        try {
+          t = token.get();
+        } catch (RuntimeException e) {
+          // Typed and retryable like any I/O failure; the token itself never appears in messages.
+          throw new IOException("the bearer token supplier failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
         if (t == null || t.isBlank()) return chain.proceed(chain.request());
         return chain.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + t).build());
       });
@@ -74,7 +80,7 @@ public final class DicomWebClient {
     return new Builder(baseUrl);
   }
 
-  /** The service root, e.g. {@code http://127.0.0.1:8042/dicom-web/}. */
+  /** The service root without trailing slash, e.g. {@code http://127.0.0.1:8042/dicom-web}. */
   public String baseUrl() {
     return base.toString();
   }

@@ -282,6 +282,21 @@ class DicomWebClientTest {
   }
 
   @Test
+  void aFailingTokenSupplierIsATypedError() {
+    DicomWebClient noToken = DicomWebClient.builder(server.url("/dicom-web").toString())
+        .retryPolicy(RetryPolicy.none())
+        .bearerToken(() -> {
+          throw new IllegalStateException("keycloak unreachable");
+        }).build();
+    assertThatThrownBy(() -> noToken.search(QidoQuery.studies().build()))
+        .isInstanceOfSatisfying(DicomWebException.class, e -> {
+          assertThat(e.status()).isZero();
+          assertThat(e.getMessage()).contains("bearer token supplier failed").contains("keycloak unreachable");
+        });
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void credentialsInTheBaseUrlAreRefused() {
     assertThatThrownBy(() -> DicomWebClient.builder("http://user:pw@host/rs")).isInstanceOf(IllegalArgumentException.class);
   }
