@@ -79,6 +79,8 @@ public final class DevEnclave implements AutoCloseable {
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.http.maxRequestSize = BlobStore.MAX_PART_SIZE + 1024L;
+      // Sealed bytes do not compress; gzip would only cost CPU on both ends.
+      c.http.disableCompression();
     });
     new GatewayRoutes(issuer, blobs, tasks, log).register(app);
     try {

@@ -33,5 +33,4 @@ public final class EnclaveAlgorithms {
     for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
-
 }
