@@ -130,7 +130,8 @@ public final class ResultPayloads {
       };
       if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
       return result;
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (RuntimeException e) {
+      // Record constructors validate every field; whatever they reject is a malformed payload.
       throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
     }
   }
@@ -150,12 +151,16 @@ public final class ResultPayloads {
     }
     long length = seg.path("labels").path("length").asLong(-1);
     String sha = seg.path("labels").path("sha256").asText("");
+    if (geometry.voxelCount() > Integer.MAX_VALUE - 16) {
+      throw new ResultPayloadException(Reason.MALFORMED, "segmentation.geometry", "more voxels than one label array can hold");
+    }
     if (length != geometry.voxelCount()) {
       throw new ResultPayloadException(Reason.LABELS_MISMATCH, "segmentation.labels.length", length + " labels for geometry " + geometry);
     }
     TarArchiveEntry entry = nextEntry(tar);
     if (entry == null || !LABELS_ENTRY.equals(entry.getName())) throw new ResultPayloadException(Reason.TRUNCATED, LABELS_ENTRY, "label entry missing");
-    if (entry.getSize() > Integer.MAX_VALUE - 16) throw new ResultPayloadException(Reason.MALFORMED, LABELS_ENTRY, "entry too large");
+    // gzip never grows data by more than a few bytes per 32 KB block: anything larger is not our writer's.
+    if (entry.getSize() > length + (length >> 4) + (1 << 16)) throw new ResultPayloadException(Reason.MALFORMED, LABELS_ENTRY, "entry larger than its labels could compress to");
     byte[] labels = gunzip(readFully(tar, (int) entry.getSize(), LABELS_ENTRY), (int) length);
     if (!Sha256.hex(labels).equals(sha)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
     java.util.Set<Integer> described = new java.util.HashSet<>();
@@ -314,6 +319,8 @@ public final class ResultPayloads {
         // layer's typed errors pass through unchanged.
         if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
         n = -1;
+      } catch (RuntimeException e) {
+        throw new ResultPayloadException(Reason.MALFORMED, where, "unreadable entry: " + e.getMessage(), e);
       }
       if (n < 0) throw new ResultPayloadException(Reason.TRUNCATED, where, "ended after " + off + " of " + size + " bytes");
       off += n;
