@@ -51,7 +51,7 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
   @Override
   public TaskOutcome run(TaskRequest request, List<InputStream> plaintextInputs, OutputStream resultSink, ProgressListener progress)
       throws AlgorithmException {
-    ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+    ProgressListener p = monotonic(progress == null ? ProgressListener.NONE : progress);
     Algorithm algorithm = catalogue.resolve(request);
     Parameters parameters = new Parameters(request.parameters());
     Set<String> accepted = new HashSet<>(algorithm.parameterNames());
@@ -143,6 +143,15 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
     if (wanted != null && !wanted.isEmpty() && !wanted.equals(series.modality())) {
       throw new AlgorithmException(Reason.BAD_INPUT, input, algorithm.descriptor().id() + " reads " + wanted + ", series " + series.source().seriesInstanceUid() + " is " + series.modality());
     }
+  }
+
+  /** Progress never goes backwards, whatever rounding the sub-steps produce. */
+  private static ProgressListener monotonic(ProgressListener p) {
+    double[] last = {0};
+    return (step, f) -> {
+      last[0] = Math.max(last[0], Math.min(1.0, f));
+      p.progress(step, last[0]);
+    };
   }
 
   private static ProgressListener scaled(ProgressListener p, double from, double to) {

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.secaimed.devenclave.algorithms.classifier.VoxelClassifier;
 import org.secaimed.devenclave.algorithms.ct.CtBodyLungsBone;
 import org.secaimed.devenclave.algorithms.models.ModelStore;
 
-/** The one place that assembles the dev enclave's algorithms: call {@link #runner(Path)} from the gateway. */
+/**
+ * The one place that assembles the dev enclave's algorithms. The gateway calls {@link #hosted(Path)}
+ * for its task service ({@code DevEnclave.Config.algorithms}); tests and tools may use the
+ * {@link #runner(Path)} directly.
+ */
 public final class EnclaveAlgorithms {
   private EnclaveAlgorithms() {}
 
@@ -19,6 +24,7 @@ public final class EnclaveAlgorithms {
     ModelStore models = new ModelStore(modelDirectory);
     List<Algorithm> algorithms = new ArrayList<>();
     algorithms.add(new CtBodyLungsBone());
+    algorithms.add(new VoxelClassifier(models));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
 }

@@ -138,7 +138,7 @@ public final class ResultPayloads {
     ImageGeometry geometry = new ImageGeometry(g.path("columns").asInt(), g.path("rows").asInt(), g.path("slices").asInt(),
         vec(g, "spacing"), vec(g, "origin"), vec(g, "rowDirection"), vec(g, "columnDirection"), vec(g, "sliceDirection"));
     List<SegmentDescription> segments = new ArrayList<>();
-    for (JsonNode d : seg.path("segments")) segments.add(segment(d));
+    for (JsonNode d : seg.path("segments")) segments.add(segmentFromJson(d));
     SourceReference source = null;
     if (seg.has("source")) {
       JsonNode s = seg.get("source");
@@ -211,7 +211,8 @@ public final class ResultPayloads {
     return n;
   }
 
-  static SegmentDescription segment(JsonNode n) {
+  /** Reads a segment description from its JSON form ({@link #segmentJson}). */
+  public static SegmentDescription segmentFromJson(JsonNode n) {
     int[] rgb = null;
     if (n.has("recommendedDisplayRgb")) {
       JsonNode a = n.get("recommendedDisplayRgb");

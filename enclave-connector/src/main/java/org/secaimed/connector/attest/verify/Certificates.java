@@ -89,9 +89,14 @@ public final class Certificates {
     return c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) && signedBy(c, c.getPublicKey());
   }
 
+  /** The subject or issuer CN; empty when absent or when the name does not parse strictly (the JDK is more lenient than BC). */
   public static String commonName(X500Principal p) {
-    RDN[] cn = X500Name.getInstance(p.getEncoded()).getRDNs(BCStyle.CN);
-    return cn.length == 0 ? "" : IETFUtils.valueToString(cn[0].getFirst().getValue());
+    try {
+      RDN[] cn = X500Name.getInstance(p.getEncoded()).getRDNs(BCStyle.CN);
+      return cn.length == 0 ? "" : IETFUtils.valueToString(cn[0].getFirst().getValue());
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   public static String describe(X509Certificate c) {
