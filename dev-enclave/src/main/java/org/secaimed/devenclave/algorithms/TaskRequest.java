@@ -1,0 +1,18 @@
+package org.secaimed.devenclave.algorithms;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task as the gateway received it. {@code expectedDigest} is the algorithm digest the site pinned in
+ * its request (POST /v1/tasks algorithm.digest); a mismatch with the catalogue fails closed. Parameter
+ * values are JSON scalars (String, Number, Boolean).
+ */
+public record TaskRequest(TaskKind kind, String algorithmId, String version, String expectedDigest, Map<String, Object> parameters) {
+  public TaskRequest {
+    Objects.requireNonNull(kind, "kind");
+    if (algorithmId == null || algorithmId.isBlank()) throw new IllegalArgumentException("algorithm id is required");
+    if (version == null || version.isBlank()) throw new IllegalArgumentException("algorithm version is required");
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+  }
+}

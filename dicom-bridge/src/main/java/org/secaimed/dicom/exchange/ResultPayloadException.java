@@ -1,0 +1,31 @@
+package org.secaimed.dicom.exchange;
+
+import java.io.IOException;
+
+/** A result payload that is malformed or inconsistent; {@link #field()} names what is wrong. */
+public final class ResultPayloadException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  public enum Reason { NOT_A_RESULT, MALFORMED, LABELS_MISMATCH, TRUNCATED }
+
+  private final Reason reason;
+  private final String field;
+
+  public ResultPayloadException(Reason reason, String field, String message) {
+    this(reason, field, message, null);
+  }
+
+  public ResultPayloadException(Reason reason, String field, String message, Throwable cause) {
+    super("result payload " + reason + (field == null ? "" : " [" + field + "]") + ": " + message, cause);
+    this.reason = reason;
+    this.field = field;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  public String field() {
+    return field;
+  }
+}

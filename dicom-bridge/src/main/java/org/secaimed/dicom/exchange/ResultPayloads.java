@@ -1,0 +1,292 @@
+package org.secaimed.dicom.exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.secaimed.dicom.exchange.ResultPayloadException.Reason;
+import org.secaimed.dicom.seg.CodedConcept;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.LabelVolume;
+
+/**
+ * Writes and reads result payloads (docs/payload-formats.md): a pax tar with {@code result.json}
+ * first and, for segmentations, {@code labels.u8} (one unsigned byte per voxel, column index
+ * fastest) whose SHA-256 and length result.json states.
+ */
+public final class ResultPayloads {
+  static final String FORMAT_NAME = "secaimed-result";
+  static final int VERSION = 1;
+  static final String RESULT_ENTRY = "result.json";
+  static final String LABELS_ENTRY = "labels.u8";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ResultPayloads() {}
+
+  /** Writes {@code result} to {@code sink} and closes it (so a sealing sink seals its last chunk). */
+  public static void write(ResultPayload result, OutputStream sink) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT_NAME);
+    root.put("version", VERSION);
+    root.put("kind", result.kind());
+    root.set("algorithm", algorithmJson(result.algorithm()));
+    ArrayNode metrics = root.putArray("metrics");
+    for (Metric m : result.metrics()) {
+      ObjectNode n = metrics.addObject();
+      n.put("name", m.name());
+      n.put("segment", m.segment());
+      n.put("value", m.value());
+      if (m.unit() != null) n.put("unit", m.unit());
+    }
+    byte[] labels = null;
+    if (result instanceof ResultPayload.Segmentation s) {
+        labels = s.labels().labels();
+        ObjectNode seg = root.putObject("segmentation");
+        seg.set("geometry", geometryJson(s.labels().geometry()));
+        ArrayNode segments = seg.putArray("segments");
+        for (SegmentDescription d : s.segments()) segments.add(segmentJson(d));
+        if (s.source() != null) {
+          ObjectNode src = seg.putObject("source");
+          src.put("studyInstanceUid", s.source().studyInstanceUid());
+          src.put("seriesInstanceUid", s.source().seriesInstanceUid());
+          src.put("frameOfReferenceUid", s.source().frameOfReferenceUid());
+          ArrayNode uids = src.putArray("sopInstanceUids");
+          s.source().sopInstanceUids().forEach(uids::add);
+        }
+        ObjectNode l = seg.putObject("labels");
+        l.put("entry", LABELS_ENTRY);
+        l.put("encoding", "uint8");
+        l.put("length", labels.length);
+        l.put("sha256", Sha256.hex(labels));
+    }
+    ModelInfo model = switchModel(result);
+    if (model != null) {
+      ObjectNode m = root.putObject("model");
+      m.put("id", model.id());
+      m.put("digest", model.digest());
+      m.put("trainedBy", model.trainedBy());
+    }
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(sink, StandardCharsets.UTF_8.name())) {
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      putEntry(tar, RESULT_ENTRY, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      if (labels != null) putEntry(tar, LABELS_ENTRY, labels);
+      tar.finish();
+    }
+  }
+
+  private static ModelInfo switchModel(ResultPayload result) {
+    if (result instanceof ResultPayload.Segmentation s) return s.model();
+    if (result instanceof ResultPayload.Training t) return t.model();
+    return ((ResultPayload.Evaluation) result).model();
+  }
+
+  /** Reads and checks a result payload; the label bytes must match the stated length and SHA-256. */
+  public static ResultPayload read(InputStream source) throws IOException {
+    TarArchiveInputStream tar = new TarArchiveInputStream(source, StandardCharsets.UTF_8.name());
+    TarArchiveEntry first = nextEntry(tar);
+    if (first == null || !RESULT_ENTRY.equals(first.getName())) {
+      throw new ResultPayloadException(Reason.NOT_A_RESULT, null, "first entry is not " + RESULT_ENTRY);
+    }
+    if (first.getSize() > (1 << 26)) throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, "too large");
+    JsonNode root;
+    try {
+      root = JSON.readTree(readFully(tar, (int) first.getSize(), RESULT_ENTRY));
+    } catch (ResultPayloadException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, "not JSON", e);
+    }
+    if (!FORMAT_NAME.equals(root.path("format").asText()) || root.path("version").asInt(-1) != VERSION) {
+      throw new ResultPayloadException(Reason.NOT_A_RESULT, "format", "unsupported format/version");
+    }
+    try {
+      AlgorithmRef algorithm = new AlgorithmRef(text(root, "algorithm", "id"), text(root, "algorithm", "version"), text(root, "algorithm", "digest"));
+      List<Metric> metrics = new ArrayList<>();
+      for (JsonNode m : root.path("metrics")) {
+        metrics.add(new Metric(m.path("name").asText(null), m.path("segment").asInt(0), m.path("value").asDouble(Double.NaN), m.hasNonNull("unit") ? m.get("unit").asText() : null));
+      }
+      String kind = root.path("kind").asText();
+      ModelInfo model = root.has("model")
+          ? new ModelInfo(text(root, "model", "id"), text(root, "model", "digest"), text(root, "model", "trainedBy")) : null;
+      if ("training".equals(kind) && model == null) throw new ResultPayloadException(Reason.MALFORMED, "model", "training result without model");
+      ResultPayload result = switch (kind) {
+        case "segmentation" -> readSegmentation(tar, root.path("segmentation"), algorithm, model, metrics);
+        case "training" -> new ResultPayload.Training(algorithm, model, metrics);
+        case "evaluation" -> new ResultPayload.Evaluation(algorithm, model, metrics);
+        default -> throw new ResultPayloadException(Reason.MALFORMED, "kind", "unknown kind '" + kind + "'");
+      };
+      if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
+      return result;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
+    }
+  }
+
+  private static ResultPayload.Segmentation readSegmentation(TarArchiveInputStream tar, JsonNode seg, AlgorithmRef algorithm, ModelInfo model, List<Metric> metrics) throws IOException {
+    JsonNode g = seg.path("geometry");
+    ImageGeometry geometry = new ImageGeometry(g.path("columns").asInt(), g.path("rows").asInt(), g.path("slices").asInt(),
+        vec(g, "spacing"), vec(g, "origin"), vec(g, "rowDirection"), vec(g, "columnDirection"), vec(g, "sliceDirection"));
+    List<SegmentDescription> segments = new ArrayList<>();
+    for (JsonNode d : seg.path("segments")) segments.add(segmentFromJson(d));
+    SourceReference source = null;
+    if (seg.has("source")) {
+      JsonNode s = seg.get("source");
+      List<String> uids = new ArrayList<>();
+      s.path("sopInstanceUids").forEach(u -> uids.add(u.asText()));
+      source = new SourceReference(s.path("studyInstanceUid").asText(null), s.path("seriesInstanceUid").asText(null), s.path("frameOfReferenceUid").asText(null), uids);
+    }
+    long length = seg.path("labels").path("length").asLong(-1);
+    String sha = seg.path("labels").path("sha256").asText("");
+    if (length != geometry.voxelCount()) {
+      throw new ResultPayloadException(Reason.LABELS_MISMATCH, "segmentation.labels.length", length + " labels for geometry " + geometry);
+    }
+    TarArchiveEntry entry = nextEntry(tar);
+    if (entry == null || !LABELS_ENTRY.equals(entry.getName())) throw new ResultPayloadException(Reason.TRUNCATED, LABELS_ENTRY, "label entry missing");
+    if (entry.getSize() != length) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "entry size " + entry.getSize() + " != " + length);
+    byte[] labels = readFully(tar, (int) length, LABELS_ENTRY);
+    if (!Sha256.hex(labels).equals(sha)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
+    java.util.Set<Integer> described = new java.util.HashSet<>();
+    segments.forEach(d -> described.add(d.number()));
+    boolean[] present = new boolean[256];
+    for (byte b : labels) present[b & 0xFF] = true;
+    for (int v = 1; v < 256; v++) {
+      if (present[v] && !described.contains(v)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "label value " + v + " has no segment description");
+    }
+    return new ResultPayload.Segmentation(algorithm, new LabelVolume(geometry, labels), segments, source, model, metrics);
+  }
+
+  static ObjectNode algorithmJson(AlgorithmRef a) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", a.id());
+    n.put("version", a.version());
+    n.put("digest", a.digest());
+    return n;
+  }
+
+  /** The JSON form of a geometry used in payloads and the algorithm catalogue. */
+  public static ObjectNode geometryJson(ImageGeometry g) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("columns", g.columns());
+    n.put("rows", g.rows());
+    n.put("slices", g.slices());
+    for (String name : List.of("spacing", "origin", "rowDirection", "columnDirection", "sliceDirection")) {
+      double[] v = switch (name) {
+        case "spacing" -> g.spacing();
+        case "origin" -> g.origin();
+        case "rowDirection" -> g.rowDirection();
+        case "columnDirection" -> g.columnDirection();
+        default -> g.sliceDirection();
+      };
+      ArrayNode a = n.putArray(name);
+      for (double x : v) a.add(x);
+    }
+    return n;
+  }
+
+  /** The JSON form of a segment description used in payloads and the algorithm catalogue. */
+  public static ObjectNode segmentJson(SegmentDescription d) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("number", d.number());
+    n.put("label", d.label());
+    n.set("category", codeJson(d.category()));
+    n.set("type", codeJson(d.type()));
+    if (d.anatomicRegion() != null) n.set("anatomicRegion", codeJson(d.anatomicRegion()));
+    n.put("algorithmType", d.algorithmType().name());
+    if (d.algorithmName() != null) n.put("algorithmName", d.algorithmName());
+    if (d.recommendedDisplayRgb() != null) {
+      ArrayNode rgb = n.putArray("recommendedDisplayRgb");
+      for (int c : d.recommendedDisplayRgb()) rgb.add(c);
+    }
+    return n;
+  }
+
+  /** Reads a segment description from its JSON form ({@link #segmentJson}). */
+  public static SegmentDescription segmentFromJson(JsonNode n) {
+    int[] rgb = null;
+    if (n.has("recommendedDisplayRgb")) {
+      JsonNode a = n.get("recommendedDisplayRgb");
+      rgb = new int[a.size()];
+      for (int i = 0; i < rgb.length; i++) rgb[i] = a.get(i).asInt();
+    }
+    return new SegmentDescription(n.path("number").asInt(), n.path("label").asText(null), code(n.get("category")), code(n.get("type")),
+        n.has("anatomicRegion") ? code(n.get("anatomicRegion")) : null,
+        SegmentDescription.AlgorithmType.valueOf(n.path("algorithmType").asText("")),
+        n.hasNonNull("algorithmName") ? n.get("algorithmName").asText() : null, rgb);
+  }
+
+  private static ObjectNode codeJson(CodedConcept c) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("value", c.value());
+    n.put("scheme", c.scheme());
+    n.put("meaning", c.meaning());
+    return n;
+  }
+
+  private static CodedConcept code(JsonNode n) {
+    if (n == null) return null;
+    return new CodedConcept(n.path("value").asText(null), n.path("scheme").asText(null), n.path("meaning").asText(null));
+  }
+
+  private static double[] vec(JsonNode g, String name) throws ResultPayloadException {
+    JsonNode a = g.path(name);
+    if (!a.isArray() || a.size() != 3) throw new ResultPayloadException(Reason.MALFORMED, "segmentation.geometry." + name, "must be 3 numbers");
+    return new double[] {a.get(0).asDouble(Double.NaN), a.get(1).asDouble(Double.NaN), a.get(2).asDouble(Double.NaN)};
+  }
+
+  private static String text(JsonNode root, String object, String field) throws ResultPayloadException {
+    JsonNode n = root.path(object).path(field);
+    if (!n.isTextual()) throw new ResultPayloadException(Reason.MALFORMED, object + "." + field, "missing");
+    return n.asText();
+  }
+
+  private static void putEntry(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setSize(content.length);
+    e.setMode(0600);
+    e.setModTime(0L);
+    tar.putArchiveEntry(e);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+    try {
+      return tar.getNextEntry();
+    } catch (EOFException e) {
+      throw new ResultPayloadException(Reason.TRUNCATED, null, "archive truncated", e);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IOException io && io.getClass().getName().startsWith("org.secaimed.")) throw io;
+      throw new ResultPayloadException(Reason.MALFORMED, null, "unreadable tar header: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readFully(TarArchiveInputStream tar, int size, String where) throws IOException {
+    byte[] bytes = new byte[size];
+    int off = 0;
+    while (off < size) {
+      int n;
+      try {
+        n = tar.read(bytes, off, size - off);
+      } catch (IOException e) {
+        // commons-compress reports a short entry as a plain IOException; ours and the sealing
+        // layer's typed errors pass through unchanged.
+        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
+        n = -1;
+      }
+      if (n < 0) throw new ResultPayloadException(Reason.TRUNCATED, where, "ended after " + off + " of " + size + " bytes");
+      off += n;
+    }
+    return bytes;
+  }
+}

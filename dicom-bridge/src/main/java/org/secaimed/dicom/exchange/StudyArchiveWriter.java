@@ -1,0 +1,199 @@
+package org.secaimed.dicom.exchange;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.secaimed.dicom.exchange.StudyArchiveException.Reason;
+
+/**
+ * Writes DICOM instances into a study archive one at a time (site side, usually straight into a
+ * sealing stream). Only the instance being added is ever held; the manifest is built as it goes.
+ *
+ * <p>{@link #close()} writes the manifest and closes the sink, so a sealing sink seals its last
+ * chunk. If any add failed, close() leaves the archive without a manifest, which every reader
+ * rejects as {@link Reason#TRUNCATED}: a half-written study can never pass as complete.
+ */
+public final class StudyArchiveWriter implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OutputStream sink;
+  private final TarArchiveOutputStream tar;
+  private final List<InstanceRecord> records = new ArrayList<>();
+  private final Set<String> uids = new HashSet<>();
+  private boolean failed;
+  private boolean closed;
+
+  private StudyArchiveWriter(OutputStream sink) throws IOException {
+    this.sink = sink;
+    this.tar = new TarArchiveOutputStream(sink, StandardCharsets.UTF_8.name());
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    Map<String, Object> marker = new LinkedHashMap<>();
+    marker.put("format", StudyArchiveFormat.FORMAT_NAME);
+    marker.put("version", StudyArchiveFormat.VERSION);
+    writeSmallEntry(StudyArchiveFormat.FORMAT_ENTRY, JSON.writeValueAsBytes(marker), Map.of());
+  }
+
+  /** Starts an archive on {@code sink}; the writer owns the sink from now on. */
+  public static StudyArchiveWriter open(OutputStream sink) throws IOException {
+    return new StudyArchiveWriter(sink);
+  }
+
+  /** Adds a Part 10 instance, reading its SOP Instance UID from the header (which also proves it is DICOM). */
+  public InstanceRecord add(byte[] part10) throws IOException {
+    ensureOpen();
+    String uid;
+    try {
+      uid = DicomHeaders.sopInstanceUid(part10, "instance #" + (records.size() + 1));
+    } catch (StudyArchiveException e) {
+      failed = true;
+      throw e;
+    }
+    return add(uid, part10);
+  }
+
+  /** Adds a Part 10 instance whose SOP Instance UID the caller already knows (e.g. from WADO-RS). */
+  public InstanceRecord add(String sopInstanceUid, byte[] part10) throws IOException {
+    return add(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10));
+  }
+
+  /**
+   * Streams an instance of known length into the archive, hashing while copying, so instances that
+   * arrive as streams never need a buffer of their own.
+   */
+  public InstanceRecord add(String sopInstanceUid, long length, InputStream data) throws IOException {
+    ensureOpen();
+    String where = sopInstanceUid;
+    try {
+      if (!DicomUids.isValid(sopInstanceUid)) {
+        throw new StudyArchiveException(Reason.NOT_DICOM, String.valueOf(sopInstanceUid), "invalid SOP Instance UID");
+      }
+      if (!uids.add(sopInstanceUid)) {
+        throw new StudyArchiveException(Reason.DUPLICATE_INSTANCE, where, "instance added twice");
+      }
+      // Hashed on the fly: the digest goes into the manifest at the end, so a streamed instance is
+      // read exactly once. Readers hash again and compare with the manifest.
+      MessageDigest digest = Sha256.newDigest();
+      TarArchiveEntry entry = new TarArchiveEntry(StudyArchiveFormat.instanceEntryName(records.size() + 1));
+      entry.setSize(length);
+      entry.setMode(0600);
+      entry.setModTime(0L);
+      entry.addPaxHeader(StudyArchiveFormat.PAX_SOP_INSTANCE_UID, sopInstanceUid);
+      tar.putArchiveEntry(entry);
+      long copied = copy(data, new DigestOutputStream(new NonClosing(tar), digest), length);
+      if (copied != length) {
+        throw new StudyArchiveException(Reason.TRUNCATED, where, "instance stream ended after " + copied + " of " + length + " bytes");
+      }
+      tar.closeArchiveEntry();
+      InstanceRecord record = new InstanceRecord(sopInstanceUid, Sha256.hex(digest), length);
+      records.add(record);
+      return record;
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  /** The instances written so far. */
+  public List<InstanceRecord> records() {
+    return List.copyOf(records);
+  }
+
+  /** Writes the manifest and closes the sink; returns the manifest. Idempotent. */
+  public StudyManifest finish() throws IOException {
+    StudyManifest manifest = new StudyManifest(records);
+    if (closed) return manifest;
+    closed = true;
+    if (failed) {
+      // No manifest: the reader will refuse the archive as truncated.
+      closeQuietlyUnfinished();
+      throw new StudyArchiveException(Reason.WRITER_CLOSED, null, "an earlier add failed; archive left without manifest");
+    }
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (InstanceRecord r : records) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("sopInstanceUid", r.sopInstanceUid());
+      line.put("sha256", r.sha256());
+      line.put("length", r.length());
+      lines.add(line);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("instanceCount", records.size());
+    body.put("instances", lines);
+    writeSmallEntry(StudyArchiveFormat.MANIFEST_ENTRY, JSON.writeValueAsBytes(body), Map.of());
+    tar.finish();
+    tar.close();
+    return manifest;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) return;
+    if (failed) {
+      closed = true;
+      closeQuietlyUnfinished();
+      return;
+    }
+    finish();
+  }
+
+  private void closeQuietlyUnfinished() throws IOException {
+    // Closing the tar would write its end-of-archive blocks; an unfinished archive must stay
+    // recognisably unfinished, so close the sink underneath it instead.
+    sink.close();
+  }
+
+  private void ensureOpen() throws StudyArchiveException {
+    if (closed || failed) throw new StudyArchiveException(Reason.WRITER_CLOSED, null, "writer already finished or failed");
+  }
+
+  private void writeSmallEntry(String name, byte[] content, Map<String, String> pax) throws IOException {
+    TarArchiveEntry entry = new TarArchiveEntry(name);
+    entry.setSize(content.length);
+    entry.setMode(0600);
+    entry.setModTime(0L);
+    pax.forEach(entry::addPaxHeader);
+    tar.putArchiveEntry(entry);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    while (total < limit) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, limit - total));
+      if (n < 0) break;
+      out.write(buf, 0, n);
+      total += n;
+    }
+    return total;
+  }
+
+  /** Lets a DigestOutputStream write through without closing the tar on close(). */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

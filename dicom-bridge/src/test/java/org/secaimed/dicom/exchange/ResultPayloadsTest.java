@@ -1,0 +1,102 @@
+package org.secaimed.dicom.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.secaimed.dicom.exchange.ResultPayloadException.Reason;
+import org.secaimed.dicom.seg.CodedConcept;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.LabelVolume;
+
+class ResultPayloadsTest {
+  static final AlgorithmRef ALG = new AlgorithmRef("ct-body-lungs-bone", "1.0.0", "sha256:" + "ab".repeat(32));
+  static final SegmentDescription LUNG = new SegmentDescription(2, "Lungs", CodedConcept.sct("123037004", "Anatomical Structure"),
+      CodedConcept.sct("39607008", "Lung"), null, SegmentDescription.AlgorithmType.AUTOMATIC, "test 1", new int[] {1, 2, 3});
+  static final ImageGeometry GEOMETRY = new ImageGeometry(4, 3, 2, new double[] {0.5, 0.5, 2}, new double[] {-1, -2, 10},
+      new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, 1});
+
+  private static byte[] write(ResultPayload p) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ResultPayloads.write(p, out);
+    return out.toByteArray();
+  }
+
+  private static ResultPayload.Segmentation segmentation() {
+    byte[] labels = new byte[24];
+    labels[5] = 2;
+    labels[17] = 2;
+    SourceReference source = new SourceReference("1.2.3", "1.2.3.4", "1.2.3.5", List.of("1.2.3.6", "1.2.3.7"));
+    ModelInfo model = new ModelInfo("model-0123", "sha256:" + "cd".repeat(32), "voxel-classifier");
+    return new ResultPayload.Segmentation(ALG, new LabelVolume(GEOMETRY, labels), List.of(LUNG), source, model,
+        List.of(Metric.segment("volume", 2, 1.5, "ml")));
+  }
+
+  @Test
+  void segmentationRoundTripsExactly() throws Exception {
+    ResultPayload.Segmentation s = segmentation();
+    ResultPayload.Segmentation back = (ResultPayload.Segmentation) ResultPayloads.read(new ByteArrayInputStream(write(s)));
+    assertThat(back.labels().labels()).isEqualTo(s.labels().labels());
+    assertThat(back.labels().geometry()).isEqualTo(GEOMETRY);
+    assertThat(back.algorithm()).isEqualTo(ALG);
+    assertThat(back.source()).isEqualTo(s.source());
+    assertThat(back.model()).isEqualTo(s.model());
+    assertThat(back.metrics()).isEqualTo(s.metrics());
+    assertThat(back.segments()).hasSize(1);
+    assertThat(back.segments().get(0).type()).isEqualTo(LUNG.type());
+    assertThat(back.segments().get(0).recommendedDisplayRgb()).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void trainingAndEvaluationRoundTrip() throws Exception {
+    ModelInfo model = new ModelInfo("model-ff", "sha256:" + "01".repeat(32), "voxel-classifier");
+    ResultPayload.Training t = new ResultPayload.Training(ALG, model, List.of(Metric.task("loss", 0.25, null)));
+    assertThat(ResultPayloads.read(new ByteArrayInputStream(write(t)))).isEqualTo(t);
+    ResultPayload.Evaluation e = new ResultPayload.Evaluation(ALG, null, List.of(Metric.segment("dice", 2, 0.97, null), Metric.segment("hausdorff95", 2, 1.2, "mm")));
+    assertThat(ResultPayloads.read(new ByteArrayInputStream(write(e)))).isEqualTo(e);
+  }
+
+  @Test
+  void changedLabelsAreCaught() throws Exception {
+    byte[] bytes = write(segmentation());
+    int at = findLabels(bytes);
+    bytes[at + 5] = 3;
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(bytes))).isInstanceOfSatisfying(ResultPayloadException.class,
+        e -> assertThat(e.reason()).isEqualTo(Reason.LABELS_MISMATCH));
+  }
+
+  @Test
+  void truncationAndGarbageAreTypedErrors() throws Exception {
+    byte[] bytes = write(segmentation());
+    int at = findLabels(bytes);
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(Arrays.copyOf(bytes, at + 10))))
+        .isInstanceOfSatisfying(ResultPayloadException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(new byte[700]))).isInstanceOf(ResultPayloadException.class);
+  }
+
+  @Test
+  void aLabelWithoutDescriptionCannotBeWrittenOrRead() {
+    byte[] labels = new byte[24];
+    labels[0] = 7;
+    ResultPayload.Segmentation bad = new ResultPayload.Segmentation(ALG, new LabelVolume(GEOMETRY, labels), List.of(LUNG), null, null, List.of());
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(write(bad)))).isInstanceOfSatisfying(ResultPayloadException.class,
+        e -> assertThat(e.field()).isEqualTo("labels.u8"));
+  }
+
+  private static int findLabels(byte[] bytes) {
+    // label bytes: 5 zeros, a 2, 11 zeros, a 2, 6 zeros; the first 2 sits 5 after the start
+    for (int i = 0; i + 24 <= bytes.length; i++) {
+      if (bytes[i + 5] == 2 && bytes[i + 17] == 2) {
+        boolean ok = true;
+        for (int j = 0; j < 24 && ok; j++) if (j != 5 && j != 17 && bytes[i + j] != 0) ok = false;
+        if (ok) return i;
+      }
+    }
+    throw new AssertionError("labels not found");
+  }
+}

@@ -1,0 +1,95 @@
+package org.secaimed.connector.attest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.attest.validate.PolicyValidator;
+import org.secaimed.connector.attest.verify.Hex;
+import org.secaimed.connector.attest.verify.VerificationContext;
+import org.secaimed.connector.attest.verify.VerifiedEvidence;
+import org.secaimed.connector.attest.verify.Verifiers;
+
+/**
+ * The entry point the gateway client calls before releasing any data: verify every evidence
+ * (genuine?), validate it against the policy (acceptable?), and check that each binds the
+ * offered keys and this client's fresh nonce. Fails closed: no evidence, an unknown format or
+ * any failed check means not accepted.
+ */
+public final class EnclaveAttestation {
+  private final Verifiers verifiers;
+
+  public EnclaveAttestation() {
+    this(Verifiers.standard());
+  }
+
+  public EnclaveAttestation(Verifiers verifiers) {
+    this.verifiers = verifiers;
+  }
+
+  public AttestationOutcome attest(List<Evidence> evidence, AttestedKeys keys, byte[] nonce, Policy policy, Clock clock) {
+    Instant at = clock.instant();
+    List<Check> checks = new ArrayList<>();
+    List<VerifiedEvidence> verified = new ArrayList<>();
+    byte[] expected = KeyBinding.reportData(keys, nonce);
+    if (evidence == null || evidence.isEmpty()) {
+      checks.add(new Check("evidence.present", "The gateway presented attestation evidence", Check.Status.FAIL, "no evidence"));
+    }
+    VerificationContext context = new VerificationContext(at, policy.earVerifierKeys());
+    PolicyValidator validator = new PolicyValidator(policy);
+    List<Evidence> list = evidence == null ? List.of() : evidence;
+    for (int i = 0; i < list.size(); i++) {
+      String prefix = list.size() == 1 ? "" : "evidence[" + i + "].";
+      VerifiedEvidence v = verifiers.verify(list.get(i), context);
+      verified.add(v);
+      v.checks().forEach(c -> checks.add(prefixed(prefix, c)));
+      validator.validate(v, at).forEach(c -> checks.add(prefixed(prefix, c)));
+      boolean bound = v.verified() && v.reportData().map(rd -> MessageDigest.isEqual(rd, expected)).orElse(false);
+      checks.add(new Check(prefix + "binding.keys-and-nonce",
+          "The evidence binds the enclave's encryption and signing keys and this client's fresh nonce",
+          bound ? Check.Status.PASS : Check.Status.FAIL,
+          bound ? "" : !v.verified() ? "evidence not verified" : v.reportData().isEmpty() ? "the evidence carries no report data"
+              : "report data does not match SHA-512(domain ‖ keys ‖ nonce): stale, replayed or for other keys"));
+    }
+    return new AttestationOutcome(checks, verified, keys, evidenceDigest(list), policy.digest(), at);
+  }
+
+  private static Check prefixed(String prefix, Check c) {
+    return prefix.isEmpty() ? c : new Check(prefix + c.id(), c.description(), c.status(), c.detail());
+  }
+
+  /**
+   * SHA-256 over the canonical encoding: for each evidence, in order, the format, data, each
+   * certificate and each collateral item, every field as a 4-byte big-endian length then bytes
+   * (lists are preceded by their 4-byte count).
+   */
+  public static String evidenceDigest(List<Evidence> evidence) {
+    try {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(buf);
+      out.writeInt(evidence.size());
+      for (Evidence e : evidence) {
+        field(out, e.format().getBytes(StandardCharsets.UTF_8));
+        field(out, e.data());
+        out.writeInt(e.certificates().size());
+        for (byte[] c : e.certificates()) field(out, c);
+        out.writeInt(e.collateral().size());
+        for (byte[] c : e.collateral()) field(out, c);
+      }
+      return Hex.of(MessageDigest.getInstance("SHA-256").digest(buf.toByteArray()));
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void field(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+}

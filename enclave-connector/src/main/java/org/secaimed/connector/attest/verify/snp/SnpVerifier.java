@@ -1,0 +1,27 @@
+package org.secaimed.connector.attest.verify.snp;
+
+import org.secaimed.connector.attest.Evidence;
+import org.secaimed.connector.attest.EvidenceFormatException;
+import org.secaimed.connector.attest.verify.Certificates;
+import org.secaimed.connector.attest.verify.EvidenceVerifier;
+import org.secaimed.connector.attest.verify.VerificationContext;
+import org.secaimed.connector.attest.verify.VerifiedEvidence;
+
+/** {@code sev-snp}: data = the 1184-byte report; certificates = VCEK or VLEK plus AMD's chain, any order. */
+public final class SnpVerifier implements EvidenceVerifier {
+  public static final String FORMAT = "sev-snp";
+
+  @Override
+  public String format() {
+    return FORMAT;
+  }
+
+  @Override
+  public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
+    SnpReport report = SnpReport.parse(evidence.data());
+    VerifiedEvidence.Builder r = VerifiedEvidence.builder(FORMAT);
+    SnpReportVerifier.verify(report, Certificates.parseAll(evidence.certificates(), FORMAT), context.at(), r);
+    r.reportData(report.reportData());
+    return r.build();
+  }
+}

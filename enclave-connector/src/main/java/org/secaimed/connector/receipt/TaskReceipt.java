@@ -1,0 +1,56 @@
+package org.secaimed.connector.receipt;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The predicate of a task receipt ({@value #PREDICATE_TYPE}): what ran, in which enclave, on
+ * which inputs, for whom, and what came out. The enclave fills it; the site checks every field
+ * against what it submitted and received (see {@link ReceiptVerifier}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskReceipt(
+    String taskId,
+    String kind,
+    Algorithm algorithm,
+    List<Input> inputs,
+    Map<String, String> parameters,
+    Enclave enclave,
+    Attestation attestation,
+    String recipientKeyId,
+    String startedAt,
+    String finishedAt,
+    List<Output> outputs) {
+
+  public static final String PREDICATE_TYPE = "https://secaimed.org/attestations/task-receipt/v1";
+
+  public TaskReceipt {
+    inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    outputs = outputs == null ? List.of() : List.copyOf(outputs);
+  }
+
+  public record Algorithm(String id, String version, String digest) {}
+
+  /** One input blob and the SHA-256 of every DICOM instance the enclave found inside it (by SOP Instance UID). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Input(String blobId, Map<String, String> instances) {
+    public Input {
+      instances = instances == null ? Map.of() : Map.copyOf(instances);
+    }
+  }
+
+  /** The enclave that ran the task: its code measurement and whether it is an insecure dev enclave. */
+  public record Enclave(String platform, String measurement, boolean insecure) {}
+
+  /** Echo of what the site verified before sending: the evidence digest and its policy digest. */
+  public record Attestation(String evidenceDigest, String policyDigest) {}
+
+  /** An output: {@code name} ("result.sealed" = the sealed bytes served, "result" = the plaintext). */
+  public record Output(String name, String sha256) {}
+
+  public String outputDigest(String name) {
+    return outputs.stream().filter(o -> o.name().equals(name)).map(Output::sha256).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,16 @@
+package org.secaimed.connector.seal;
+
+import java.io.IOException;
+
+/** A key file is missing, unreadable or malformed; the message names the file and the field. */
+public final class KeyFileException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  public KeyFileException(String message) {
+    super(message);
+  }
+
+  public KeyFileException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

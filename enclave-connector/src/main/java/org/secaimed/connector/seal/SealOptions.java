@@ -1,0 +1,45 @@
+package org.secaimed.connector.seal;
+
+/**
+ * How an archive is chunked and how many cores seal or open it. The defaults suit multi-GB
+ * studies; tests use tiny chunks to exercise many boundaries cheaply.
+ *
+ * @param chunkSize plaintext bytes per chunk, {@value ArchiveHeader#MIN_CHUNK_SIZE}..64 MiB
+ * @param parallelism worker threads (1 = seal/open on the caller's thread)
+ * @param engine the AES-GCM implementation
+ */
+public record SealOptions(int chunkSize, int parallelism, Engine engine) {
+
+  public static final int DEFAULT_CHUNK_SIZE = 64 << 10;
+
+  /** AES-GCM implementations: the JDK's (hardware intrinsics, the default) or Bouncy Castle's. */
+  public enum Engine { JCA, BOUNCY_CASTLE }
+
+  public SealOptions {
+    if (chunkSize < ArchiveHeader.MIN_CHUNK_SIZE || chunkSize > ArchiveHeader.MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException("chunkSize must be " + ArchiveHeader.MIN_CHUNK_SIZE + ".."
+          + ArchiveHeader.MAX_CHUNK_SIZE + ", got " + chunkSize);
+    }
+    if (parallelism < 1 || parallelism > 256) {
+      throw new IllegalArgumentException("parallelism must be 1..256, got " + parallelism);
+    }
+    if (engine == null) throw new IllegalArgumentException("engine is required");
+  }
+
+  /** 64 KiB chunks (as in age: small enough that HotSpot compiles the AES-GCM intrinsics within the first megabytes), one worker per available core, the JDK's AES-GCM. */
+  public static SealOptions defaults() {
+    return new SealOptions(DEFAULT_CHUNK_SIZE, Runtime.getRuntime().availableProcessors(), Engine.JCA);
+  }
+
+  public SealOptions withChunkSize(int chunkSize) {
+    return new SealOptions(chunkSize, parallelism, engine);
+  }
+
+  public SealOptions withParallelism(int parallelism) {
+    return new SealOptions(chunkSize, parallelism, engine);
+  }
+
+  public SealOptions withEngine(Engine engine) {
+    return new SealOptions(chunkSize, parallelism, engine);
+  }
+}

@@ -1,0 +1,14 @@
+package org.secaimed.connector.tlog;
+
+/** A transparency-log proof, checkpoint or signature did not verify. The message names the step. */
+public final class LogProofException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public LogProofException(String message) {
+    super(message);
+  }
+
+  public LogProofException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
