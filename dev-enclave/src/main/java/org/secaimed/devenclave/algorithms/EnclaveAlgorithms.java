@@ -27,11 +27,4 @@ public final class EnclaveAlgorithms {
     algorithms.add(new VoxelClassifier(models));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
-
-  /** Every algorithm of {@link #runner(Path)} in the host's shape, one per catalogue entry. */
-  public static List<org.secaimed.devenclave.task.Algorithm> hosted(Path modelDirectory) throws IOException {
-    AlgorithmRunner runner = runner(modelDirectory);
-    return runner.catalogue().descriptors().stream()
-        .<org.secaimed.devenclave.task.Algorithm>map(d -> new HostedAlgorithm(runner, d)).toList();
-  }
 }
