@@ -63,7 +63,11 @@ class OperatorEndToEndTest {
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // Large enough that the enclave's work takes a moment, so the kill below lands mid-run.
     series = new PhantomSeries(CtPhantom.builder().size(192, 192, 40).seed(7).build());
-    for (Path f : series.writeTo(dir.resolve("source"))) orthanc.upload(f);
+    // Loaded into the PACS by STOW-RS (our client, one request), as a modality would have sent it.
+    var stow = org.secaimed.dicom.web.StowRequest.builder();
+    for (Path f : series.writeTo(dir.resolve("source"))) stow.addFile(f);
+    var stored = org.secaimed.dicom.web.DicomWebClient.builder(orthanc.dicomWebUrl()).build().store(stow.build());
+    assertThat(stored.allStored()).as(stored.outcomes().toString()).isTrue();
 
     Path config = Files.createDirectories(dir.resolve("secaimed-config"));
     Files.writeString(config.resolve("default.gateway-url"), enclave.baseUrl());
