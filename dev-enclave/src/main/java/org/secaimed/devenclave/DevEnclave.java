@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.devenclave.attest.CodeMeasurement;
 import org.secaimed.devenclave.attest.DevEvidenceIssuer;
@@ -14,7 +13,8 @@ import org.secaimed.devenclave.http.GatewayRoutes;
 import org.secaimed.devenclave.keys.EnclaveKeys;
 import org.secaimed.devenclave.log.ReceiptLog;
 import org.secaimed.devenclave.state.StateDir;
-import org.secaimed.devenclave.task.Algorithm;
+import org.secaimed.devenclave.algorithms.AlgorithmRunner;
+import org.secaimed.devenclave.algorithms.EnclaveAlgorithms;
 import org.secaimed.devenclave.task.TaskService;
 
 /**
@@ -26,19 +26,26 @@ public final class DevEnclave implements AutoCloseable {
   public static final String INSECURE_BANNER =
       "INSECURE dev enclave: software keys, no hardware TEE. Only a policy with allowInsecureDevEnclave: true accepts it. Never send real patient data.";
 
-  /** How to run: bind address, port (0 = any free), state folder, algorithms, pool size. */
-  public record Config(String host, int port, Path stateDir, List<Algorithm> algorithms, int workers, int queueCapacity,
+  /**
+   * How to run: bind address, port (0 = any free), state folder, pool size. {@code runner} null means
+   * the built-in algorithms with trained models kept in {@code <state>/models}.
+   */
+  public record Config(String host, int port, Path stateDir, AlgorithmRunner runner, int workers, int queueCapacity,
       long maxBlobBytes, HpkeSuite kemSuite, Clock clock) {
-    public static Config defaults(Path stateDir, List<Algorithm> algorithms) {
-      return new Config("127.0.0.1", 0, stateDir, algorithms, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC());
+    public static Config defaults(Path stateDir) {
+      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC());
+    }
+
+    public Config withRunner(AlgorithmRunner r) {
+      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock);
     }
 
     public Config withPort(int p) {
-      return new Config(host, p, stateDir, algorithms, workers, queueCapacity, maxBlobBytes, kemSuite, clock);
+      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock);
     }
 
     public Config withKemSuite(HpkeSuite s) {
-      return new Config(host, port, stateDir, algorithms, workers, queueCapacity, maxBlobBytes, s, clock);
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock);
     }
   }
 
@@ -66,11 +73,14 @@ public final class DevEnclave implements AutoCloseable {
     DevEvidenceIssuer issuer = new DevEvidenceIssuer(keys, CodeMeasurement.ofCodeContaining(DevEnclave.class), config.clock());
     BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
-    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, config.algorithms(), config.workers(),
+    AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
+    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
         config.queueCapacity(), config.clock());
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.http.maxRequestSize = BlobStore.MAX_PART_SIZE + 1024L;
+      // Sealed bytes do not compress; gzip would only cost CPU on both ends.
+      c.http.disableCompression();
     });
     new GatewayRoutes(issuer, blobs, tasks, log).register(app);
     try {

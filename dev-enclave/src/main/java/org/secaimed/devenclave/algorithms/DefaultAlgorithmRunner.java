@@ -8,13 +8,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.secaimed.devenclave.algorithms.AlgorithmException.Reason;
 import org.secaimed.devenclave.algorithms.input.LoadedSeries;
 import org.secaimed.devenclave.algorithms.input.ReferenceLabels;
 import org.secaimed.devenclave.algorithms.input.ReferenceSegmentations;
-import org.secaimed.devenclave.algorithms.input.SeriesVolumes;
 import org.secaimed.devenclave.algorithms.input.StudyContent;
 import org.secaimed.devenclave.algorithms.input.StudyInputs;
 import org.secaimed.devenclave.algorithms.metrics.SegmentationScores;
@@ -53,7 +51,7 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
   @Override
   public TaskOutcome run(TaskRequest request, List<InputStream> plaintextInputs, OutputStream resultSink, ProgressListener progress)
       throws AlgorithmException {
-    ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+    ProgressListener p = monotonic(progress == null ? ProgressListener.NONE : progress);
     Algorithm algorithm = catalogue.resolve(request);
     Parameters parameters = new Parameters(request.parameters());
     Set<String> accepted = new HashSet<>(algorithm.parameterNames());
@@ -132,16 +130,12 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
   }
 
   private static LoadedSeries loadImage(StudyContent study, Parameters parameters) throws AlgorithmException {
-    Map<String, List<com.pixelmed.dicom.AttributeList>> series = study.imageSeries();
+    Set<String> series = study.imageSeriesUids();
     String wanted = parameters.string(SERIES_PARAMETER, null);
-    if (wanted != null) {
-      if (!series.containsKey(wanted)) throw new AlgorithmException(Reason.BAD_PARAMETER, "parameters.series", study.inputName() + " has no image series " + wanted);
-      return SeriesVolumes.assemble(wanted, series.get(wanted));
-    }
+    if (wanted != null) return study.load(wanted);
     if (series.isEmpty()) throw new AlgorithmException(Reason.BAD_INPUT, study.inputName(), "no image series in the study archive");
     if (series.size() > 1) throw new AlgorithmException(Reason.BAD_INPUT, study.inputName(), series.size() + " image series; choose one with parameters.series");
-    Map.Entry<String, List<com.pixelmed.dicom.AttributeList>> only = series.entrySet().iterator().next();
-    return SeriesVolumes.assemble(only.getKey(), only.getValue());
+    return study.load(series.iterator().next());
   }
 
   private static void checkModality(Algorithm algorithm, LoadedSeries series, String input) throws AlgorithmException {
@@ -149,6 +143,15 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
     if (wanted != null && !wanted.isEmpty() && !wanted.equals(series.modality())) {
       throw new AlgorithmException(Reason.BAD_INPUT, input, algorithm.descriptor().id() + " reads " + wanted + ", series " + series.source().seriesInstanceUid() + " is " + series.modality());
     }
+  }
+
+  /** Progress never goes backwards, whatever rounding the sub-steps produce. */
+  private static ProgressListener monotonic(ProgressListener p) {
+    double[] last = {0};
+    return (step, f) -> {
+      last[0] = Math.max(last[0], Math.min(1.0, f));
+      p.progress(step, last[0]);
+    };
   }
 
   private static ProgressListener scaled(ProgressListener p, double from, double to) {

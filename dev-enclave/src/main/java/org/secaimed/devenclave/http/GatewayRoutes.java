@@ -131,7 +131,6 @@ public final class GatewayRoutes {
   private void result(Context ctx) throws IOException {
     Path p = tasks.result(ctx.pathParam("taskId"));
     ctx.contentType("application/octet-stream");
-    ctx.header("Content-Length", Long.toString(Files.size(p)));
     ctx.result(Files.newInputStream(p));
   }
 

@@ -31,6 +31,10 @@ import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemPublicKey;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
+import org.secaimed.devenclave.algorithms.AlgorithmException;
+import org.secaimed.devenclave.algorithms.AlgorithmRunner;
+import org.secaimed.devenclave.algorithms.TaskKind;
+import org.secaimed.devenclave.algorithms.TaskOutcome;
 import org.secaimed.devenclave.attest.DevEvidenceIssuer;
 import org.secaimed.devenclave.blob.BlobStore;
 import org.secaimed.devenclave.http.Problem;
@@ -60,24 +64,27 @@ public final class TaskService implements AutoCloseable {
   private final EnclaveKeys keys;
   private final DevEvidenceIssuer issuer;
   private final ReceiptLog log;
-  private final Map<String, Algorithm> algorithms;
+  private final AlgorithmRunner runner;
   private final Clock clock;
   private final ThreadPoolExecutor pool;
-  private final ConcurrentHashMap<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+
+  /** A running task: its worker thread (cancellation interrupts it) and whether cancel was asked. */
+  private record Running(Thread thread, AtomicBoolean cancelled) {}
   private final ConcurrentHashMap<String, TaskRecord> live = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  /** Set on shutdown: an interrupted task then stays as it is on disk and is re-run after the restart. */
+  private volatile boolean closing;
 
   public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, DevEvidenceIssuer issuer, ReceiptLog log,
-      List<Algorithm> algorithms, int workers, int queueCapacity, Clock clock) {
+      AlgorithmRunner runner, int workers, int queueCapacity, Clock clock) {
     this.state = state;
     this.blobs = blobs;
     this.keys = keys;
     this.issuer = issuer;
     this.log = log;
     this.clock = clock;
-    Map<String, Algorithm> byId = new LinkedHashMap<>();
-    for (Algorithm a : algorithms) byId.put(a.info().id(), a);
-    this.algorithms = Map.copyOf(byId);
+    this.runner = runner;
     this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
       Thread t = new Thread(r, "dev-enclave-task");
       t.setDaemon(true);
@@ -85,8 +92,8 @@ public final class TaskService implements AutoCloseable {
     });
   }
 
-  public List<AlgorithmInfo> catalogue() {
-    return algorithms.values().stream().map(Algorithm::info).toList();
+  public List<Map<String, Object>> catalogue() {
+    return runner.catalogue().toWire();
   }
 
   /** Re-queues every task a previous run left unfinished (restart mid-task). */
@@ -135,16 +142,17 @@ public final class TaskService implements AutoCloseable {
 
   private void validate(TaskRecord.Request r) throws IOException {
     if (r == null || r.kind() == null || !KINDS.contains(r.kind())) throw Problem.badRequest("kind must be one of " + KINDS);
-    if (r.algorithm() == null || r.algorithm().id() == null) throw Problem.badRequest("algorithm.id is required");
-    Algorithm a = algorithms.get(r.algorithm().id());
-    if (a == null) throw new Problem("unknown-algorithm", 422, "Unknown algorithm", "no algorithm " + r.algorithm().id());
-    AlgorithmInfo info = a.info();
-    if (!info.kinds().contains(r.kind())) {
-      throw new Problem("unknown-algorithm", 422, "Algorithm does not serve this kind", info.id() + " serves " + info.kinds());
+    if (r.algorithm() == null || r.algorithm().id() == null || r.algorithm().version() == null || r.algorithm().digest() == null) {
+      throw Problem.badRequest("algorithm id, version and digest are required");
     }
-    if (!info.version().equals(r.algorithm().version()) || !info.digest().equals(r.algorithm().digest())) {
-      throw new Problem("algorithm-digest-mismatch", 422, "Algorithm version or digest differs",
-          info.id() + " here is " + info.version() + " " + info.digest());
+    try {
+      runner.catalogue().resolve(algorithmRequest(r));
+    } catch (AlgorithmException e) {
+      String slug = e.reason() == AlgorithmException.Reason.DIGEST_MISMATCH || e.reason() == AlgorithmException.Reason.VERSION_MISMATCH
+          ? "algorithm-digest-mismatch" : "unknown-algorithm";
+      throw new Problem(slug, 422, "Algorithm not accepted", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("algorithm: " + e.getMessage());
     }
     if (r.inputs() == null || r.inputs().isEmpty()) throw Problem.badRequest("inputs must name at least one blob");
     for (String b : r.inputs()) blobs.blob(b);
@@ -155,6 +163,12 @@ public final class TaskService implements AutoCloseable {
       throw Problem.badRequest("recipient: " + e.getMessage());
     }
     if (r.parameters() != null && r.parameters().size() > 64) throw Problem.badRequest("at most 64 parameters");
+  }
+
+  private static org.secaimed.devenclave.algorithms.TaskRequest algorithmRequest(TaskRecord.Request r) throws AlgorithmException {
+    Map<String, Object> params = r.parameters() == null ? Map.of() : Map.copyOf(r.parameters());
+    return new org.secaimed.devenclave.algorithms.TaskRequest(TaskKind.fromWireName(r.kind()), r.algorithm().id(),
+        r.algorithm().version(), r.algorithm().digest(), params);
   }
 
   public TaskRecord get(String taskId) throws IOException {
@@ -169,9 +183,10 @@ public final class TaskService implements AutoCloseable {
     synchronized (this) {
       TaskRecord t = get(taskId);
       if (t.finished()) return t;
-      AtomicBoolean flag = running.get(taskId);
-      if (flag != null) {
-        flag.set(true);
+      Running run = running.get(taskId);
+      if (run != null) {
+        run.cancelled().set(true);
+        run.thread().interrupt();
         return t;
       }
       TaskRecord c = t.with("cancelled", t.progress(), "cancelled before it ran", clock.instant().toString(), null);
@@ -220,22 +235,29 @@ public final class TaskService implements AutoCloseable {
         return;
       }
       if (t.finished()) return;
-      running.put(taskId, cancelled);
+      running.put(taskId, new Running(Thread.currentThread(), cancelled));
     }
     try {
       run(t, cancelled);
     } catch (Exception e) {
+      if (closing) {
+        LOG.info("INSECURE dev enclave: task {} interrupted by shutdown; it will re-run after a restart", taskId);
+        return;
+      }
+      boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
       String detail = e instanceof AlgorithmException ? e.getMessage() : e.getClass().getSimpleName() + " while running the task";
-      LOG.warn("INSECURE dev enclave: task {} failed: {}", taskId, detail);
+      LOG.warn("INSECURE dev enclave: task {} {}: {}", taskId, cancel ? "cancelled" : "failed", detail);
       try {
-        save(t.with("failed", null, "failed", clock.instant().toString(),
-            new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail)));
+        save(cancel ? t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null)
+            : t.with("failed", null, "failed", clock.instant().toString(),
+                new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail)));
       } catch (IOException io) {
         LOG.error("INSECURE dev enclave: cannot record failure of {}", taskId, io);
       }
     } finally {
       running.remove(taskId);
       live.remove(taskId);
+      Thread.interrupted();
     }
   }
 
@@ -245,114 +267,55 @@ public final class TaskService implements AutoCloseable {
     save(runningRecord);
     live.put(t.taskId(), runningRecord);
     TaskRecord.Request req = t.request();
-    Algorithm algorithm = algorithms.get(req.algorithm().id());
     KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
-    Map<String, Map<String, String>> instances = new ConcurrentHashMap<>();
     byte[] inputBinding = Bindings.input(keys.kem().publicKey().keyId());
-    List<TaskContext.Input> inputs = new ArrayList<>();
-    for (String blobId : req.inputs()) {
-      Path blob = blobs.blobPath(blobId);
-      inputs.add(new TaskContext.Input() {
-        @Override
-        public String blobId() {
-          return blobId;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-          return SealedArchive.newOpeningStream(Files.newInputStream(blob), keys.kem(), inputBinding);
-        }
-
-        @Override
-        public void recordInstances(Map<String, String> sha256ByInstanceUid) {
-          instances.put(blobId, Map.copyOf(sha256ByInstanceUid));
-        }
-      });
-    }
+    List<InputStream> inputs = new ArrayList<>();
     Path tmp = state.newTempFile();
     MessageDigest plainMd = MessageDigest.getInstance("SHA-256");
     MessageDigest cipherMd = MessageDigest.getInstance("SHA-256");
+    OutputStream file = Files.newOutputStream(tmp);
+    TaskOutcome outcome;
     try {
-      try (OutputStream file = Files.newOutputStream(tmp);
-          SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
-              Bindings.result(t.taskId()));
-          OutputStream plain = new DigestOutputStream(sealing, plainMd)) {
-        algorithm.run(new Context(t.taskId(), req, inputs, plain, cancelled));
+      for (String blobId : req.inputs()) {
+        inputs.add(SealedArchive.newOpeningStream(Files.newInputStream(blobs.blobPath(blobId)), keys.kem(), inputBinding));
       }
-      if (cancelled.get()) {
-        save(t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null));
-        return;
-      }
+      SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
+          Bindings.result(t.taskId()));
+      // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
+      outcome = runner.run(algorithmRequest(req), inputs, new DigestOutputStream(sealing, plainMd),
+          (step, fraction) -> live.computeIfPresent(t.taskId(),
+              (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null)));
+      if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
+      file.close();
       StateDir.moveIntoPlace(tmp, resultPath(t.taskId()));
     } finally {
+      file.close();
+      for (InputStream in : inputs) in.close();
       Files.deleteIfExists(tmp);
     }
     String finished = clock.instant().toString();
+    List<TaskReceipt.Input> receiptInputs = new ArrayList<>();
+    for (int i = 0; i < req.inputs().size(); i++) {
+      Map<String, String> instances = new LinkedHashMap<>();
+      if (i < outcome.inputInstances().size()) outcome.inputInstances().get(i).forEach(r -> instances.put(r.sopInstanceUid(), r.sha256()));
+      receiptInputs.add(new TaskReceipt.Input(req.inputs().get(i), instances));
+    }
+    List<TaskReceipt.Output> outputs = new ArrayList<>(List.of(
+        new TaskReceipt.Output("result.sealed", HexFormat.of().formatHex(cipherMd.digest())),
+        new TaskReceipt.Output("result", HexFormat.of().formatHex(plainMd.digest()))));
+    if (outcome.model() != null) outputs.add(new TaskReceipt.Output("model:" + outcome.model().id(), outcome.model().digest().substring(7)));
     TaskReceipt receipt = new TaskReceipt(t.taskId(), req.kind(),
-        new TaskReceipt.Algorithm(req.algorithm().id(), req.algorithm().version(), req.algorithm().digest()),
-        req.inputs().stream().map(b -> new TaskReceipt.Input(b, instances.get(b))).toList(),
+        new TaskReceipt.Algorithm(outcome.algorithm().id(), outcome.algorithm().version(), outcome.algorithm().digest()),
+        receiptInputs,
         req.parameters(),
         new TaskReceipt.Enclave(DevEvidenceIssuer.PLATFORM, issuer.measurement(), true),
         req.attestation() == null ? null
             : new TaskReceipt.Attestation(req.attestation().evidenceDigest(), req.attestation().policyDigest()),
-        recipient.keyId(), started, finished,
-        List.of(new TaskReceipt.Output("result.sealed", HexFormat.of().formatHex(cipherMd.digest())),
-            new TaskReceipt.Output("result", HexFormat.of().formatHex(plainMd.digest()))));
+        recipient.keyId(), started, finished, outputs);
     DsseEnvelope env = Receipts.sign(receipt, keys.signing().getPrivate(), keys.signing().getPublic());
     long index = log.append(env.logLeafInput());
     state.writeJson(receiptPath(t.taskId()), new StoredReceipt(env, index));
     save(t.with("succeeded", 1.0, "done", finished, null));
-  }
-
-  private final class Context implements TaskContext {
-    private final String taskId;
-    private final TaskRecord.Request request;
-    private final List<Input> inputs;
-    private final OutputStream result;
-    private final AtomicBoolean cancelled;
-
-    Context(String taskId, TaskRecord.Request request, List<Input> inputs, OutputStream result, AtomicBoolean cancelled) {
-      this.taskId = taskId;
-      this.request = request;
-      this.inputs = List.copyOf(inputs);
-      this.result = result;
-      this.cancelled = cancelled;
-    }
-
-    @Override
-    public String taskId() {
-      return taskId;
-    }
-
-    @Override
-    public String kind() {
-      return request.kind();
-    }
-
-    @Override
-    public Map<String, String> parameters() {
-      return request.parameters() == null ? Map.of() : request.parameters();
-    }
-
-    @Override
-    public List<Input> inputs() {
-      return inputs;
-    }
-
-    @Override
-    public OutputStream result() {
-      return result;
-    }
-
-    @Override
-    public void progress(double fraction) {
-      live.computeIfPresent(taskId, (k, t) -> t.with("running", Math.max(0, Math.min(1, fraction)), "running", null, null));
-    }
-
-    @Override
-    public boolean cancelled() {
-      return cancelled.get();
-    }
   }
 
   private void save(TaskRecord t) throws IOException {
@@ -383,6 +346,7 @@ public final class TaskService implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     pool.shutdownNow();
     try {
       pool.awaitTermination(10, TimeUnit.SECONDS);

@@ -133,8 +133,15 @@ public final class DimseClient {
   }
 
   private void move(AttributeList identifier, AeTitle destination) throws DimseException {
-    MoveSOPClassSCU scu = run("C-MOVE", () -> new MoveSOPClassSCU(peer.host(), peer.port(), peer.aeTitle().value(), calling.value(),
-        destination.value(), SOPClass.StudyRootQueryRetrieveInformationModelMove, identifier));
+    MoveSOPClassSCU scu;
+    try {
+      scu = run("C-MOVE", () -> new MoveSOPClassSCU(peer.host(), peer.port(), peer.aeTitle().value(), calling.value(),
+          destination.value(), SOPClass.StudyRootQueryRetrieveInformationModelMove, identifier));
+    } catch (DimseException e) {
+      // Peers differ in how they refuse an unknown destination (0xA801, or Orthanc's 0xC000): name the likely cause.
+      throw new DimseException("C-MOVE", peer, e.status(), "move to " + destination + " failed; is " + destination
+          + " registered at the peer with its host and port? (" + e.getCause().getMessage() + ")", e.getCause());
+    }
     int status = scu.getStatus();
     if (status != ResponseStatus.Success)
       throw new DimseException("C-MOVE", peer, status, status == ResponseStatus.RefusedMoveDestinationUnknown
@@ -200,13 +207,22 @@ public final class DimseClient {
       throw new DimseException(operation, peer, null, "no completion within " + timeout, e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      throw new DimseException(operation, peer, null, c.getClass().getSimpleName() + ": " + c.getMessage(), c);
+      throw new DimseException(operation, peer, statusIn(c.getMessage()), c.getClass().getSimpleName() + ": " + c.getMessage(), c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DimseException(operation, peer, null, "interrupted", e);
     } finally {
       ex.shutdownNow();
     }
+  }
+
+  private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("status 0x([0-9a-fA-F]{1,4})\\b");
+
+  /** PixelMed reports a failure status only inside its exception message ("... failure status 0xc000"). */
+  private static Integer statusIn(String message) {
+    if (message == null) return null;
+    java.util.regex.Matcher m = STATUS.matcher(message);
+    return m.find() ? Integer.valueOf(m.group(1), 16) : null;
   }
 
   /** Collects PixelMed's per-instance status callbacks. */

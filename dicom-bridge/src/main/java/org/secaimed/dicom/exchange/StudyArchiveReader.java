@@ -185,8 +185,13 @@ public final class StudyArchiveReader implements AutoCloseable {
       int n;
       try {
         n = tar.read(bytes, off, size - off);
-      } catch (java.io.EOFException e) {
+      } catch (IOException e) {
+        // commons-compress reports a short entry as a plain IOException; ours and the sealing
+        // layer's typed errors pass through unchanged.
+        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
         n = -1;
+      } catch (RuntimeException e) {
+        throw new StudyArchiveException(Reason.MALFORMED_ENTRY, where, "unreadable entry: " + e.getMessage(), e);
       }
       if (n < 0) throw new StudyArchiveException(Reason.TRUNCATED, where, "entry ended after " + off + " of " + size + " bytes");
       off += n;

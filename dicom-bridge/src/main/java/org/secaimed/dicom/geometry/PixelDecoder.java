@@ -13,6 +13,24 @@ import org.secaimed.dicom.geometry.SeriesAssemblyException.Reason;
 final class PixelDecoder {
   private PixelDecoder() {}
 
+  /**
+   * PixelMed logs and swallows a truncated PixelData element, returning the list without it: an
+   * image instance without complete pixel data is therefore reported as unreadable here.
+   */
+  static void checkComplete(AttributeList list, String who, int rows, int columns, int frames) throws SeriesAssemblyException {
+    Attribute pixelData = list.getPixelData();
+    if (pixelData == null) {
+      throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData", "no pixel data (truncated file?)");
+    }
+    Integer bitsAllocated = integer(list, "BitsAllocated");
+    Integer spp = integer(list, "SamplesPerPixel");
+    long needed = (long) rows * columns * frames * (spp == null ? 1 : spp) * (bitsAllocated == null ? 16 : bitsAllocated) / 8;
+    if (pixelData.getVL() < needed) {
+      throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData",
+          "pixel data has " + pixelData.getVL() + " bytes, the image needs " + needed + " (truncated file?)");
+    }
+  }
+
   /** Stored values (sign and BitsStored applied), one int[] of rows*columns per frame. */
   static int[][] decode(AttributeList list, String who, int rows, int columns, int frames) throws SeriesAssemblyException {
     Integer spp = integer(list, "SamplesPerPixel");

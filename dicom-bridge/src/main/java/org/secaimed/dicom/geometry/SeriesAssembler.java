@@ -11,6 +11,8 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -104,25 +106,58 @@ public final class SeriesAssembler {
       skipped.add(name + ": not a DICOM Part 10 file");
       return this;
     }
-    AttributeList list = new AttributeList();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      list.read(new DicomInputStream(in));
-    } catch (DicomException | IOException | RuntimeException e) {
-      // PixelMed reports truncation as EOFException or as odd runtime exceptions deep in the parser.
-      throw new SeriesAssemblyException(Reason.UNREADABLE, name, null, "cannot parse DICOM: " + e, e);
+    AttributeList list;
+    try (InputStream in = Files.newInputStream(file)) {
+      list = read(in, name);
     }
     return add(list, name);
   }
 
   /** Reads one Part 10 (or raw dataset) stream, e.g. one part of a WADO-RS response. */
   public SeriesAssembler addStream(InputStream in, String source) throws SeriesAssemblyException {
-    AttributeList list = new AttributeList();
+    AttributeList list = read(in, source);
+    return add(list, source);
+  }
+
+  /**
+   * Parses one instance. The meta header is read first so that an undecodable transfer syntax is
+   * reported as such instead of as whatever PixelMed's decompressor throws.
+   */
+  static AttributeList read(InputStream raw, String source) throws SeriesAssemblyException {
+    InputStream in;
     try {
-      list.read(new DicomInputStream(new BufferedInputStream(in)));
+      // DicomInputStream marks and resets its source itself, so peek at the meta header through a copy.
+      byte[] head = raw.readNBytes(1 << 16);
+      try {
+        AttributeList meta = new AttributeList();
+        meta.readOnlyMetaInformationHeader(new DicomInputStream(new ByteArrayInputStream(head)));
+        String ts = string(meta, "TransferSyntaxUID");
+        if (ts != null && !ts.isEmpty() && !SUPPORTED_TRANSFER_SYNTAXES.contains(ts)) throw unsupported(source, ts);
+      } catch (DicomException | IOException | RuntimeException e) {
+        // No meta header (a raw dataset): the full read below decides.
+      }
+      in = new BufferedInputStream(new SequenceInputStream(new ByteArrayInputStream(head), raw));
+    } catch (IOException e) {
+      throw new SeriesAssemblyException(Reason.UNREADABLE, source, null, "cannot read: " + e.getMessage(), e);
+    }
+    try {
+      AttributeList list = new AttributeList();
+      list.read(new DicomInputStream(in));
+      return list;
     } catch (DicomException | IOException | RuntimeException e) {
+      // PixelMed reports truncation as EOFException or as odd runtime exceptions deep in the parser.
       throw new SeriesAssemblyException(Reason.UNREADABLE, source, null, "cannot parse DICOM: " + e, e);
     }
-    return add(list, source);
+  }
+
+  private static SeriesAssemblyException unsupported(String who, String ts) {
+    return new SeriesAssemblyException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, who, "TransferSyntaxUID",
+        "pixel data in " + ts + " cannot be decoded here; request Explicit VR Little Endian (1.2.840.10008.1.2.1)");
+  }
+
+  /** Adds one instance given as bytes (Part 10 or a raw dataset), e.g. an entry of a study archive. */
+  public SeriesAssembler addBytes(byte[] dicom, String source) throws SeriesAssemblyException {
+    return add(read(new ByteArrayInputStream(dicom), source), source);
   }
 
   /** Adds every list of an iterator (the streaming form): each is dropped after its slice is taken. */
@@ -149,8 +184,7 @@ public final class SeriesAssembler {
     String series = require(list, who, "SeriesInstanceUID");
     String ts = string(list, "TransferSyntaxUID");
     if (ts != null && !ts.isEmpty() && !SUPPORTED_TRANSFER_SYNTAXES.contains(ts)) {
-      throw new SeriesAssemblyException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, who, "TransferSyntaxUID",
-          "pixel data in " + ts + " cannot be decoded here; request Explicit VR Little Endian (1.2.840.10008.1.2.1)");
+      throw unsupported(who, ts);
     }
     if (context == null) {
       String forUid = string(list, "FrameOfReferenceUID");
@@ -178,6 +212,7 @@ public final class SeriesAssembler {
     AttributeList shared = item(list, "SharedFunctionalGroupsSequence", 0);
     boolean enhanced = DicomAttributes.sequence(list, "PerFrameFunctionalGroupsSequence") != null;
 
+    PixelDecoder.checkComplete(list, who, rows, columns, frames);
     int[][] raw = withPixels ? PixelDecoder.decode(list, who, rows, columns, frames) : null;
     for (int f = 0; f < frames; f++) {
       String where = enhanced ? who + " frame " + (f + 1) : who;
@@ -222,6 +257,7 @@ public final class SeriesAssembler {
           "row and column directions are not orthogonal");
     }
     double[] normal = cross(row, col);
+    for (int a = 0; a < 3; a++) normal[a] += 0.0; // no -0.0 in results
     for (Slice s : slices) {
       if (s.rows != first.rows || s.columns != first.columns) {
         throw new SeriesAssemblyException(Reason.INCONSISTENT_SIZE, s.frame.describe(), "Rows/Columns",

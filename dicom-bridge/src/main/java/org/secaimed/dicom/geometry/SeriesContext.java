@@ -34,7 +34,9 @@ public final class SeriesContext {
     Map<AttributeTag, Attribute> m = new TreeMap<>();
     for (String k : COPIED_KEYWORDS) {
       Attribute a = first.get(DicomAttributes.tag(k));
-      if (a != null) m.put(a.getTag(), a);
+      // Empty values are not copied: the SEG writer adds its own Type 2 empties, and an empty
+      // Type 1C (e.g. SpecificCharacterSet) would be an error.
+      if (a != null && a.getVM() > 0) m.put(a.getTag(), a);
     }
     this.copied = m;
     this.studyInstanceUid = DicomAttributes.string(first, "StudyInstanceUID");

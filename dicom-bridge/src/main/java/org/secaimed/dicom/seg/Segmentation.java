@@ -35,7 +35,7 @@ public final class Segmentation {
     this.seriesInstanceUid = seriesInstanceUid;
     this.frameCount = frameCount;
     this.segments = List.copyOf(segments);
-    this.labelToSegment = Map.copyOf(labelToSegment);
+    this.labelToSegment = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labelToSegment));
   }
 
   public SegmentationType type() { return type; }

@@ -35,6 +35,7 @@ public final class KeycloakTokenClient implements TokenSource {
   private String refreshToken;
   private Instant refreshExpiresAt = Instant.MIN;
   private int grants;
+  private KeycloakAuthException.Step lastGrant;
 
   public KeycloakTokenClient(OkHttpClient http, KeycloakRealm realm, PasswordCredentials credentials,
       Clock clock, Duration refreshMargin) {
@@ -67,6 +68,11 @@ public final class KeycloakTokenClient implements TokenSource {
   /** How many token requests went to Keycloak (cache hits do not count). */
   public synchronized int grantsIssued() {
     return grants;
+  }
+
+  /** The kind of the last token request sent, or null before the first. */
+  public synchronized KeycloakAuthException.Step lastGrant() {
+    return lastGrant;
   }
 
   private AccessToken store(KeycloakAuthException.Step step, JsonNode body) throws KeycloakAuthException {
@@ -108,6 +114,7 @@ public final class KeycloakTokenClient implements TokenSource {
 
   private JsonNode grant(KeycloakAuthException.Step step, FormBody form) throws KeycloakAuthException {
     grants++;
+    lastGrant = step;
     Request request = new Request.Builder().url(realm.tokenEndpoint()).post(form)
         .header("Accept", "application/json").build();
     try (Response response = http.newCall(request).execute()) {

@@ -1,13 +1,44 @@
 package org.secaimed.kaapana.cli;
 
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.devenclave.DevEnclave;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until issue #4 lands its implementation; it fails loudly rather than pretend. */
-@Command(name = "dev-enclave", description = "Run the INSECURE development enclave gateway (not built yet: issue #4)")
-public final class DevEnclaveCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code secaimed dev-enclave}: runs the INSECURE development enclave gateway until interrupted. */
+@Command(name = "dev-enclave", mixinStandardHelpOptions = true,
+    description = {"Run the INSECURE development enclave gateway (software keys, no TEE) on 127.0.0.1.",
+        "Its state (keys, blobs, tasks, results, log) lives in --state and survives restarts.",
+        "Only a policy with allowInsecureDevEnclave: true accepts it. Never send real patient data to it."})
+public final class DevEnclaveCommand implements Callable<Integer> {
+  @Option(names = "--port", description = "TCP port (default ${DEFAULT-VALUE}; 0 = any free port)")
+  int port = 8443;
+
+  @Option(names = "--state", paramLabel = "DIR", description = "state folder (default ${DEFAULT-VALUE})")
+  Path state = Path.of("dev-enclave-state");
+
+  @Option(names = "--workers", description = "concurrent tasks (default ${DEFAULT-VALUE})")
+  int workers = 2;
+
+  @Option(names = "--kem-suite", description = "HPKE suite of the enclave key: xwing-sha256-aes256gcm (default), x25519-sha256-aes256gcm, p256-sha256-aes256gcm")
+  String kemSuite = HpkeSuite.DEFAULT.label();
+
   @Override
-  public Integer call() {
-    System.err.println("secaimed dev-enclave: not built yet (issue #4)");
-    return SecaimedCli.EXIT_FAILED;
+  public Integer call() throws Exception {
+    DevEnclave.Config c = DevEnclave.Config.defaults(state).withPort(port).withKemSuite(HpkeSuite.fromLabel(kemSuite));
+    c = new DevEnclave.Config(c.host(), c.port(), c.stateDir(), c.runner(), workers, c.queueCapacity(), c.maxBlobBytes(),
+        c.kemSuite(), c.clock());
+    DevEnclave enclave = DevEnclave.start(c);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("INSECURE dev enclave stopping");
+      enclave.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return SecaimedCli.EXIT_OK;
   }
 }

@@ -1,13 +1,93 @@
 package org.secaimed.kaapana.cli;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.connector.seal.KemKeys;
+import org.secaimed.connector.seal.SealOptions;
+import org.secaimed.connector.seal.SealedArchive;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until issue #3 lands its implementation; it fails loudly rather than pretend. */
-@Command(name = "open", description = "Open a sealed file with the recipient's private key (not built yet: issue #3)")
-public final class OpenCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code secaimed open}: open a sealed archive with the recipient's private key. */
+@Command(name = "open", mixinStandardHelpOptions = true,
+    description = {"Open a sealed archive with the recipient's private key.",
+        "The output (owner-only) appears only if every chunk authenticated; otherwise nothing is left behind."})
+public final class OpenCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--key", required = true, paramLabel = "PRIVKEY", description = "recipient private key file (JSON, from keygen)")
+  Path key;
+
+  @Option(names = "--in", required = true, paramLabel = "FILE", description = "sealed archive")
+  Path in;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "plaintext file to write")
+  Path out;
+
+  @CommandLine.ArgGroup(exclusive = false)
+  SealCommand.Support.BindingOptions binding = new SealCommand.Support.BindingOptions();
+
+  @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
   @Override
-  public Integer call() {
-    System.err.println("secaimed open: not built yet (issue #3)");
-    return SecaimedCli.EXIT_FAILED;
+  public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    byte[] bindingBytes = binding.bytes(cmd);
+    SealOptions options;
+    try {
+      options = SealOptions.defaults().withParallelism(threads);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage());
+    }
+    SealCommand.Support.requireReadable(cmd, "--key", key);
+    SealCommand.Support.requireReadable(cmd, "--in", in);
+    KemKeyPair pair;
+    try {
+      pair = KemKeys.readPrivateKey(key);
+    } catch (IOException e) {
+      return SealCommand.Support.failure(cmd, json, "open", e);
+    }
+    Path temp = SealCommand.Support.tempFor(out);
+    long t0 = System.nanoTime();
+    long plaintextBytes;
+    try {
+      try (InputStream opened = SealedArchive.newOpeningStream(new BufferedInputStream(Files.newInputStream(in), 1 << 20), pair, bindingBytes, options);
+          OutputStream sink = Files.newOutputStream(temp)) {
+        plaintextBytes = opened.transferTo(sink);
+      }
+      SealCommand.Support.moveIntoPlace(temp, out);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      return SealCommand.Support.failure(cmd, json, "open", e);
+    }
+    long nanos = System.nanoTime() - t0;
+    if (json) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("ok", true);
+      o.put("out", out.toString());
+      o.put("suite", pair.suite().label());
+      o.put("keyId", pair.publicKey().keyId());
+      o.put("plaintextBytes", plaintextBytes);
+      o.put("seconds", nanos / 1e9);
+      o.put("mbPerSecond", SealCommand.Support.mbPerSecond(plaintextBytes, nanos));
+      JsonOutput.print(cmd.getOut(), o);
+    } else {
+      cmd.getOut().printf("opened %s: %,d bytes authenticated and written to %s (%.0f MB/s)%n", in, plaintextBytes, out,
+          SealCommand.Support.mbPerSecond(plaintextBytes, nanos));
+    }
+    return SecaimedCli.EXIT_OK;
   }
 }

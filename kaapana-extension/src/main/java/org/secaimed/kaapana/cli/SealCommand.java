@@ -1,13 +1,171 @@
 package org.secaimed.kaapana.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.secaimed.connector.seal.KemKeys;
+import org.secaimed.connector.seal.KemPublicKey;
+import org.secaimed.connector.seal.SealOptions;
+import org.secaimed.connector.seal.SealedArchive;
+import org.secaimed.connector.seal.SealedArchiveException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
-/** Placeholder until issue #3 lands its implementation; it fails loudly rather than pretend. */
-@Command(name = "seal", description = "Seal a file to a recipient's HPKE key (not built yet: issue #3)")
-public final class SealCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code secaimed seal}: seal a file to a recipient's public key (docs/sealed-archive-format.md). */
+@Command(name = "seal", mixinStandardHelpOptions = true,
+    description = {"Seal a file to a recipient's HPKE public key as a streaming sealed archive.",
+        "The output appears only when complete (written to a temporary file, then moved)."})
+public final class SealCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--recipient", required = true, paramLabel = "PUBKEY", description = "recipient public key file (JSON, from keygen)")
+  Path recipient;
+
+  @Option(names = "--in", required = true, paramLabel = "FILE", description = "plaintext file")
+  Path in;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "sealed archive to write")
+  Path out;
+
+  @CommandLine.ArgGroup(exclusive = false)
+  Support.BindingOptions binding = new Support.BindingOptions();
+
+  @Option(names = "--chunk-size", paramLabel = "BYTES", description = "plaintext bytes per chunk (default ${DEFAULT-VALUE})")
+  int chunkSize = SealOptions.DEFAULT_CHUNK_SIZE;
+
+  @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: all cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
   @Override
-  public Integer call() {
-    System.err.println("secaimed seal: not built yet (issue #3)");
-    return SecaimedCli.EXIT_FAILED;
+  public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    byte[] bindingBytes = binding.bytes(cmd);
+    SealOptions options;
+    try {
+      options = SealOptions.defaults().withChunkSize(chunkSize).withParallelism(threads);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage());
+    }
+    Support.requireReadable(cmd, "--recipient", recipient);
+    Support.requireReadable(cmd, "--in", in);
+    KemPublicKey key;
+    try {
+      key = KemKeys.readPublicKey(recipient);
+    } catch (IOException e) {
+      return Support.failure(cmd, json, "seal", e);
+    }
+    Path temp = Support.tempFor(out);
+    long t0 = System.nanoTime();
+    long plaintextBytes;
+    try {
+      try (InputStream src = Files.newInputStream(in);
+          OutputStream sink = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+        plaintextBytes = SealedArchive.seal(src, sink, key, bindingBytes, options);
+      }
+      Support.moveIntoPlace(temp, out);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      return Support.failure(cmd, json, "seal", e);
+    }
+    long nanos = System.nanoTime() - t0;
+    long archiveBytes = Files.size(out);
+    if (json) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("ok", true);
+      o.put("out", out.toString());
+      o.put("suite", key.suite().label());
+      o.put("recipientKeyId", key.keyId());
+      o.put("plaintextBytes", plaintextBytes);
+      o.put("archiveBytes", archiveBytes);
+      o.put("chunkSize", options.chunkSize());
+      o.put("threads", options.parallelism());
+      o.put("seconds", nanos / 1e9);
+      o.put("mbPerSecond", Support.mbPerSecond(plaintextBytes, nanos));
+      JsonOutput.print(cmd.getOut(), o);
+    } else {
+      cmd.getOut().printf("sealed %,d bytes to %s (%s, key %s): %,d bytes, %.0f MB/s%n", plaintextBytes, out,
+          key.suite().label(), key.keyId().substring(0, 16), archiveBytes, Support.mbPerSecond(plaintextBytes, nanos));
+    }
+    return SecaimedCli.EXIT_OK;
   }
+
+  /** What {@code seal} and {@code open} share: binding options, temp-then-move output, failure reports. */
+  static final class Support {
+    private Support() {}
+
+    /** The binding given as text or hex (at most one); empty when neither is given. */
+    static final class BindingOptions {
+      @CommandLine.Option(names = "--binding", paramLabel = "TEXT",
+          description = "bind the archive to this text (for example a task id); opening needs the same value")
+      String text;
+
+      @CommandLine.Option(names = "--binding-hex", paramLabel = "HEX", description = "the binding as hex bytes (for example an evidence digest)")
+      String hex;
+
+      byte[] bytes(CommandLine cmd) {
+        if (text != null && hex != null) throw new CommandLine.ParameterException(cmd, "give --binding or --binding-hex, not both");
+        if (hex != null) {
+          try {
+            return HexFormat.of().parseHex(hex.trim());
+          } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--binding-hex: not valid hex");
+          }
+        }
+        return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+
+    /** A temporary file next to {@code target}, owner-only, to be moved over the target when complete. */
+    static Path tempFor(Path target) throws IOException {
+      Path dir = target.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      return Files.createTempFile(dir, "." + target.getFileName() + ".", ".part",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    static void moveIntoPlace(Path temp, Path target) throws IOException {
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+
+    static void requireReadable(CommandLine cmd, String option, Path file) {
+      if (!Files.isRegularFile(file)) throw new CommandLine.ParameterException(cmd, option + ": no such file: " + file);
+    }
+
+    /** Reports a rejected archive or key file: one JSON object, or one line naming the reason. */
+    static int failure(CommandLine cmd, boolean json, String command, Exception e) {
+      if (json) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("ok", false);
+        if (e instanceof SealedArchiveException s) o.put("reason", s.reason().name());
+        o.put("error", e.getMessage());
+        JsonOutput.print(cmd.getOut(), o);
+      } else {
+        cmd.getErr().println(command + ": " + e.getMessage());
+      }
+      return SecaimedCli.EXIT_FAILED;
+    }
+
+    static double mbPerSecond(long bytes, long nanos) {
+      return nanos <= 0 ? 0 : bytes / 1e6 / (nanos / 1e9);
+    }
+}
 }

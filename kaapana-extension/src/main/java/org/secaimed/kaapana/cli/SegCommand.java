@@ -1,13 +1,217 @@
 package org.secaimed.kaapana.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.geometry.SeriesAssemblyException;
+import org.secaimed.dicom.labelmap.LabelMapAlignment;
+import org.secaimed.dicom.labelmap.LabelMapException;
+import org.secaimed.dicom.labelmap.LabelMapFiles;
+import org.secaimed.dicom.metadata.CodeLookup;
+import org.secaimed.dicom.metadata.SegmentMetadataException;
+import org.secaimed.dicom.metadata.SegmentMetadataFiles;
+import org.secaimed.dicom.metadata.SegmentationMetadata;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.seg.Segmentation;
+import org.secaimed.dicom.seg.SegmentationBuilder;
+import org.secaimed.dicom.seg.SegmentationException;
+import org.secaimed.dicom.seg.SegmentationOnSeries;
+import org.secaimed.dicom.seg.SegmentationReader;
+import org.secaimed.dicom.seg.SegmentationType;
+import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.LabelVolume;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until issue #2 lands its implementation; it fails loudly rather than pretend. */
-@Command(name = "seg", description = "Build DICOM SEG from label maps and read SEG back (not built yet: issue #2)")
-public final class SegCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code secaimed seg from-labelmap | to-labelmap}: DICOM SEG from a label map on a source series, and back. */
+@Command(name = "seg", description = "Build a DICOM SEG from a label map on its source series, or read a SEG back to a label map",
+    subcommands = {SegCommand.FromLabelmap.class, SegCommand.ToLabelmap.class})
+public final class SegCommand implements Runnable {
+  /** PixelMed logs (to java.util.logging) every problem it also throws; the commands report errors themselves. */
+  private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("secaimed seg: not built yet (issue #2)");
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: from-labelmap or to-labelmap");
+  }
+
+  static void quietPixelMed() {
+    PIXELMED_LOG.setLevel(Level.OFF);
+    // PixelMed's logging shim goes to SLF4J when it is on the class path (slf4j-simple here).
+    System.setProperty("org.slf4j.simpleLogger.log.com.pixelmed", "error");
+  }
+
+  /** A failure with a stable error name, printed as one line or one JSON object. */
+  static int fail(PrintWriter out, PrintWriter err, boolean json, Exception e) {
+    String error;
+    if (e instanceof SeriesAssemblyException s) error = "series:" + s.reason();
+    else if (e instanceof LabelMapException l) error = "labelmap:" + l.reason();
+    else if (e instanceof SegmentMetadataException m) error = "metadata:" + m.reason();
+    else if (e instanceof SegmentationException s) error = "seg:" + s.reason();
+    else error = "io";
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ok", false);
+      m.put("error", error);
+      m.put("message", e.getMessage());
+      if (e instanceof SeriesAssemblyException s) {
+        m.put("instance", s.instance());
+        m.put("attribute", s.attribute());
+      }
+      JsonOutput.print(out, m);
+    } else {
+      // Typed errors already start with their reason.
+      err.println("seg: " + (error.equals("io") ? "io: " : "") + e.getMessage());
+      err.flush();
+    }
     return SecaimedCli.EXIT_FAILED;
+  }
+
+  @Command(name = "from-labelmap", description = "Write a DICOM SEG (BINARY, FRACTIONAL or LABELMAP) for a NIfTI/NRRD label map on a source series")
+  static final class FromLabelmap implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--series", required = true, paramLabel = "DIR", description = "directory with the source series' DICOM files")
+    Path series;
+    @Option(names = "--labelmap", required = true, paramLabel = "FILE", description = "label map (.nii, .nii.gz, .nrrd) on the series grid")
+    Path labelmap;
+    @Option(names = "--metadata", required = true, paramLabel = "FILE.json", description = "segment metadata: dcmqi JSON or Kaapana seg_info.json")
+    Path metadata;
+    @Option(names = "--out", required = true, paramLabel = "FILE.dcm", description = "SEG file to write (atomically)")
+    Path out;
+    @Option(names = "--type", defaultValue = "binary", paramLabel = "binary|fractional|labelmap", description = "segmentation type (default binary)")
+    String type;
+    @Option(names = "--seed", paramLabel = "TEXT", description = "derive UIDs from this seed (e.g. the task id): a retried write gives the same SEG")
+    String seed;
+    @Option(names = "--content-time", paramLabel = "ISO-8601", description = "content date/time (e.g. the task's completion time, 2026-11-22T03:00:00); with --seed the file is byte-identical on retry")
+    java.time.LocalDateTime contentTime;
+    @Option(names = "--code-table", paramLabel = "FILE", description = "label name -> code table for Kaapana seg_info.json (Kaapana's code_lookup_table.json)")
+    Path codeTable;
+    @Option(names = "--algorithm", paramLabel = "NAME", description = "algorithm name when the metadata has none (Kaapana seg_info.json)")
+    String algorithm;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      quietPixelMed();
+      PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+      SegmentationType segType;
+      try {
+        segType = SegmentationType.parse(type);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--type must be binary, fractional or labelmap, not '" + type + "'");
+      }
+      try {
+        AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
+        ImageGeometry grid = source.geometry();
+        LabelVolume labels = LabelMapAlignment.onto(LabelMapFiles.read(labelmap), grid);
+        CodeLookup codes = codeTable == null ? null : CodeLookup.load(codeTable);
+        SegmentationMetadata md = SegmentMetadataFiles.read(metadata, codes, algorithm);
+        SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed)
+            .contentDateTime(contentTime);
+        if (md.seriesDescription() != null) b.seriesDescription(md.seriesDescription());
+        if (md.seriesNumber() != null) b.seriesNumber(md.seriesNumber());
+        if (md.instanceNumber() != null) b.instanceNumber(md.instanceNumber());
+        if (md.contentCreatorName() != null) b.contentCreatorName(md.contentCreatorName());
+        if (md.contentLabel() != null) b.contentLabel(md.contentLabel());
+        if (md.contentDescription() != null) b.contentDescription(md.contentDescription());
+        Segmentation seg = b.build();
+        seg.writeTo(out);
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("ok", true);
+          m.put("out", out.toString());
+          m.put("bytes", Files.size(out));
+          m.put("type", seg.type().name());
+          m.put("sopClassUid", seg.sopClassUid());
+          m.put("sopInstanceUid", seg.sopInstanceUid());
+          m.put("seriesInstanceUid", seg.seriesInstanceUid());
+          m.put("sourceSeriesInstanceUid", source.context().seriesInstanceUid());
+          m.put("frames", seg.frameCount());
+          List<Map<String, Object>> segs = new ArrayList<>();
+          for (Map.Entry<Integer, Integer> e : seg.labelToSegment().entrySet()) {
+            SegmentDescription d = seg.segments().stream().filter(s -> s.number() == e.getValue()).findFirst().orElseThrow();
+            segs.add(Map.of("labelValue", e.getKey(), "segmentNumber", e.getValue(), "label", d.label(),
+                "type", d.type().value() + " " + d.type().scheme() + " " + d.type().meaning()));
+          }
+          m.put("segments", segs);
+          m.put("skipped", source.skipped());
+          JsonOutput.print(stdout, m);
+        } else {
+          stdout.printf("wrote %s: %s SEG, %d segment(s), %d frame(s), SOP Instance UID %s%n", out, seg.type(), seg.segments().size(),
+              seg.frameCount(), seg.sopInstanceUid());
+          stdout.flush();
+        }
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return fail(stdout, stderr, json, e);
+      }
+    }
+  }
+
+  @Command(name = "to-labelmap", description = "Read a DICOM SEG back to a label map (value = segment number) on its source series")
+  static final class ToLabelmap implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--seg", required = true, paramLabel = "FILE.dcm", description = "the SEG (BINARY, FRACTIONAL thresholded at 0.5, or LABELMAP)")
+    Path seg;
+    @Option(names = "--series", required = true, paramLabel = "DIR", description = "directory with the SEG's source series")
+    Path series;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "label map to write: .nii.gz, .nii or .nrrd")
+    Path out;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      quietPixelMed();
+      PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+      try {
+        LabelMapFiles.formatOf(out);
+        AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
+        SegmentationOnSeries decoded = SegmentationReader.read(seg, source);
+        LabelVolume labels = decoded.toLabelVolume();
+        LabelMapFiles.write(labels, out);
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("ok", true);
+          m.put("out", out.toString());
+          m.put("type", decoded.type().name());
+          m.put("sopInstanceUid", decoded.sopInstanceUid());
+          ImageGeometry g = labels.geometry();
+          m.put("size", List.of(g.columns(), g.rows(), g.slices()));
+          m.put("spacing", g.spacing());
+          m.put("origin", g.origin());
+          List<Map<String, Object>> segs = new ArrayList<>();
+          for (SegmentDescription d : decoded.segments()) {
+            BitSet mask = decoded.mask(d.number());
+            segs.add(Map.of("segmentNumber", d.number(), "label", d.label(), "voxels", mask.cardinality()));
+          }
+          m.put("segments", segs);
+          JsonOutput.print(stdout, m);
+        } else {
+          stdout.printf("wrote %s: %d segment(s) from %s SEG %s on a %dx%dx%d grid%n", out, decoded.segments().size(), decoded.type(),
+              decoded.sopInstanceUid(), labels.geometry().columns(), labels.geometry().rows(), labels.geometry().slices());
+          stdout.flush();
+        }
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return fail(stdout, stderr, json, e);
+      }
+    }
   }
 }

@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.Set;
 import org.secaimed.devenclave.algorithms.AlgorithmException;
 import org.secaimed.devenclave.algorithms.AlgorithmException.Reason;
+import org.secaimed.devenclave.algorithms.Cancellation;
 import org.secaimed.dicom.exchange.ArchivedInstance;
+import org.secaimed.dicom.exchange.StudyArchiveException;
 import org.secaimed.dicom.exchange.StudyArchiveReader;
-import org.secaimed.dicom.exchange.StudyManifest;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.geometry.SeriesAssemblyException;
 
-/** Reads a plaintext study archive and parses each instance once, as it streams past. */
+/** Reads a plaintext study archive, parsing each instance once as it streams past. */
 public final class StudyInputs {
   /** Segmentation Storage and Label Map Segmentation Storage (Sup 243). */
   static final Set<String> SEG_SOP_CLASSES = Set.of("1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.66.7");
@@ -26,29 +29,31 @@ public final class StudyInputs {
   private StudyInputs() {}
 
   public static StudyContent read(String inputName, InputStream plaintext) throws AlgorithmException {
-    Map<String, List<AttributeList>> series = new LinkedHashMap<>();
+    Map<String, SeriesAssembler> series = new LinkedHashMap<>();
     List<AttributeList> segs = new ArrayList<>();
-    StudyManifest manifest;
     try (StudyArchiveReader reader = StudyArchiveReader.open(plaintext)) {
       for (ArchivedInstance instance = reader.next(); instance != null; instance = reader.next()) {
-        org.secaimed.devenclave.algorithms.Cancellation.check();
+        Cancellation.check();
         AttributeList list = parse(inputName, instance);
         String sopClass = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPClassUID);
         if (SEG_SOP_CLASSES.contains(sopClass)) {
           segs.add(list);
-        } else {
-          String seriesUid = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SeriesInstanceUID);
-          if (seriesUid.isEmpty()) throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), "no SeriesInstanceUID");
-          series.computeIfAbsent(seriesUid, k -> new ArrayList<>()).add(list);
+          continue;
+        }
+        String seriesUid = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SeriesInstanceUID);
+        if (seriesUid.isEmpty()) throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": no SeriesInstanceUID");
+        try {
+          series.computeIfAbsent(seriesUid, k -> SeriesAssembler.create()).add(list, instance.sopInstanceUid());
+        } catch (SeriesAssemblyException e) {
+          throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": " + e.getMessage(), e);
         }
       }
-      manifest = reader.manifest();
-    } catch (org.secaimed.dicom.exchange.StudyArchiveException e) {
-      throw new AlgorithmException(Reason.BAD_INPUT, e.subject() == null ? inputName : inputName + " " + e.subject(), e.getMessage(), e);
+      return new StudyContent(inputName, reader.manifest().instances(), series, segs);
+    } catch (StudyArchiveException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, e.subject() == null ? inputName : e.subject(), inputName + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new AlgorithmException(Reason.BAD_INPUT, inputName, "cannot read input: " + e.getMessage(), e);
     }
-    return new StudyContent(inputName, manifest.instances(), series, segs);
   }
 
   private static AttributeList parse(String inputName, ArchivedInstance instance) throws AlgorithmException {

@@ -1,0 +1,44 @@
+"""Evaluate an algorithm against reference segmentations inside an attested enclave; metrics come back."""
+
+from datetime import datetime, timedelta, timezone
+
+from airflow import DAG
+from secaimed.SecaimedOperator import SecaimedOperator
+from secaimed.ui_forms import workflow_form
+
+ui_forms = {
+    "workflow_form": workflow_form(
+        extra={
+            "reference_segment": {
+                "title": "Reference segment",
+                "description": "Segment label of the reference SEG to compare with (e.g. liver).",
+                "type": "string",
+                "pattern": "^[A-Za-z0-9 ._-]{1,64}$",
+                "required": True,
+            },
+        },
+        single_execution_default=False,
+        single_execution_read_only=True,
+    ),
+}
+
+args = {
+    "ui_visible": True,
+    "ui_forms": ui_forms,
+    "owner": "kaapana",
+    "start_date": datetime(2025, 12, 18, tzinfo=timezone.utc),
+    "retries": 0,
+    "retry_delay": timedelta(seconds=30),
+}
+
+dag = DAG(
+    dag_id="enclave-evaluation",
+    default_args=args,
+    schedule=None,
+    catchup=False,
+    max_active_runs=2,
+    max_active_tasks=2,
+    tags=["secaimed", "enclave", "evaluation"],
+)
+
+evaluate = SecaimedOperator(dag=dag, task_kind="evaluation", execution_timeout=timedelta(hours=12))

@@ -1,0 +1,3 @@
+"""NOT Kaapana: a test double of the kaapana plugin names the secaimed operator imports."""
+
+STUB = True

@@ -1,0 +1,22 @@
+package org.secaimed.dicom.metadata;
+
+import java.util.List;
+import org.secaimed.dicom.seg.SegmentDescription;
+
+/**
+ * What a metadata file says about a segmentation: the segments (each {@link SegmentDescription#number()}
+ * is the label value it describes in the label map) and the series-level texts, null where not given.
+ */
+public record SegmentationMetadata(
+    List<SegmentDescription> segments,
+    String seriesDescription,
+    Integer seriesNumber,
+    Integer instanceNumber,
+    String contentCreatorName,
+    String contentLabel,
+    String contentDescription) {
+
+  public SegmentationMetadata {
+    segments = List.copyOf(segments);
+  }
+}

@@ -1,0 +1,52 @@
+package org.secaimed.dicom.pipeline;
+
+import java.io.IOException;
+import java.util.List;
+import org.secaimed.dicom.web.DicomJsonObject;
+import org.secaimed.dicom.web.DicomWebClient;
+import org.secaimed.dicom.web.InstanceStream;
+import org.secaimed.dicom.web.QidoQuery;
+
+/**
+ * Pulls a series by WADO-RS (Kaapana: through dicom-web-filter with the project user's token).
+ * Kaapana hands the operator only Series Instance UIDs, so the study is found by QIDO-RS first.
+ */
+public final class DicomWebSeriesSource implements SeriesSource {
+  private static final int STUDY_INSTANCE_UID = 0x0020000D;
+
+  private final DicomWebClient client;
+
+  public DicomWebSeriesSource(DicomWebClient client) {
+    this.client = client;
+  }
+
+  /** The study that holds {@code seriesUid}, by QIDO-RS. */
+  public String studyOf(String seriesUid) throws IOException {
+    List<DicomJsonObject> found = client.search(QidoQuery.series().match("SeriesInstanceUID", seriesUid).build());
+    if (found.isEmpty()) throw new PipelineException(PipelineException.Step.RESOLVE, seriesUid, "no such series at " + client.baseUrl());
+    String study = found.get(0).string(STUDY_INSTANCE_UID);
+    if (study == null || study.isBlank()) {
+      throw new PipelineException(PipelineException.Step.RESOLVE, seriesUid, "QIDO-RS answer lacks StudyInstanceUID");
+    }
+    return study;
+  }
+
+  @Override
+  public void forEachInstance(String seriesUid, InstanceConsumer consumer) throws IOException {
+    String study = studyOf(seriesUid);
+    int count = 0;
+    try (InstanceStream stream = client.retrieveSeries(study, seriesUid)) {
+      while (stream.next()) {
+        byte[] part10 = stream.body().readAllBytes();
+        consumer.accept(stream.sopInstanceUid(), part10);
+        count++;
+      }
+    }
+    if (count == 0) throw new PipelineException(PipelineException.Step.PULL, seriesUid, "WADO-RS returned no instances");
+  }
+
+  @Override
+  public String describe() {
+    return "DICOMweb " + client.baseUrl();
+  }
+}

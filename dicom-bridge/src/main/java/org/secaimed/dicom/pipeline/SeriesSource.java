@@ -1,0 +1,22 @@
+package org.secaimed.dicom.pipeline;
+
+import java.io.IOException;
+
+/**
+ * Where a series' instances come from. Instances are handed over one at a time, in memory, and
+ * never written to disk: the pipeline hashes and seals each one as it arrives.
+ */
+public interface SeriesSource {
+
+  /** Receives one instance: its Part 10 bytes, owned by the callee only for the call. */
+  @FunctionalInterface
+  interface InstanceConsumer {
+    void accept(String sopInstanceUid, byte[] part10) throws IOException;
+  }
+
+  /** Streams every instance of the series to {@code consumer}; fails if the series has none. */
+  void forEachInstance(String seriesInstanceUid, InstanceConsumer consumer) throws IOException;
+
+  /** Where the data comes from, for messages (no credentials). */
+  String describe();
+}

@@ -1,0 +1,181 @@
+package org.secaimed.dicom.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.secaimed.dicom.exchange.StudyArchiveException.Reason;
+
+class StudyArchiveTest {
+
+  private static byte[] archiveOf(int count) throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(sink)) {
+      for (int i = 1; i <= count; i++) w.add(TinyDicom.instance(i));
+    }
+    return sink.toByteArray();
+  }
+
+  private static List<ArchivedInstance> readAll(byte[] archive) throws Exception {
+    List<ArchivedInstance> out = new ArrayList<>();
+    StudyArchiveReader.readAll(new ByteArrayInputStream(archive), out::add);
+    return out;
+  }
+
+  @Test
+  void roundTripsInstancesInOrderWithTheirDigests() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    StudyManifest written;
+    byte[] third = TinyDicom.instance(3);
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(sink)) {
+      w.add(TinyDicom.instance(1));
+      w.add(TinyDicom.uid(2), TinyDicom.instance(2));
+      w.add(TinyDicom.uid(3), third.length, new ByteArrayInputStream(third));
+      written = w.finish();
+    }
+    List<ArchivedInstance> read = new ArrayList<>();
+    StudyManifest manifest = StudyArchiveReader.readAll(new ByteArrayInputStream(sink.toByteArray()), read::add);
+    assertThat(manifest).isEqualTo(written);
+    assertThat(read).extracting(ArchivedInstance::sopInstanceUid).containsExactly(TinyDicom.uid(1), TinyDicom.uid(2), TinyDicom.uid(3));
+    assertThat(read.get(2).bytes()).isEqualTo(third);
+    assertThat(manifest.instances().get(2).sha256()).isEqualTo(Sha256.hex(third));
+    assertThat(manifest.instances().get(2).length()).isEqualTo(third.length);
+  }
+
+  @Test
+  void aModifiedInstanceByteIsCaughtAndNamed() throws Exception {
+    byte[] archive = archiveOf(3);
+    byte[] second = TinyDicom.instance(2);
+    int at = indexOf(archive, Arrays.copyOfRange(second, second.length - 40, second.length));
+    archive[at + 5] ^= 1; // a pixel byte of instance 2
+    assertThatThrownBy(() -> readAll(archive)).isInstanceOfSatisfying(StudyArchiveException.class, e -> {
+      assertThat(e.reason()).isEqualTo(Reason.TAMPERED_INSTANCE);
+      assertThat(e.subject()).isEqualTo(TinyDicom.uid(2));
+    });
+  }
+
+  @Test
+  void anArchiveCutBeforeItsManifestIsTruncated() throws Exception {
+    byte[] archive = archiveOf(3);
+    int manifestHeader = indexOf(archive, "manifest.json".getBytes(StandardCharsets.US_ASCII));
+    for (int cut : new int[] {manifestHeader - 1, archive.length / 2, 600}) {
+      byte[] cutArchive = Arrays.copyOf(archive, cut);
+      assertThatThrownBy(() -> readAll(cutArchive)).isInstanceOfSatisfying(StudyArchiveException.class,
+          e -> assertThat(e.reason()).isIn(Reason.TRUNCATED, Reason.MALFORMED_ENTRY));
+    }
+  }
+
+  @Test
+  void theWriterRefusesDuplicatesAndNonDicomAndThenNeverWritesAManifest() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    StudyArchiveWriter w = StudyArchiveWriter.open(sink);
+    w.add(TinyDicom.instance(1));
+    assertThatThrownBy(() -> w.add(TinyDicom.instance(1))).isInstanceOfSatisfying(StudyArchiveException.class,
+        e -> assertThat(e.reason()).isEqualTo(Reason.DUPLICATE_INSTANCE));
+    w.close();
+    assertThatThrownBy(() -> readAll(sink.toByteArray())).isInstanceOfSatisfying(StudyArchiveException.class,
+        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+
+    StudyArchiveWriter w2 = StudyArchiveWriter.open(new ByteArrayOutputStream());
+    assertThatThrownBy(() -> w2.add("not dicom at all".getBytes(StandardCharsets.UTF_8))).isInstanceOfSatisfying(StudyArchiveException.class, e -> {
+      assertThat(e.reason()).isEqualTo(Reason.NOT_DICOM);
+      assertThat(e.subject()).isEqualTo("instance #1");
+    });
+    assertThatThrownBy(() -> w2.add(TinyDicom.instance(2))).isInstanceOf(StudyArchiveException.class);
+  }
+
+  @Test
+  void aStreamShorterThanItsDeclaredLengthFails() throws Exception {
+    StudyArchiveWriter w = StudyArchiveWriter.open(new ByteArrayOutputStream());
+    byte[] one = TinyDicom.instance(1);
+    assertThatThrownBy(() -> w.add(TinyDicom.uid(1), one.length + 10, new ByteArrayInputStream(one)))
+        .isInstanceOfSatisfying(StudyArchiveException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+  }
+
+  @Test
+  void duplicateMissingUnlistedAndReorderedEntriesAreTypedErrors() throws Exception {
+    byte[] a = TinyDicom.instance(1), b = TinyDicom.instance(2);
+    List<String[]> ab = List.of(new String[] {TinyDicom.uid(1), Sha256.hex(a), "" + a.length}, new String[] {TinyDicom.uid(2), Sha256.hex(b), "" + b.length});
+    // duplicate entry in the body
+    assertReason(craft(List.of(a, a), List.of(TinyDicom.uid(1), TinyDicom.uid(1)), ab), Reason.DUPLICATE_INSTANCE, TinyDicom.uid(1));
+    // manifest lists an instance the body lacks
+    assertReason(craft(List.of(a), List.of(TinyDicom.uid(1)), ab), Reason.MISSING_INSTANCE, TinyDicom.uid(2));
+    // body has an instance the manifest lacks
+    assertReason(craft(List.of(a, b), List.of(TinyDicom.uid(1), TinyDicom.uid(2)), ab.subList(0, 1)), Reason.UNLISTED_INSTANCE, TinyDicom.uid(2));
+    // swapped order
+    assertReason(craft(List.of(b, a), List.of(TinyDicom.uid(2), TinyDicom.uid(1)), ab), Reason.UNLISTED_INSTANCE, TinyDicom.uid(2));
+    // bytes swapped between two UIDs
+    assertReason(craft(List.of(b, a), List.of(TinyDicom.uid(1), TinyDicom.uid(2)), ab), Reason.TAMPERED_INSTANCE, TinyDicom.uid(1));
+  }
+
+  @Test
+  void somethingElseIsNotAStudyArchive() {
+    assertThatThrownBy(() -> readAll(new byte[2048])).isInstanceOf(StudyArchiveException.class);
+    assertThatThrownBy(() -> readAll("hello".getBytes(StandardCharsets.UTF_8))).isInstanceOf(StudyArchiveException.class);
+  }
+
+  @Test
+  void instancesOverTheReaderLimitAreRefused() throws Exception {
+    byte[] archive = archiveOf(1);
+    try (StudyArchiveReader r = StudyArchiveReader.open(new ByteArrayInputStream(archive), 100)) {
+      assertThatThrownBy(r::next).isInstanceOfSatisfying(StudyArchiveException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INSTANCE_TOO_LARGE));
+    }
+  }
+
+  private static void assertReason(byte[] archive, Reason reason, String subject) {
+    assertThatThrownBy(() -> readAll(archive)).isInstanceOfSatisfying(StudyArchiveException.class, e -> {
+      assertThat(e.reason()).isEqualTo(reason);
+      assertThat(e.subject()).isEqualTo(subject);
+    });
+  }
+
+  /** Builds an archive by hand (as an attacker or a buggy writer would) with the given body and manifest. */
+  private static byte[] craft(List<byte[]> bodies, List<String> uids, List<String[]> manifest) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ObjectMapper json = new ObjectMapper();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      put(tar, "secaimed-study-archive.json", json.writeValueAsBytes(Map.of("format", "secaimed-study-archive", "version", 1)), null);
+      for (int i = 0; i < bodies.size(); i++) put(tar, "instances/" + (i + 1) + ".dcm", bodies.get(i), uids.get(i));
+      List<Map<String, Object>> lines = new ArrayList<>();
+      for (String[] m : manifest) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("sopInstanceUid", m[0]);
+        line.put("sha256", m[1]);
+        line.put("length", Long.parseLong(m[2]));
+        lines.add(line);
+      }
+      put(tar, "manifest.json", json.writeValueAsBytes(Map.of("instanceCount", lines.size(), "instances", lines)), null);
+    }
+    return out.toByteArray();
+  }
+
+  private static void put(TarArchiveOutputStream tar, String name, byte[] content, String uid) throws Exception {
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setSize(content.length);
+    if (uid != null) e.addPaxHeader("SECAIMED.sopInstanceUid", uid);
+    tar.putArchiveEntry(e);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    throw new AssertionError("needle not found");
+  }
+}

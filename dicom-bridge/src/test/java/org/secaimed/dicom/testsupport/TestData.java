@@ -1,0 +1,47 @@
+package org.secaimed.dicom.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Shared test data and the external checkers (dciodvfy, pydicom) the SEG tests call. */
+public final class TestData {
+  private TestData() {}
+
+  public static Path dicom(String relative) {
+    String root = System.getProperty("secaimed.repo.root", ".");
+    return Path.of(root).resolve("../shared/testdata/dicom").resolve(relative).normalize();
+  }
+
+  /** The "Error" lines dciodvfy prints for a file (its exit code is not a reliable signal). */
+  public static List<String> dciodvfyErrors(Path file) throws IOException, InterruptedException {
+    List<String> errors = new ArrayList<>();
+    for (String line : run(List.of("dciodvfy", file.toString())).split("\n")) {
+      if (line.startsWith("Error")) errors.add(line);
+    }
+    return errors;
+  }
+
+  /** Runs a Python snippet with Debian's python3 (pydicom, numpy, nibabel); returns stdout, fails on a non-zero exit. */
+  public static String python(String script, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", script));
+    cmd.addAll(List.of(args));
+    return run(cmd).trim();
+  }
+
+  private static String run(List<String> cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + cmd.get(0));
+    }
+    String s = new String(out, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0 && !cmd.get(0).equals("dciodvfy")) throw new IOException(cmd.get(0) + " failed: " + s);
+    return s;
+  }
+}

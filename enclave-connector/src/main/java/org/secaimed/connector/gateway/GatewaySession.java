@@ -1,0 +1,427 @@
+package org.secaimed.connector.gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.secaimed.connector.attest.AttestationOutcome;
+import org.secaimed.connector.attest.AttestedKeys;
+import org.secaimed.connector.attest.EnclaveAttestation;
+import org.secaimed.connector.attest.Evidence;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.attest.verify.VerifiedEvidence;
+import org.secaimed.connector.gateway.generated.model.AttestationContext;
+import org.secaimed.connector.gateway.generated.model.AttestationResponse;
+import org.secaimed.connector.gateway.generated.model.Blob;
+import org.secaimed.connector.gateway.generated.model.KemKey;
+import org.secaimed.connector.gateway.generated.model.Receipt;
+import org.secaimed.connector.gateway.generated.model.Task;
+import org.secaimed.connector.gateway.generated.model.TaskRequest;
+import org.secaimed.connector.gateway.generated.model.UploadStatus;
+import org.secaimed.connector.receipt.DsseEnvelope;
+import org.secaimed.connector.receipt.ExpectedTask;
+import org.secaimed.connector.receipt.ReceiptBundle;
+import org.secaimed.connector.receipt.ReceiptException;
+import org.secaimed.connector.receipt.ReceiptVerifier;
+import org.secaimed.connector.receipt.Receipts;
+import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.KemPublicKey;
+import org.secaimed.connector.seal.SealedArchive;
+import org.secaimed.connector.seal.SealingOutputStream;
+import org.secaimed.connector.tlog.Checkpoint;
+import org.secaimed.connector.tlog.Ed25519;
+import org.secaimed.connector.tlog.LogProofException;
+import org.secaimed.connector.tlog.MerkleProofs;
+import org.secaimed.connector.tlog.SignedCheckpoints;
+
+/**
+ * The site's conversation with an enclave gateway, in the only order that is safe:
+ * {@link #attest()} → {@link #sealAndUpload} → {@link #submit} → {@link #await} → {@link #fetchVerified}
+ * → {@link VerifiedResult#open}. No byte of data is sent before attestation and policy passed
+ * (uploading needs an {@link AttestedEnclave}, which only {@code attest()} makes, and only when
+ * accepted and still fresh); nothing is opened before the receipt and log proofs verified.
+ */
+public final class GatewaySession {
+  private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+
+  private final GatewayClient client;
+  private final Policy policy;
+  private final EnclaveAttestation attestation;
+  private final Clock clock;
+  private final Duration attestationValidity;
+  private final int partSize;
+  private final Duration pollInterval;
+  private final CheckpointStore checkpoints;
+  private final Path workDir;
+  private final SecureRandom random = new SecureRandom();
+
+  private GatewaySession(Builder b) {
+    this.client = b.client != null ? b.client : new GatewayClient(b.baseUrl, b.retry, b.callTimeout);
+    this.policy = Objects.requireNonNull(b.policy, "policy");
+    this.attestation = b.attestation;
+    this.clock = b.clock;
+    this.attestationValidity = b.attestationValidity;
+    this.partSize = b.partSize;
+    this.pollInterval = b.pollInterval;
+    this.checkpoints = b.checkpoints;
+    this.workDir = b.workDir;
+  }
+
+  public static Builder builder(String baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  public GatewayClient client() {
+    return client;
+  }
+
+  /** Fetches evidence for a fresh nonce and accepts it only if every check passes under the policy. */
+  public AttestedEnclave attest() throws GatewayException {
+    byte[] nonce = new byte[32];
+    random.nextBytes(nonce);
+    AttestationResponse response = client.attest(nonce);
+    if (response.getEvidence() == null || response.getKeys() == null || response.getKeys().getKem() == null
+        || response.getKeys().getSigning() == null) {
+      throw new AttestationRefusedException("response", "the gateway's attestation response lacks evidence or keys");
+    }
+    List<Evidence> evidence = new ArrayList<>();
+    for (var e : response.getEvidence()) evidence.add(new Evidence(e.getFormat(), e.getData(), e.getCertificates(), e.getCollateral()));
+    var kem = response.getKeys().getKem();
+    var signing = response.getKeys().getSigning();
+    AttestedKeys keys = new AttestedKeys(kem.getSuite(), kem.getPublicKey(), signing.getAlg(), signing.getPublicKey());
+    AttestationOutcome outcome = attestation.attest(evidence, keys, nonce, policy, clock);
+    if (!outcome.accepted()) {
+      throw new AttestationRefusedException(outcome.failedCheck().map(c -> c.id()).orElse("unknown"), outcome.explain());
+    }
+    KemPublicKey kemKey;
+    PublicKey signingKey;
+    try {
+      kemKey = KemPublicKey.of(kem.getSuite(), Base64.getEncoder().encodeToString(kem.getPublicKey()));
+      if (!"Ed25519".equals(signing.getAlg())) throw new IllegalArgumentException("signing alg " + signing.getAlg() + " is not Ed25519");
+      signingKey = Ed25519.publicKey(signing.getPublicKey());
+    } catch (IllegalArgumentException e) {
+      throw new AttestationRefusedException("keys", "attested keys unusable: " + e.getMessage());
+    }
+    String measurement = outcome.evidence().size() == 1
+        ? (String) outcome.evidence().get(0).claims().getOrDefault("measurement", null) : null;
+    return new AttestedEnclave(outcome, kemKey, signingKey, measurement, outcome.at().plus(attestationValidity));
+  }
+
+  /** Writes plaintext into the sealing stream given to {@code writer}; the ciphertext is uploaded as it is produced. */
+  @FunctionalInterface
+  public interface PlaintextWriter {
+    void writeTo(OutputStream plaintext) throws IOException;
+  }
+
+  /**
+   * Seals what {@code writer} writes to the attested enclave key and uploads it part by part.
+   * If the writer fails, the upload is abandoned incomplete (the gateway never gets a blob).
+   */
+  public UploadedBlob sealAndUpload(AttestedEnclave enclave, PlaintextWriter writer) throws GatewayException, IOException {
+    requireFresh(enclave);
+    UploadStatus st = client.createUpload(null, partSize, newKey("upload"));
+    PartUploadStream parts = new PartUploadStream(client, st.getUploadId(), partSize);
+    SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), Bindings.input(enclave.kemKey().keyId()));
+    try {
+      writer.writeTo(sealing);
+    } catch (IOException | RuntimeException e) {
+      parts.abort();
+      closeQuietly(sealing);
+      if (e instanceof PartUploadStream.GatewayIOException g) throw g.gateway;
+      throw e;
+    }
+    try {
+      sealing.close();
+    } catch (PartUploadStream.GatewayIOException g) {
+      throw g.gateway;
+    }
+    Blob b = parts.blob();
+    return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), parts.partsSent());
+  }
+
+  /**
+   * Uploads an already sealed file (e.g. spooled ciphertext), resuming: a create with the same
+   * {@code idempotencyKey} finds the same upload, and only the parts the gateway lacks are sent.
+   */
+  public UploadedBlob uploadSealedFile(AttestedEnclave enclave, Path sealedFile, String idempotencyKey)
+      throws GatewayException, IOException {
+    requireFresh(enclave);
+    long length = Files.size(sealedFile);
+    UploadStatus st = client.createUpload(length, partSize, idempotencyKey);
+    if ("complete".equals(st.getState())) {
+      Blob b = client.getBlob(st.getBlobId());
+      return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), 0);
+    }
+    int stPartSize = st.getPartSize();
+    Set<Integer> have = Set.copyOf(st.getReceivedParts());
+    int count = (int) ((length + stPartSize - 1) / stPartSize);
+    byte[] buf = new byte[stPartSize];
+    MessageDigest total = PartUploadStream.sha256();
+    int sent = 0;
+    try (InputStream in = Files.newInputStream(sealedFile)) {
+      for (int i = 0; i < count; i++) {
+        int n = in.readNBytes(buf, 0, (int) Math.min(stPartSize, length - (long) i * stPartSize));
+        total.update(buf, 0, n);
+        if (have.contains(i)) continue;
+        MessageDigest part = PartUploadStream.sha256();
+        part.update(buf, 0, n);
+        client.putPart(st.getUploadId(), i, buf, n, part.digest());
+        sent++;
+      }
+    }
+    Blob b = client.completeUpload(st.getUploadId(), HexFormat.of().formatHex(total.digest()), length);
+    return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), sent);
+  }
+
+  /** Submits a task whose result is sealed to {@code recipient}; the same idempotency key never makes two tasks. */
+  public SubmittedTask submit(AttestedEnclave enclave, TaskSpec spec, KemPublicKey recipient, String idempotencyKey)
+      throws GatewayException {
+    requireFresh(enclave);
+    TaskRequest req = new TaskRequest()
+        .kind(TaskRequest.KindEnum.fromValue(spec.kind()))
+        .algorithm(new org.secaimed.connector.gateway.generated.model.AlgorithmRef()
+            .id(spec.algorithm().id()).version(spec.algorithm().version()).digest(spec.algorithm().digest()))
+        .inputs(spec.inputBlobIds())
+        .parameters(spec.parameters())
+        .recipient(new KemKey().suite(recipient.suite().label()).publicKey(recipient.encoded()))
+        .attestation(new AttestationContext().evidenceDigest(enclave.evidenceDigest()).policyDigest(enclave.policyDigest()));
+    Task t = client.submit(req, idempotencyKey);
+    return new SubmittedTask(t.getTaskId(), spec, recipient.keyId(), enclave.evidenceDigest(), enclave.policyDigest());
+  }
+
+  /** Polls until the task finishes; throws {@link GatewayProblemException} (task-failed / task-cancelled) unless it succeeded. */
+  public Task await(SubmittedTask task, Duration timeout, Consumer<Task> progress) throws GatewayException {
+    Instant deadline = clock.instant().plus(timeout);
+    while (true) {
+      Task t = client.task(task.taskId());
+      if (progress != null) progress.accept(t);
+      String state = t.getState().getValue();
+      if ("succeeded".equals(state)) return t;
+      if (TERMINAL.contains(state)) {
+        var err = t.getError();
+        throw new GatewayProblemException("task " + task.taskId(), err == null ? null : err.getType(),
+            err == null ? 409 : err.getStatus(), "task " + state, err == null ? null : err.getDetail());
+      }
+      if (clock.instant().isAfter(deadline)) throw new GatewayException("task " + task.taskId() + " still " + state + " after " + timeout);
+      try {
+        Thread.sleep(pollInterval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GatewayException("interrupted while waiting for " + task.taskId());
+      }
+    }
+  }
+
+  /**
+   * Downloads the sealed result and verifies, in order: the receipt's signature under the attested
+   * key; that it describes exactly the submitted task and the bytes received; the checkpoint's
+   * signature; the receipt's inclusion; consistency with the site's last stored checkpoint. Only
+   * then is the new checkpoint stored and the result handed out (still sealed).
+   */
+  public VerifiedResult fetchVerified(AttestedEnclave enclave, SubmittedTask task) throws GatewayException, IOException {
+    Files.createDirectories(workDir);
+    Path sealed = Files.createTempFile(workDir, "result-", ".sealed");
+    boolean ok = false;
+    try {
+      MessageDigest md = PartUploadStream.sha256();
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(sealed), md)) {
+        client.downloadResult(task.taskId(), out);
+      }
+      String sealedSha = HexFormat.of().formatHex(md.digest());
+      Receipt r = client.receipt(task.taskId());
+      DsseEnvelope env = toEnvelope(r);
+      PublicKey key = enclave.signingKey();
+      TaskReceipt receipt;
+      try {
+        receipt = Receipts.open(env, key);
+        expected(enclave, task, sealedSha).requireMatchedBy(receipt);
+      } catch (ReceiptException e) {
+        throw new ResultVerificationException("receipt", e.getMessage(), e);
+      }
+      if (r.getLeafIndex() == null) throw new ResultVerificationException("receipt", "no leaf index", null);
+      long leafIndex = r.getLeafIndex();
+      String origin = SignedCheckpoints.originFor(key);
+      String note = client.checkpoint();
+      Checkpoint cp = openCheckpoint(note, origin, key, "checkpoint");
+      if (leafIndex >= cp.size()) {
+        throw new ResultVerificationException("inclusion", "leaf " + leafIndex + " is beyond the checkpoint size " + cp.size(), null);
+      }
+      var inc = client.inclusionProof(leafIndex, cp.size());
+      List<String> incHashes = inc.getHashes();
+      try {
+        if (inc.getLeafIndex() != leafIndex || inc.getTreeSize() != cp.size()) throw new LogProofException("proof is for another leaf or size");
+        ReceiptVerifier.verifyInclusion(env, leafIndex, cp, ReceiptVerifier.decode(incHashes));
+      } catch (LogProofException | ReceiptException e) {
+        throw new ResultVerificationException("inclusion", e.getMessage(), e);
+      }
+      ReceiptBundle.Consistency consistency = null;
+      String stored = checkpoints == null ? null : checkpoints.last().orElse(null);
+      if (stored != null) {
+        Checkpoint prev = openCheckpoint(stored, origin, key, "stored-checkpoint");
+        try {
+          if (prev.size() > cp.size()) {
+            throw new LogProofException("the log shrank from " + prev.size() + " to " + cp.size() + " (rolled back)");
+          }
+          List<String> hashes = List.of();
+          if (prev.size() < cp.size()) {
+            var c = client.consistencyProof(prev.size(), cp.size());
+            if (c.getFromSize() != prev.size() || c.getToSize() != cp.size()) throw new LogProofException("proof is for other sizes");
+            hashes = c.getHashes();
+          }
+          MerkleProofs.verifyConsistency(prev.size(), cp.size(), prev.rootHash(), cp.rootHash(), ReceiptVerifier.decode(hashes));
+          consistency = new ReceiptBundle.Consistency(stored, hashes);
+        } catch (LogProofException e) {
+          throw new ResultVerificationException("consistency", e.getMessage(), e);
+        }
+      }
+      ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, Base64.getEncoder().encodeToString(key.getEncoded()),
+          leafIndex, note, incHashes, consistency);
+      if (checkpoints != null) checkpoints.store(note);
+      ok = true;
+      return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
+    } finally {
+      if (!ok) Files.deleteIfExists(sealed);
+    }
+  }
+
+  private static Checkpoint openCheckpoint(String note, String origin, PublicKey key, String step) throws ResultVerificationException {
+    try {
+      return SignedCheckpoints.open(note, origin, key);
+    } catch (LogProofException e) {
+      throw new ResultVerificationException(step, e.getMessage(), e);
+    }
+  }
+
+  private static ExpectedTask expected(AttestedEnclave enclave, SubmittedTask t, String sealedSha) {
+    TaskSpec s = t.spec();
+    return new ExpectedTask(t.taskId(), s.kind(), s.algorithm(), s.inputBlobIds(), s.instanceManifests(), s.parameters(),
+        t.recipientKeyId(), new TaskReceipt.Attestation(t.evidenceDigest(), t.policyDigest()), enclave.measurement().orElse(null),
+        sealedSha);
+  }
+
+  private static DsseEnvelope toEnvelope(Receipt r) throws ResultVerificationException {
+    var e = r.getEnvelope();
+    if (e == null || e.getSignatures() == null) throw new ResultVerificationException("receipt", "no envelope", null);
+    return new DsseEnvelope(e.getPayloadType(), e.getPayload(),
+        e.getSignatures().stream().map(s -> new DsseEnvelope.Signature(s.getKeyid(), s.getSig())).toList());
+  }
+
+  private void requireFresh(AttestedEnclave enclave) throws AttestationRefusedException {
+    Objects.requireNonNull(enclave, "attest() first: no data leaves the site before attestation passed");
+    if (clock.instant().isAfter(enclave.validUntil())) {
+      throw new AttestationRefusedException("session.freshness", "the attestation expired at " + enclave.validUntil() + "; attest again");
+    }
+  }
+
+  private String newKey(String prefix) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return prefix + "-" + HexFormat.of().formatHex(b);
+  }
+
+  private static void closeQuietly(OutputStream s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // The upload is already abandoned; the gateway never sees a completed blob.
+    }
+  }
+
+  /** Builder; {@code policy} is required. Defaults: 8 MiB parts, 5 min attestation validity, default retries. */
+  public static final class Builder {
+    private final String baseUrl;
+    private GatewayClient client;
+    private Policy policy;
+    private EnclaveAttestation attestation = new EnclaveAttestation();
+    private Clock clock = Clock.systemUTC();
+    private Duration attestationValidity = Duration.ofMinutes(5);
+    private int partSize = 8 << 20;
+    private Duration pollInterval = Duration.ofMillis(200);
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private Duration callTimeout = Duration.ofSeconds(60);
+    private CheckpointStore checkpoints;
+    private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+    private Builder(String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    public Builder policy(Policy p) {
+      this.policy = p;
+      return this;
+    }
+
+    public Builder attestation(EnclaveAttestation a) {
+      this.attestation = a;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder attestationValidity(Duration d) {
+      this.attestationValidity = d;
+      return this;
+    }
+
+    public Builder partSize(int bytes) {
+      if (bytes < 64 * 1024 || bytes > 64 << 20) throw new IllegalArgumentException("partSize must be 64 KiB..64 MiB");
+      this.partSize = bytes;
+      return this;
+    }
+
+    public Builder pollInterval(Duration d) {
+      this.pollInterval = d;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy r) {
+      this.retry = r;
+      return this;
+    }
+
+    public Builder callTimeout(Duration d) {
+      this.callTimeout = d;
+      return this;
+    }
+
+    /** Where the last verified checkpoint is kept; every new one must be consistent with it. */
+    public Builder checkpointStore(Path file) {
+      this.checkpoints = new CheckpointStore(file);
+      return this;
+    }
+
+    /** Folder for sealed (ciphertext only) result downloads. */
+    public Builder workDir(Path dir) {
+      this.workDir = dir;
+      return this;
+    }
+
+    /** A pre-built client (tests use one with a custom OkHttp client). */
+    public Builder client(GatewayClient c) {
+      this.client = c;
+      return this;
+    }
+
+    public GatewaySession build() {
+      return new GatewaySession(this);
+    }
+  }
+}

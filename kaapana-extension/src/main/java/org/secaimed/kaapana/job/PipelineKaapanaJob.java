@@ -1,0 +1,111 @@
+package org.secaimed.kaapana.job;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.connector.seal.KemKeys;
+import org.secaimed.dicom.dimse.DimseClient;
+import org.secaimed.dicom.dimse.DimsePeer;
+import org.secaimed.dicom.pipeline.BridgePipeline;
+import org.secaimed.dicom.pipeline.DicomWebSeriesSource;
+import org.secaimed.dicom.pipeline.DimseSegDestination;
+import org.secaimed.dicom.pipeline.PipelineException;
+import org.secaimed.dicom.pipeline.PipelineListener;
+import org.secaimed.dicom.pipeline.SeriesOutcome;
+import org.secaimed.dicom.web.DicomWebClient;
+import org.secaimed.kaapana.auth.KeycloakAuthException;
+import org.secaimed.kaapana.auth.TokenSource;
+import org.secaimed.kaapana.operator.JobReport;
+import org.secaimed.kaapana.operator.KaapanaEnvironment;
+import org.secaimed.kaapana.operator.KaapanaJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's job: for every series of the run, the {@link BridgePipeline} with Kaapana's
+ * parts plugged in — WADO-RS through dicom-web-filter with the project user's token in, C-STORE to
+ * CTP with {@code kp-<dataset>} / {@code kp-<project>} out, site key and policy from the mounted
+ * Secrets. Each series has its journal in {@code batch/<series>/<operator_out_dir>/}, so a
+ * restarted pod resumes per series.
+ */
+public final class PipelineKaapanaJob implements KaapanaJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineKaapanaJob.class);
+
+  @Override
+  public JobReport run(KaapanaEnvironment env, TokenSource tokens) throws Exception {
+    if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {
+      // Training and evaluation run through the gateway client directly (see docs/kaapana.md); the
+      // operator path for them is not wired yet, and it says so rather than pretend.
+      return new JobReport(env.seriesUids().stream()
+          .map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.FAILED, "task kind " + env.taskKind() + " not supported by the operator yet"))
+          .toList());
+    }
+    KemKeyPair siteKey = KemKeys.readPrivateKey(env.site().siteKeyFile());
+    Policy policy = Policy.load(env.site().policyFile());
+    Path runDir = env.runOutputDir();
+    GatewaySession gateway = GatewaySession.builder(env.site().gatewayUrl())
+        .policy(policy)
+        .checkpointStore(runDir.resolve("gateway-checkpoint.txt"))
+        .workDir(runDir.resolve("tmp"))
+        .build();
+    TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);
+
+    DicomWebClient dicomWeb = DicomWebClient.builder(env.dicomWebFilterUrl().toString())
+        .bearerToken(() -> {
+          try {
+            return tokens.accessToken().value();
+          } catch (KeycloakAuthException e) {
+            throw new IllegalStateException("cannot get a Keycloak token for dicom-web-filter: " + e.getMessage(), e);
+          }
+        })
+        .build();
+    var calling = new org.secaimed.dicom.dimse.AeTitle(env.aeTitles().calling().value());
+    var called = new org.secaimed.dicom.dimse.AeTitle(env.aeTitles().called().value());
+    DimseClient ctp = new DimseClient(calling, new DimsePeer(env.pacsHost(), env.pacsPort(), called));
+
+    BridgePipeline pipeline = BridgePipeline.builder()
+        .gateway(gateway)
+        .siteKey(siteKey)
+        .source(new DicomWebSeriesSource(dicomWeb))
+        .destination(new DimseSegDestination(ctp))
+        .algorithm(algorithm)
+        .listener(new LoggingListener())
+        .build();
+
+    List<JobReport.SeriesOutcome> outcomes = new ArrayList<>();
+    for (String series : env.seriesUids()) {
+      try {
+        SeriesOutcome o = pipeline.segmentSeries(series, env.seriesOutputDir(series));
+        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.DONE,
+            "task " + o.taskId() + ", SEG " + o.segSopInstanceUid() + ", log index " + o.logIndex()
+                + (o.resumedSteps().isEmpty() ? "" : ", resumed " + o.resumedSteps())));
+      } catch (PipelineException e) {
+        LOG.error("series {} failed: {}", series, e.getMessage());
+        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getMessage()));
+      } catch (IOException | RuntimeException e) {
+        LOG.error("series {} failed: {}: {}", series, e.getClass().getSimpleName(), e.getMessage());
+        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
+      }
+    }
+    return new JobReport(outcomes);
+  }
+
+  /** Kaapana shows the container log in the Airflow UI: one line per step, identifiers only. */
+  static final class LoggingListener implements PipelineListener {
+    @Override
+    public void stepFinished(PipelineException.Step step, String detail) {
+      LOG.info("{}: {}", step, detail);
+    }
+
+    @Override
+    public void stepResumed(PipelineException.Step step, String detail) {
+      LOG.info("{}: resumed from journal: {}", step, detail);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package org.secaimed.kaapana.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class KaapanaCommandTest {
+  @TempDir Path tmp;
+  final Map<String, String> env = new HashMap<>();
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void kaapanaRun() throws Exception {
+    Path wf = Files.createDirectories(tmp.resolve("run/conf"));
+    new ObjectMapper().writeValue(wf.resolve("conf.json").toFile(), Map.of(
+        "data_form", Map.of("identifiers", List.of("1.2.3.4"), "dataset_name", "phantoms"),
+        "workflow_form", Map.of("algorithm", "organ-seg", "gateway_profile", "dev"),
+        "project_form", Map.of("id", "p1", "name", "admin")));
+    Path config = Files.createDirectories(tmp.resolve("config"));
+    Files.writeString(config.resolve("dev.gateway-url"), "http://127.0.0.1:9");
+    Files.writeString(config.resolve("dev.policy.yaml"), "allowInsecureDevEnclave: true\n");
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    Files.writeString(keys.resolve("site-key.json"), "{}");
+    env.putAll(Map.of("RUN_ID", "r1", "DAG_ID", "secaimed-segmentation", "WORKFLOW_DIR", tmp.resolve("run").toString(),
+        "OPERATOR_OUT_DIR", "secaimed", "SECAIMED_TASK_KIND", "segmentation", "KEYCLOAK_URL", "http://127.0.0.1:9",
+        "DICOM_WEB_FILTER_URL", "http://127.0.0.1:9", "SECAIMED_CONFIG_DIR", config.toString(), "SECAIMED_KEYS_DIR", keys.toString()));
+    env.put("KAAPANA_PROJECT_USER_NAME", "system");
+    env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
+    KaapanaCommand.environment = () -> env;
+  }
+
+  @AfterEach
+  void restore() {
+    KaapanaCommand.environment = System::getenv;
+  }
+
+  private int run(String... args) {
+    CommandLine cli = SecaimedCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  @Test
+  void checkPrintsTheParsedContractAsOneJsonObject() throws Exception {
+    assertThat(run("kaapana", "run", "--check", "--json")).isZero();
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.path("callingAeTitle").asText()).isEqualTo("kp-phantoms");
+    assertThat(j.path("calledAeTitle").asText()).isEqualTo("kp-admin");
+    assertThat(j.path("gatewayProfile").asText()).isEqualTo("dev");
+    assertThat(j.path("series").toString()).contains("1.2.3.4");
+    assertThat(out.toString().trim().lines()).hasSize(1);
+  }
+
+  @Test
+  void aJobThatCannotStartIsOneClearFailure() throws Exception {
+    // The mounted site key is not a key file: the job fails before any series and says so.
+    assertThat(run("kaapana", "run", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.path("ok").asBoolean()).isFalse();
+    assertThat(j.path("error").asText()).isEqualTo("job");
+    assertThat(j.path("message").asText()).isNotBlank().doesNotContain("pw");
+  }
+
+  @Test
+  void badEnvironmentNamesTheSource() throws Exception {
+    env.remove("DAG_ID");
+    assertThat(run("kaapana", "run", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(new ObjectMapper().readTree(out.toString()).path("source").asText()).isEqualTo("DAG_ID");
+  }
+
+  @Test
+  void triggerWithoutSeriesIsAUsageError() {
+    assertThat(run("kaapana", "trigger", "--dag", "secaimed-segmentation")).isEqualTo(SecaimedCli.EXIT_USAGE);
+  }
+}

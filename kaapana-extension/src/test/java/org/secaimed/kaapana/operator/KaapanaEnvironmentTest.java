@@ -1,0 +1,174 @@
+package org.secaimed.kaapana.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KaapanaEnvironmentTest {
+  static final String SERIES = "1.2.826.0.1.3680043.8.498.11";
+  static final String SERIES2 = "1.2.826.0.1.3680043.8.498.12";
+
+  @TempDir Path tmp;
+  Path workflowDir;
+  Map<String, String> env;
+  Map<String, Object> conf;
+
+  @BeforeEach
+  void kaapanaShapedRun() throws Exception {
+    workflowDir = Files.createDirectories(tmp.resolve("data/secaimed-segmentation-251122021500000000"));
+    Path config = Files.createDirectories(tmp.resolve("secaimed/config"));
+    Path keys = Files.createDirectories(tmp.resolve("secaimed/keys"));
+    Files.writeString(config.resolve("default.gateway-url"), "https://enclave.example.org/\n");
+    Files.writeString(config.resolve("default.policy.yaml"), "allowInsecureDevEnclave: false\n");
+    Files.writeString(config.resolve("dev.gateway-url"), "http://127.0.0.1:8443\n");
+    Files.writeString(config.resolve("dev.policy.yaml"), "allowInsecureDevEnclave: true\n");
+    Files.writeString(keys.resolve("site-key.json"), "{}");
+
+    env = new HashMap<>();
+    env.put("RUN_ID", "secaimed-segmentation-251122021500000000");
+    env.put("DAG_ID", "secaimed-segmentation");
+    env.put("WORKFLOW_DIR", workflowDir.toString());
+    env.put("BATCH_NAME", "batch");
+    env.put("OPERATOR_OUT_DIR", "secaimed-segmentation");
+    env.put("SECAIMED_TASK_KIND", "segmentation");
+    env.put("KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80");
+    env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
+    env.put("SERVICES_NAMESPACE", "services");
+    env.put("SECAIMED_CONFIG_DIR", config.toString());
+    env.put("SECAIMED_KEYS_DIR", keys.toString());
+    env.put("KAAPANA_PROJECT_USER_NAME", "system");
+    env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
+    env.put("KAAPANA_CLIENT_SECRET", "secret");
+
+    conf = new LinkedHashMap<>();
+    conf.put("data_form", new LinkedHashMap<>(Map.of("identifiers", List.of(SERIES, SERIES2, SERIES), "dataset_name", "liver-ct")));
+    conf.put("workflow_form", new LinkedHashMap<>(Map.of("algorithm", "organ-seg", "single_execution", false,
+        "username", "kaapana", "workflow_name", "seg-abc123")));
+    conf.put("project_form", Map.of("id", "7c6e0a3c", "name", "admin", "kubernetes_namespace", "project-admin"));
+  }
+
+  private KaapanaEnvironment load() throws Exception {
+    Files.createDirectories(workflowDir.resolve("conf"));
+    new ObjectMapper().writeValue(workflowDir.resolve("conf/conf.json").toFile(), conf);
+    return KaapanaEnvironment.load(env);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> form() {
+    return (Map<String, Object>) conf.get("workflow_form");
+  }
+
+  @Test
+  void readsKaapanasContract() throws Exception {
+    KaapanaEnvironment e = load();
+    assertThat(e.seriesUids()).containsExactly(SERIES, SERIES2); // duplicates collapse, order kept
+    assertThat(e.taskKind()).isEqualTo(KaapanaEnvironment.TaskKind.SEGMENTATION);
+    assertThat(e.algorithm()).isEqualTo("organ-seg");
+    assertThat(e.project().name()).isEqualTo("admin");
+    assertThat(e.aeTitles().calling().value()).isEqualTo("kp-liver-ct");
+    assertThat(e.aeTitles().called().value()).isEqualTo("kp-admin");
+    assertThat(e.pacsHost()).isEqualTo("ctp-dicom-service.services.svc");
+    assertThat(e.pacsPort()).isEqualTo(11112);
+    assertThat(e.site().gatewayProfile()).isEqualTo("default");
+    assertThat(e.site().gatewayUrl()).isEqualTo("https://enclave.example.org/");
+    assertThat(e.seriesOutputDir(SERIES)).isEqualTo(workflowDir.resolve("batch").resolve(SERIES).resolve("secaimed-segmentation"));
+    assertThat(e.credentials().toString()).doesNotContain("pw").doesNotContain("secret\"");
+    assertThatThrownBy(() -> e.seriesOutputDir("1.2.3")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void gatewayProfileChoosesAmongMountedProfilesOnly() throws Exception {
+    form().put("gateway_profile", "dev");
+    assertThat(load().site().gatewayUrl()).isEqualTo("http://127.0.0.1:8443/");
+
+    form().put("gateway_profile", "../../etc");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).isEqualTo("conf.json#/workflow_form/gateway_profile"));
+
+    form().put("gateway_profile", "unknown");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).endsWith("unknown.gateway-url"));
+  }
+
+  @Test
+  void formKeysThatWouldShadowTrustOrCredentialVariablesAreRefused() {
+    for (String key : List.of("secaimed_config_dir", "SECAIMED_KEYS_DIR", "kaapana_client_secret", "keycloak_url", "pacs_host", "secaimed_anything")) {
+      form().clear();
+      form().put("algorithm", "organ-seg");
+      form().put(key, "/tmp/evil");
+      assertThatThrownBy(this::load).as(key).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+          ex -> assertThat(ex.source()).isEqualTo("conf.json#/workflow_form/" + key));
+    }
+  }
+
+  @Test
+  void aeTitleOverLimitIsAClearError() {
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES), "dataset_name", "a-very-long-dataset-name"));
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> {
+      assertThat(ex.source()).isEqualTo("conf.json#/data_form/dataset_name");
+      assertThat(ex.getMessage()).contains("kp-a-very-long-dataset-name").contains("at most 16");
+    });
+  }
+
+  @Test
+  void explicitAeTitleWinsOverDataset() throws Exception {
+    env.put("AETITLE", "results");
+    env.put("CALLED_AE_TITLE_SCP", "kp-research");
+    KaapanaEnvironment e = load();
+    assertThat(e.aeTitles().calling().value()).isEqualTo("kp-results");
+    assertThat(e.aeTitles().called().value()).isEqualTo("kp-research");
+  }
+
+  @Test
+  void namesTheMissingOrBadPiece() throws Exception {
+    env.remove("RUN_ID");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> assertThat(ex.source()).isEqualTo("RUN_ID"));
+    env.put("RUN_ID", "r");
+
+    env.put("OPERATOR_OUT_DIR", "../escape");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> assertThat(ex.source()).isEqualTo("OPERATOR_OUT_DIR"));
+    env.put("OPERATOR_OUT_DIR", "out");
+
+    env.put("SECAIMED_TASK_KIND", "mining");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> assertThat(ex.source()).isEqualTo("SECAIMED_TASK_KIND"));
+    env.put("SECAIMED_TASK_KIND", "training");
+
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES, "1.2.03")));
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).endsWith("#/data_form/identifiers/1"));
+
+    conf.put("data_form", Map.of("identifiers", List.of()));
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).endsWith("#/data_form/identifiers"));
+
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES)));
+    conf.remove("project_form");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).isEqualTo("conf.json#/project_form"));
+  }
+
+  @Test
+  void missingSiteKeyFailsClosed() throws Exception {
+    Files.delete(tmp.resolve("secaimed/keys/site-key.json"));
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.getMessage()).contains("site key missing"));
+  }
+
+  @Test
+  void unreadableConfJsonIsNamed() throws Exception {
+    Files.createDirectories(workflowDir.resolve("conf"));
+    Files.writeString(workflowDir.resolve("conf/conf.json"), "{not json");
+    assertThatThrownBy(() -> KaapanaEnvironment.load(env)).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).endsWith("conf.json"));
+  }
+}
