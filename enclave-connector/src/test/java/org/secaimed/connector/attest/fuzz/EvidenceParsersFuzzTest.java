@@ -58,15 +58,14 @@ class EvidenceParsersFuzzTest {
   void realVectorEdits(FuzzedDataProvider in) {
     List<EvidenceMutationTest.Vector> vectors = Holder.VECTORS;
     EvidenceMutationTest.Vector v = vectors.get(in.consumeInt(0, vectors.size() - 1));
-    byte[] m = Holder.bytes(v.data());
-    boolean signedChanged = false;
+    byte[] original = Holder.bytes(v.data());
+    byte[] m = original.clone();
     int edits = in.consumeInt(0, 8);
     for (int i = 0; i < edits; i++) {
-      int at = in.consumeInt(0, m.length - 1);
-      byte b = in.consumeByte();
-      signedChanged |= m[at] != b && at >= v.signedFrom() && at < v.signedTo();
-      m[at] = b;
+      m[in.consumeInt(0, m.length - 1)] = in.consumeByte();
     }
+    // Compare after all edits: a later edit may restore a byte an earlier one changed.
+    boolean signedChanged = !java.util.Arrays.equals(m, v.signedFrom(), v.signedTo(), original, v.signedFrom(), v.signedTo());
     if (in.consumeBoolean()) {
       m = java.util.Arrays.copyOf(m, in.consumeInt(0, m.length + 64));
     }
