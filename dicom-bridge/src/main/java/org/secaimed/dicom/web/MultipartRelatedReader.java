@@ -139,7 +139,8 @@ final class MultipartRelatedReader implements AutoCloseable {
 
     /** Without a length: pass through bytes up to the delimiter, keeping a possible partial delimiter buffered. */
     private long scan(Buffer sink, long byteCount) throws IOException {
-      long want = Math.max(byteCount, 8192) + crlfDashBoundary.size();
+      // Bounded look-ahead: a huge byteCount must not make us buffer the whole response.
+      long want = Math.min(Math.max(byteCount, 8192), 1 << 20) + crlfDashBoundary.size();
       source.request(want);
       Buffer buf = source.getBuffer();
       long limit = Math.min(buf.size(), want);

@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
  * ({@code -Xmx256m} by default) pulling a generated series larger than its heap. Without
  * {@code --dicomweb} it starts a private Orthanc on loopback and generates the series itself.
  */
-@Command(name = "wado", description = "WADO-RS pull throughput next to curl (same run), and peak heap pulling a series larger than the heap")
+@Command(name = "wado", mixinStandardHelpOptions = true, versionProvider = SecaimedCli.Version.class, description = "WADO-RS pull throughput next to curl (same run), and peak heap pulling a series larger than the heap")
 public final class BenchWadoCommand implements Callable<Integer> {
   static final String WADO_ACCEPT = "multipart/related; type=\"application/dicom\"; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
   private static final int ROWS = 512;
