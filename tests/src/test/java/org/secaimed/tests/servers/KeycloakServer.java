@@ -36,7 +36,7 @@ public final class KeycloakServer implements AutoCloseable {
   public static final String PASSWORD = "test-password-not-for-production";
   private static final String ADMIN = "admin";
   private static final String ADMIN_PASSWORD = "admin-test-only";
-  private static final Duration STARTUP = Duration.ofSeconds(180);
+  private static final Duration STARTUP = Duration.ofSeconds(420); // first start augments Quarkus: ~35 s idle, minutes on a loaded 2-core machine
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static KeycloakServer shared;
