@@ -119,6 +119,25 @@ class CommandAlgorithmTest {
   }
 
   @Test
+  void loadsSiteConfigurationsFromJsonAndNamesWhatIsWrong() throws Exception {
+    Path file = dir.resolve("commands.json");
+    Files.writeString(file, """
+        {"algorithms": [{"id": "site-lungs", "version": "0.1", "command": ["/usr/bin/python3", "x.py", "{input}", "{output}"],
+          "timeoutSeconds": 600, "modality": "CT",
+          "segments": [{"number": 1, "label": "Lungs", "category": {"value": "123037004", "scheme": "SCT", "meaning": "Anatomical Structure"},
+                        "type": {"value": "39607008", "scheme": "SCT", "meaning": "Lung"}, "algorithmType": "AUTOMATIC", "algorithmName": "site 0.1"}]}]}
+        """);
+    List<CommandAlgorithm.Config> configs = CommandConfigs.load(file);
+    assertThat(configs).singleElement().satisfies(c -> {
+      assertThat(c.id()).isEqualTo("site-lungs");
+      assertThat(c.timeout()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(c.segments().get(0).type().value()).isEqualTo("39607008");
+    });
+    Files.writeString(file, "{\"algorithms\": [{\"id\": \"x\", \"version\": \"1\", \"command\": [\"true\"], \"timeoutSeconds\": 0, \"segments\": []}]}");
+    assertThatThrownBy(() -> CommandConfigs.load(file)).hasMessageContaining("algorithms[0]").hasMessageContaining("timeout");
+  }
+
+  @Test
   void theDigestCoversTheProgramBytes() throws Exception {
     Path s2 = dir.resolve("segment2.py");
     Files.writeString(s2, SEGMENT_SCRIPT);
