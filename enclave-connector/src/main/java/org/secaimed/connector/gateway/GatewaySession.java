@@ -24,7 +24,6 @@ import org.secaimed.connector.attest.AttestedKeys;
 import org.secaimed.connector.attest.EnclaveAttestation;
 import org.secaimed.connector.attest.Evidence;
 import org.secaimed.connector.attest.validate.Policy;
-import org.secaimed.connector.attest.verify.VerifiedEvidence;
 import org.secaimed.connector.gateway.generated.model.AttestationContext;
 import org.secaimed.connector.gateway.generated.model.AttestationResponse;
 import org.secaimed.connector.gateway.generated.model.Blob;

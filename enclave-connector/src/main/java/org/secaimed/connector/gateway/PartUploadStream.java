@@ -1,9 +1,14 @@
 package org.secaimed.connector.gateway;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.secaimed.connector.gateway.generated.model.Blob;
 
 /**
@@ -11,6 +16,9 @@ import org.secaimed.connector.gateway.generated.model.Blob;
  * (parts are retried by the client; the gateway keeps the ones it has across restarts), then
  * completes the upload with the whole SHA-256 on {@link #close()}. After {@link #abort()},
  * close() completes nothing, so a failed producer never leaves a complete-looking blob.
+ *
+ * <p>Double-buffered: one part uploads on a background thread while the next one fills, so
+ * sealing and the network overlap; at most two parts are held in memory.
  */
 final class PartUploadStream extends OutputStream {
   /** Carries a gateway failure through the OutputStream API. */
@@ -26,7 +34,14 @@ final class PartUploadStream extends OutputStream {
 
   private final GatewayClient client;
   private final String uploadId;
-  private final byte[] buffer;
+  private byte[] buffer;
+  private byte[] spare;
+  private final ExecutorService uploader = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "part-upload");
+    t.setDaemon(true);
+    return t;
+  });
+  private Future<?> inFlight;
   private final MessageDigest total = sha256();
   private int pos;
   private int nextPart;
@@ -39,6 +54,7 @@ final class PartUploadStream extends OutputStream {
     this.client = client;
     this.uploadId = uploadId;
     this.buffer = new byte[partSize];
+    this.spare = new byte[partSize];
   }
 
   @Override
@@ -60,37 +76,62 @@ final class PartUploadStream extends OutputStream {
   }
 
   private void sendPart() throws IOException {
-    MessageDigest part = sha256();
-    part.update(buffer, 0, pos);
     total.update(buffer, 0, pos);
-    try {
-      client.putPart(uploadId, nextPart, buffer, pos, part.digest());
-    } catch (GatewayException e) {
-      aborted = true;
-      throw new GatewayIOException(e);
-    }
-    length += pos;
+    awaitInFlight(); // frees the spare buffer
+    final byte[] part = buffer;
+    final int len = pos;
+    final int number = nextPart;
+    inFlight = uploader.submit(() -> {
+      MessageDigest md = sha256();
+      md.update(part, 0, len);
+      client.putPart(uploadId, number, part, len, md.digest());
+      return null;
+    });
+    buffer = spare;
+    spare = part;
+    length += len;
     nextPart++;
     pos = 0;
   }
 
+  private void awaitInFlight() throws IOException {
+    if (inFlight == null) return;
+    try {
+      inFlight.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      aborted = true;
+      throw new InterruptedIOException("interrupted while uploading " + uploadId);
+    } catch (ExecutionException e) {
+      aborted = true;
+      if (e.getCause() instanceof GatewayException g) throw new GatewayIOException(g);
+      throw new IOException("upload " + uploadId + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      inFlight = null;
+    }
+  }
+
   void abort() {
     aborted = true;
+    uploader.shutdown();
   }
 
   @Override
   public void close() throws IOException {
     if (closed) return;
     closed = true;
-    if (aborted) return;
-    if (pos > 0 || nextPart == 0) {
-      if (pos == 0) throw new IOException("upload " + uploadId + ": nothing was written");
-      sendPart();
-    }
     try {
+      if (aborted) return;
+      if (pos > 0 || nextPart == 0) {
+        if (pos == 0) throw new IOException("upload " + uploadId + ": nothing was written");
+        sendPart();
+      }
+      awaitInFlight();
       blob = client.completeUpload(uploadId, HexFormat.of().formatHex(total.digest()), length);
     } catch (GatewayException e) {
       throw new GatewayIOException(e);
+    } finally {
+      uploader.shutdown();
     }
   }
 

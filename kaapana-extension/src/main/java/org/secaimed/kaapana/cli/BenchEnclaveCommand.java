@@ -1,13 +1,87 @@
 package org.secaimed.kaapana.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.devenclave.bench.EnclaveBenchmark;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until issue #4 lands its implementation; it fails loudly rather than pretend. */
-@Command(name = "enclave", description = "End-to-end overhead of the confidential path over the same pipeline unsealed (not built yet: issue #4)")
-public final class BenchEnclaveCommand implements java.util.concurrent.Callable<Integer> {
+/** {@code secaimed bench enclave}: end-to-end overhead of the confidential path over the same pipeline unsealed. */
+@Command(name = "enclave", mixinStandardHelpOptions = true,
+    description = {"End-to-end cost of attest + seal + upload + run + receipt + verify + open for a generated CT",
+        "phantom on loopback (INSECURE dev enclave), next to the same pipeline with sealing switched off,",
+        "measured in the same run. Goal: confidential / baseline <= " + BenchEnclaveCommand.GOAL + "x."})
+public final class BenchEnclaveCommand implements Callable<Integer> {
+  static final double GOAL = 1.10;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--size", description = "slice columns and rows (default ${DEFAULT-VALUE})")
+  int size = 512;
+
+  @Option(names = "--slices", description = "slices; 290 x 512^2 is about 152 MB of DICOM (default ${DEFAULT-VALUE})")
+  int slices = 290;
+
+  @Option(names = "--suite", description = "HPKE suite of the keys (default ${DEFAULT-VALUE})")
+  String suite = HpkeSuite.DEFAULT.label();
+
+  @Option(names = "--part-size", paramLabel = "BYTES", description = "upload part size (default ${DEFAULT-VALUE})")
+  int partSize = 8 << 20;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
   @Override
-  public Integer call() {
-    System.err.println("secaimed bench enclave: not built yet (issue #4)");
-    return SecaimedCli.EXIT_FAILED;
+  public Integer call() throws Exception {
+    CommandLine cmd = spec.commandLine();
+    if (size < 64 || size > 1024) throw new CommandLine.ParameterException(cmd, "--size must be 64..1024");
+    if (slices < 8 || slices > 2000) throw new CommandLine.ParameterException(cmd, "--slices must be 8..2000");
+    PrintWriter out = cmd.getOut();
+    Path work = Files.createTempDirectory("secaimed-bench-enclave-");
+    try {
+      EnclaveBenchmark.Report r = EnclaveBenchmark.run(work, size, slices, HpkeSuite.fromLabel(suite), partSize,
+          msg -> cmd.getErr().println("bench enclave: " + msg));
+      if (json) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("size", r.size());
+        o.put("slices", r.slices());
+        o.put("dicomBytes", r.dicomBytes());
+        o.put("suite", r.suite());
+        o.put("partSize", r.partSize());
+        o.put("baselineSeconds", r.baseline());
+        o.put("confidentialSeconds", r.confidential());
+        o.put("ratio", r.ratio());
+        o.put("goal", GOAL);
+        o.put("withinGoal", r.ratio() <= GOAL);
+        o.put("identicalLabels", r.identicalLabels());
+        o.put("insecureDevEnclave", true);
+        JsonOutput.print(out, o);
+      } else {
+        out.printf("bench enclave: %dx%dx%d CT phantom, %.1f MB DICOM, %s, %d MiB parts, loopback INSECURE dev enclave%n",
+            r.size(), r.size(), r.slices(), r.dicomBytes() / 1e6, r.suite(), r.partSize() >> 20);
+        out.printf("%-26s %14s %14s%n", "stage (seconds)", "sealing off", "confidential");
+        out.printf("%-26s %14.2f %14.2f%n", "study to enclave", r.baseline().toEnclave(), r.confidential().toEnclave());
+        out.printf("%-26s %14.2f %14.2f%n", "task", r.baseline().task(), r.confidential().task());
+        out.printf("%-26s %14.2f %14.2f%n", "result back at the site", r.baseline().resultBack(), r.confidential().resultBack());
+        out.printf("%-26s %14.2f %14.2f%n", "total", r.baseline().total(), r.confidential().total());
+        out.printf("throughput to enclave: %.0f MB/s sealing off, %.0f MB/s confidential%n",
+            r.dicomBytes() / 1e6 / r.baseline().toEnclave(), r.dicomBytes() / 1e6 / r.confidential().toEnclave());
+        out.printf("ratio confidential / sealing off: %.3fx (goal <= %.2fx: %s); label maps identical: %s%n", r.ratio(), GOAL,
+            r.ratio() <= GOAL ? "met" : "NOT met", r.identicalLabels() ? "yes" : "NO");
+      }
+      out.flush();
+      return r.identicalLabels() ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }

@@ -1,0 +1,215 @@
+package org.secaimed.devenclave.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.AttestedEnclave;
+import org.secaimed.connector.gateway.GatewayClient;
+import org.secaimed.connector.gateway.GatewayException;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.gateway.SubmittedTask;
+import org.secaimed.connector.gateway.TaskSpec;
+import org.secaimed.connector.gateway.UploadedBlob;
+import org.secaimed.connector.gateway.VerifiedResult;
+import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.devenclave.DevEnclave;
+import org.secaimed.devenclave.algorithms.AlgorithmRunner;
+import org.secaimed.devenclave.algorithms.EnclaveAlgorithms;
+import org.secaimed.devenclave.algorithms.ProgressListener;
+import org.secaimed.devenclave.algorithms.TaskKind;
+import org.secaimed.devenclave.algorithms.TaskRequest;
+import org.secaimed.devenclave.phantom.CtPhantom;
+import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.dicom.exchange.ResultPayload;
+import org.secaimed.dicom.exchange.ResultPayloads;
+import org.secaimed.dicom.exchange.StudyArchiveWriter;
+
+/**
+ * The end-to-end cost of the confidential path, measured against the same pipeline with sealing
+ * switched off, in one process on loopback:
+ * <ul>
+ *   <li>baseline: the study archive goes to the dev enclave's blob API in plaintext parts, the same
+ *       algorithm runs on the stored plaintext blob, and the site reads the plaintext result;</li>
+ *   <li>confidential: {@link GatewaySession} attest → seal + upload → submit → await → download +
+ *       verify receipt and log proofs → open.</li>
+ * </ul>
+ * The baseline skips the task API round trips (submit, poll, result download), so the ratio errs
+ * against the confidential path. The phantom's DICOM bytes are generated before timing starts.
+ */
+public final class EnclaveBenchmark {
+  private static final String ALGORITHM = "ct-body-lungs-bone";
+
+  /** Seconds per stage: data to the enclave, the task, the result back at the site. */
+  public record Stages(double toEnclave, double task, double resultBack) {
+    public double total() {
+      return toEnclave + task + resultBack;
+    }
+  }
+
+  public record Report(int size, int slices, long dicomBytes, String suite, int partSize, Stages baseline, Stages confidential,
+      boolean identicalLabels) {
+    public double ratio() {
+      return confidential.total() / baseline.total();
+    }
+  }
+
+  private EnclaveBenchmark() {}
+
+  public static Report run(Path workDir, int size, int slices, HpkeSuite suite, int partSize, Consumer<String> log) throws Exception {
+    log.accept("generating a " + size + "x" + size + "x" + slices + " CT phantom (not timed)");
+    List<byte[]> study = instances(new PhantomSeries(CtPhantom.builder().size(size, size, slices).seed(42).build()));
+    List<byte[]> warmup = instances(new PhantomSeries(CtPhantom.builder().size(128, 128, 16).seed(7).build()));
+    long bytes = study.stream().mapToLong(b -> b.length).sum();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    try (DevEnclave enclave = DevEnclave.start(DevEnclave.Config.defaults(workDir.resolve("enclave-state")).withKemSuite(suite), quiet)) {
+      AlgorithmRunner runner = EnclaveAlgorithms.runner(workDir.resolve("baseline-models"));
+      GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
+          .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
+          .checkpointStore(workDir.resolve("site/checkpoint.note")).workDir(workDir.resolve("site/work")).build();
+      KemKeyPair site = KemKeyPair.generate(suite);
+      log.accept("warming up both paths on a small phantom");
+      baseline(enclave, session.client(), runner, warmup, partSize, workDir);
+      confidential(session, site, warmup);
+      log.accept("baseline (sealing off): " + String.format("%.1f", bytes / 1e6) + " MB");
+      Timed base = baseline(enclave, session.client(), runner, study, partSize, workDir);
+      log.accept("confidential: attest, seal, upload, run, receipt, verify, open");
+      Timed conf = confidential(session, site, study);
+      return new Report(size, slices, bytes, suite.label(), partSize, base.stages(), conf.stages(), Arrays.equals(base.labels(), conf.labels()));
+    }
+  }
+
+  private record Timed(Stages stages, byte[] labels) {}
+
+  private static Timed baseline(DevEnclave enclave, GatewayClient client, AlgorithmRunner runner, List<byte[]> study, int partSize,
+      Path workDir) throws Exception {
+    long t0 = System.nanoTime();
+    String uploadId = client.createUpload(null, partSize, null).getUploadId();
+    PlainParts parts = new PlainParts(client, uploadId, partSize);
+    writeArchive(study, parts);
+    String blobId = parts.complete();
+    long t1 = System.nanoTime();
+    var d = runner.catalogue().find(ALGORITHM).orElseThrow();
+    Path result = Files.createTempFile(workDir, "baseline-result-", ".bin");
+    try {
+      try (InputStream in = Files.newInputStream(enclave.stateDir().resolve("blobs/sha256-" + blobId.substring(7)));
+          OutputStream out = Files.newOutputStream(result)) {
+        runner.run(new TaskRequest(TaskKind.SEGMENTATION, d.id(), d.version(), d.digest(), Map.of()), List.of(in), out, ProgressListener.NONE);
+      }
+      long t2 = System.nanoTime();
+      ResultPayload.Segmentation seg;
+      try (InputStream in = Files.newInputStream(result)) {
+        seg = (ResultPayload.Segmentation) ResultPayloads.read(in);
+      }
+      long t3 = System.nanoTime();
+      return new Timed(new Stages(s(t1 - t0), s(t2 - t1), s(t3 - t2)), seg.labels().labels());
+    } finally {
+      Files.deleteIfExists(result);
+    }
+  }
+
+  private static Timed confidential(GatewaySession session, KemKeyPair site, List<byte[]> study) throws Exception {
+    long t0 = System.nanoTime();
+    AttestedEnclave e = session.attest();
+    UploadedBlob blob = session.sealAndUpload(e, out -> writeArchive(study, out));
+    long t1 = System.nanoTime();
+    var alg = session.client().algorithms().stream().filter(a -> a.getId().equals(ALGORITHM)).findFirst().orElseThrow();
+    SubmittedTask task = session.submit(e, new TaskSpec("segmentation", new TaskReceipt.Algorithm(alg.getId(), alg.getVersion(), alg.getDigest()),
+        List.of(blob.blobId()), Map.of(), Map.of()), site.publicKey(), "bench-" + blob.blobId().substring(7, 39));
+    session.await(task, Duration.ofMinutes(30), null);
+    long t2 = System.nanoTime();
+    ResultPayload.Segmentation seg;
+    try (VerifiedResult r = session.fetchVerified(e, task); InputStream in = r.open(site)) {
+      seg = (ResultPayload.Segmentation) ResultPayloads.read(in);
+    }
+    long t3 = System.nanoTime();
+    return new Timed(new Stages(s(t1 - t0), s(t2 - t1), s(t3 - t2)), seg.labels().labels());
+  }
+
+  private static void writeArchive(List<byte[]> study, OutputStream out) throws IOException {
+    StudyArchiveWriter w = StudyArchiveWriter.open(out);
+    for (byte[] instance : study) w.add(instance);
+    w.finish();
+    w.close();
+  }
+
+  private static List<byte[]> instances(PhantomSeries series) {
+    List<byte[]> out = new ArrayList<>(series.size());
+    for (int k = 0; k < series.size(); k++) out.add(series.instance(k));
+    return out;
+  }
+
+  private static double s(long nanos) {
+    return nanos / 1e9;
+  }
+
+  /** The baseline's transport: the same blob API and part size, plaintext parts (bench only). */
+  private static final class PlainParts extends OutputStream {
+    private final GatewayClient client;
+    private final String uploadId;
+    private final byte[] buf;
+    private final MessageDigest total;
+    private int pos;
+    private int part;
+    private long length;
+
+    PlainParts(GatewayClient client, String uploadId, int partSize) throws Exception {
+      this.client = client;
+      this.uploadId = uploadId;
+      this.buf = new byte[partSize];
+      this.total = MessageDigest.getInstance("SHA-256");
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        int n = Math.min(len, buf.length - pos);
+        System.arraycopy(b, off, buf, pos, n);
+        pos += n;
+        off += n;
+        len -= n;
+        if (pos == buf.length) flushPart();
+      }
+    }
+
+    private void flushPart() throws IOException {
+      try {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(buf, 0, pos);
+        total.update(buf, 0, pos);
+        client.putPart(uploadId, part++, buf, pos, md.digest());
+        length += pos;
+        pos = 0;
+      } catch (GatewayException | java.security.NoSuchAlgorithmException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {}
+
+    String complete() throws IOException, GatewayException {
+      if (pos > 0) flushPart();
+      return client.completeUpload(uploadId, HexFormat.of().formatHex(total.digest()), length).getBlobId();
+    }
+  }
+}
