@@ -122,124 +122,22 @@ public final class BridgePipeline {
     List<String> resumed = new ArrayList<>();
 
     // 2. attest — every run: data and results move only under a fresh, accepted attestation.
-    listener.stepStarted(Step.ATTEST, "fresh nonce, policy " + "checks");
-    AttestedEnclave enclave;
-    try {
-      enclave = gateway.attest();
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.ATTEST, seriesUid, e.getMessage(), e);
-    }
-    String signingKeyDigest = sha256Hex(enclave.signingKey().getEncoded());
-    if (journal.isDone(RunJournal.Step.SUBMITTED)) {
-      String before = journal.completed(RunJournal.Step.ATTESTED).map(f -> f.get("signingKeySha256")).orElse(null);
-      if (!signingKeyDigest.equals(before)) {
-        throw new PipelineException(Step.ATTEST, seriesUid, "the enclave's signing key changed since the task was submitted;"
-            + " its receipt cannot be checked against this attestation (start a new run to resubmit)");
-      }
-    } else {
-      journal.record(RunJournal.Step.ATTESTED, Map.of(
-          "evidenceDigest", enclave.evidenceDigest(),
-          "policyDigest", enclave.policyDigest(),
-          "signingKeySha256", signingKeyDigest,
-          "kemKeyId", enclave.kemKey().keyId(),
-          "insecure", Boolean.toString(enclave.insecure())));
-    }
-    listener.stepFinished(Step.ATTEST, (enclave.insecure() ? "INSECURE dev enclave" : "enclave")
-        + " measurement " + enclave.measurement().orElse("(composite)") + ", evidence " + enclave.evidenceDigest());
+    AttestedEnclave enclave = attestAndRecord(journal, seriesUid);
 
     // 3. pull + seal + upload.
-    AssembledSeries headers = null;
-    String blobId;
-    Map<String, String> instances;
-    long plaintextBytes;
-    long sealedBytes;
-    double sealSeconds = 0;
-    var uploaded = journal.completed(RunJournal.Step.UPLOADED);
-    if (uploaded.isPresent()) {
-      blobId = uploaded.get().get("blobId");
-      instances = readInstances(runDir, uploaded.get().get("instancesSha256"));
-      plaintextBytes = Long.parseLong(uploaded.get().get("plaintextBytes"));
-      sealedBytes = Long.parseLong(uploaded.get().get("sealedBytes"));
-      resumed.add("upload");
-      listener.stepResumed(Step.UPLOAD, "blob " + blobId);
-    } else {
-      listener.stepStarted(Step.SEAL, "series " + seriesUid + " from " + source.describe());
-      SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
-      AtomicLong bytes = new AtomicLong();
-      StudyManifest[] manifest = new StudyManifest[1];
-      AssembledSeries[] assembled = new AssembledSeries[1];
-      long started = System.nanoTime();
-      UploadedBlob blob;
-      try {
-        blob = gateway.sealAndUpload(enclave, plaintext -> {
-          StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
-          int[] count = {0};
-          source.forEachInstance(seriesUid, (uid, part10) -> {
-            addHeader(assembler, part10, uid);
-            archive.add(uid, part10);
-            count[0]++;
-            listener.instanceSealed(count[0], bytes.addAndGet(part10.length));
-          });
-          // Geometry is checked before the archive is finished: a bad series is never uploaded.
-          assembled[0] = assemble(assembler, seriesUid);
-          manifest[0] = archive.finish();
-        });
-      } catch (GatewayException e) {
-        throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
-      }
-      sealSeconds = (System.nanoTime() - started) / 1e9;
-      headers = assembled[0];
-      blobId = blob.blobId();
-      plaintextBytes = bytes.get();
-      sealedBytes = blob.length();
-      instances = new TreeMap<>();
-      for (InstanceRecord r : manifest[0].instances()) instances.put(r.sopInstanceUid(), r.sha256());
-      String instancesSha = writeInstances(runDir, instances);
-      journal.record(RunJournal.Step.UPLOADED, Map.of("blobId", blobId, "instancesSha256", instancesSha,
-          "instances", Integer.toString(instances.size()), "plaintextBytes", Long.toString(plaintextBytes),
-          "sealedBytes", Long.toString(sealedBytes)));
-      listener.stepFinished(Step.UPLOAD, instances.size() + " instances, " + plaintextBytes + " bytes sealed to "
-          + sealedBytes + " bytes, blob " + blobId);
-    }
+    UploadedSeries up = uploadSeries(enclave, seriesUid, false, runDir, journal, resumed);
+    AssembledSeries headers = up.headers();
+    String blobId = up.blobId();
+    Map<String, String> instances = up.instances();
+    long plaintextBytes = up.plaintextBytes();
+    long sealedBytes = up.sealedBytes();
+    double sealSeconds = up.sealSeconds();
 
-    // 4. submit (idempotent: the key is derived from what is submitted).
-    TaskSpec spec = new TaskSpec("segmentation", algorithm, List.of(blobId), parameters, Map.of(blobId, instances));
-    SubmittedTask task;
-    var submitted = journal.completed(RunJournal.Step.SUBMITTED);
+    // 4. submit (idempotent) and 5. await.
     var attested = journal.completed(RunJournal.Step.ATTESTED).orElseThrow();
-    if (submitted.isPresent()) {
-      task = new SubmittedTask(submitted.get().get("taskId"), spec, siteKey.publicKey().keyId(),
-          attested.get("evidenceDigest"), attested.get("policyDigest"));
-      resumed.add("submit");
-      listener.stepResumed(Step.SUBMIT, "task " + task.taskId());
-    } else {
-      listener.stepStarted(Step.SUBMIT, algorithm.id() + " " + algorithm.version());
-      String idempotencyKey = "secaimed-" + sha256Hex((runDir.toAbsolutePath() + "|" + seriesUid + "|" + blobId + "|" + algorithm.digest())
-          .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
-      try {
-        task = gateway.submit(enclave, spec, siteKey.publicKey(), idempotencyKey);
-      } catch (GatewayException e) {
-        throw new PipelineException(Step.SUBMIT, seriesUid, e.getMessage(), e);
-      }
-      journal.record(RunJournal.Step.SUBMITTED, Map.of("taskId", task.taskId(), "idempotencyKey", idempotencyKey));
-      listener.stepFinished(Step.SUBMIT, "task " + task.taskId());
-    }
-
-    // 5. await.
-    if (journal.isDone(RunJournal.Step.COMPLETED)) {
-      resumed.add("await");
-      listener.stepResumed(Step.AWAIT, "task " + task.taskId() + " already finished");
-    } else {
-      listener.stepStarted(Step.AWAIT, "task " + task.taskId());
-      try {
-        gateway.await(task, taskTimeout, t -> listener.taskProgress(t.getTaskId(), t.getState().getValue(),
-            t.getProgress() == null ? 0 : t.getProgress()));
-      } catch (GatewayException e) {
-        throw new PipelineException(Step.AWAIT, task.taskId(), e.getMessage(), e);
-      }
-      journal.record(RunJournal.Step.COMPLETED, Map.of("taskId", task.taskId()));
-      listener.stepFinished(Step.AWAIT, "task " + task.taskId() + " succeeded");
-    }
+    TaskSpec spec = new TaskSpec("segmentation", algorithm, List.of(blobId), parameters, Map.of(blobId, instances));
+    SubmittedTask task = submitOnce(enclave, spec, journal, attested, runDir, seriesUid + "|" + blobId, resumed);
+    awaitOnce(task, journal, resumed);
 
     // 6. open + verify: receipt signature, contents, log inclusion and consistency, then decrypt.
     listener.stepStarted(Step.OPEN_VERIFY, "task " + task.taskId());
@@ -312,6 +210,222 @@ public final class BridgePipeline {
         enclave.measurement().orElse(null), enclave.insecure(), attested.get("evidenceDigest"), instances.size(),
         plaintextBytes, sealedBytes, sealSeconds, blobId, logIndex, receiptFile, recordFile,
         seg.sopInstanceUid(), seg.seriesInstanceUid(), segmentLabels, metrics, storedAt, resumed);
+  }
+
+  /**
+   * Runs (or resumes) a training or evaluation task over several image series, each sealed with
+   * the SEGs that reference it. Nothing is written back: the result is metrics (and, for training,
+   * the id of the model the enclave keeps), recorded with the verified receipt.
+   */
+  public CohortOutcome runCohort(String kind, List<String> seriesUids, Path runDir) throws IOException {
+    if (!"training".equals(kind) && !"evaluation".equals(kind)) {
+      throw new IllegalArgumentException("runCohort runs training or evaluation, not " + kind);
+    }
+    if (seriesUids.isEmpty()) throw new PipelineException(Step.RESOLVE, kind, "no series given");
+    RunJournal journal = RunJournal.open(runDir, clock);
+    List<String> resumed = new ArrayList<>();
+    AttestedEnclave enclave = attestAndRecord(journal, kind);
+    var attested = journal.completed(RunJournal.Step.ATTESTED).orElseThrow();
+
+    List<String> blobIds = new ArrayList<>();
+    Map<String, Map<String, String>> manifests = new LinkedHashMap<>();
+    for (String series : seriesUids) {
+      Path caseDir = runDir.resolve("series-" + sha256Hex(series.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+      RunJournal caseJournal = RunJournal.open(caseDir, clock);
+      UploadedSeries up = uploadSeries(enclave, series, true, caseDir, caseJournal, resumed);
+      blobIds.add(up.blobId());
+      manifests.put(up.blobId(), up.instances());
+    }
+
+    TaskSpec spec = new TaskSpec(kind, algorithm, blobIds, parameters, manifests);
+    SubmittedTask task = submitOnce(enclave, spec, journal, attested, runDir, String.join(",", blobIds), resumed);
+    awaitOnce(task, journal, resumed);
+
+    listener.stepStarted(Step.OPEN_VERIFY, "task " + task.taskId());
+    ResultPayload payload;
+    long logIndex;
+    Path receiptFile = runDir.resolve(RECEIPT_FILE);
+    try (VerifiedResult result = gateway.fetchVerified(enclave, task)) {
+      logIndex = result.bundle().leafIndex();
+      writeAtomically(receiptFile, tmp -> result.bundle().write(tmp));
+      try (InputStream plaintext = result.open(siteKey)) {
+        payload = ResultPayloads.read(plaintext);
+      }
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), e.getMessage(), e);
+    }
+    if (!kind.equals(payload.kind())) {
+      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), "expected a " + kind + " result, got " + payload.kind());
+    }
+    if (!journal.isDone(RunJournal.Step.RESULT_VERIFIED)) {
+      journal.record(RunJournal.Step.RESULT_VERIFIED, Map.of("receiptSha256", sha256Hex(Files.readAllBytes(receiptFile)),
+          "logIndex", Long.toString(logIndex)));
+    }
+    String modelId = null;
+    String modelDigest = null;
+    if (payload instanceof ResultPayload.Training t) {
+      modelId = t.model().id();
+      modelDigest = t.model().digest();
+    } else if (payload instanceof ResultPayload.Evaluation ev && ev.model() != null) {
+      modelId = ev.model().id();
+      modelDigest = ev.model().digest();
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (Metric m : payload.metrics()) metrics.put(m.segment() > 0 ? m.name() + "[" + m.segment() + "]" : m.name(), m.value());
+    listener.stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + logIndex
+        + (modelId == null ? "" : ", model " + modelId) + ", " + metrics.size() + " metrics");
+
+    Path recordFile = runDir.resolve(RECORD_FILE);
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("kind", kind);
+    record.put("seriesInstanceUids", seriesUids);
+    record.put("taskId", task.taskId());
+    record.put("algorithm", Map.of("id", algorithm.id(), "version", algorithm.version(), "digest", algorithm.digest()));
+    record.put("blobIds", blobIds);
+    record.put("evidenceDigest", attested.get("evidenceDigest"));
+    record.put("policyDigest", attested.get("policyDigest"));
+    record.put("receipt", RECEIPT_FILE);
+    record.put("logIndex", logIndex);
+    if (modelId != null) record.put("model", Map.of("id", modelId, "digest", modelDigest));
+    record.put("metrics", metrics);
+    writeAtomically(recordFile, tmp -> JSON.writeValue(tmp.toFile(), record));
+    if (!journal.isDone(RunJournal.Step.RECORDED)) {
+      journal.record(RunJournal.Step.RECORDED, Map.of("recordSha256", sha256Hex(Files.readAllBytes(recordFile))));
+    }
+    return new CohortOutcome(kind, task.taskId(), algorithm.id() + "@" + algorithm.version(), seriesUids, blobIds,
+        modelId, modelDigest, metrics, logIndex, receiptFile, recordFile, resumed);
+  }
+
+  private AttestedEnclave attestAndRecord(RunJournal journal, String subject) throws IOException {
+    listener.stepStarted(Step.ATTEST, "fresh nonce, policy checks");
+    AttestedEnclave enclave;
+    try {
+      enclave = gateway.attest();
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.ATTEST, subject, e.getMessage(), e);
+    }
+    String signingKeyDigest = sha256Hex(enclave.signingKey().getEncoded());
+    if (journal.isDone(RunJournal.Step.SUBMITTED)) {
+      String before = journal.completed(RunJournal.Step.ATTESTED).map(f -> f.get("signingKeySha256")).orElse(null);
+      if (!signingKeyDigest.equals(before)) {
+        throw new PipelineException(Step.ATTEST, subject, "the enclave's signing key changed since the task was submitted;"
+            + " its receipt cannot be checked against this attestation (start a new run to resubmit)");
+      }
+    } else {
+      journal.record(RunJournal.Step.ATTESTED, Map.of(
+          "evidenceDigest", enclave.evidenceDigest(),
+          "policyDigest", enclave.policyDigest(),
+          "signingKeySha256", signingKeyDigest,
+          "kemKeyId", enclave.kemKey().keyId(),
+          "insecure", Boolean.toString(enclave.insecure())));
+    }
+    listener.stepFinished(Step.ATTEST, (enclave.insecure() ? "INSECURE dev enclave" : "enclave")
+        + " measurement " + enclave.measurement().orElse("(composite)") + ", evidence " + enclave.evidenceDigest());
+    return enclave;
+  }
+
+  private SubmittedTask submitOnce(AttestedEnclave enclave, TaskSpec spec, RunJournal journal, Map<String, String> attested,
+      Path runDir, String inputs, List<String> resumed) throws IOException {
+    var submitted = journal.completed(RunJournal.Step.SUBMITTED);
+    if (submitted.isPresent()) {
+      SubmittedTask task = new SubmittedTask(submitted.get().get("taskId"), spec, siteKey.publicKey().keyId(),
+          attested.get("evidenceDigest"), attested.get("policyDigest"));
+      resumed.add("submit");
+      listener.stepResumed(Step.SUBMIT, "task " + task.taskId());
+      return task;
+    }
+    listener.stepStarted(Step.SUBMIT, algorithm.id() + " " + algorithm.version());
+    // Derived from what is submitted, so a crash between submit and journal cannot make a second task.
+    String idempotencyKey = "secaimed-" + sha256Hex((runDir.toAbsolutePath() + "|" + spec.kind() + "|" + inputs + "|"
+        + algorithm.digest()).getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    SubmittedTask task;
+    try {
+      task = gateway.submit(enclave, spec, siteKey.publicKey(), idempotencyKey);
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.SUBMIT, inputs, e.getMessage(), e);
+    }
+    journal.record(RunJournal.Step.SUBMITTED, Map.of("taskId", task.taskId(), "idempotencyKey", idempotencyKey));
+    listener.stepFinished(Step.SUBMIT, "task " + task.taskId());
+    return task;
+  }
+
+  private void awaitOnce(SubmittedTask task, RunJournal journal, List<String> resumed) throws IOException {
+    if (journal.isDone(RunJournal.Step.COMPLETED)) {
+      resumed.add("await");
+      listener.stepResumed(Step.AWAIT, "task " + task.taskId() + " already finished");
+      return;
+    }
+    listener.stepStarted(Step.AWAIT, "task " + task.taskId());
+    try {
+      gateway.await(task, taskTimeout, t -> listener.taskProgress(t.getTaskId(), t.getState().getValue(),
+          t.getProgress() == null ? 0 : t.getProgress()));
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.AWAIT, task.taskId(), e.getMessage(), e);
+    }
+    journal.record(RunJournal.Step.COMPLETED, Map.of("taskId", task.taskId()));
+    listener.stepFinished(Step.AWAIT, "task " + task.taskId() + " succeeded");
+  }
+
+  /** One series (and, for training and evaluation, the SEGs that reference it) sealed into one blob. */
+  private record UploadedSeries(String blobId, Map<String, String> instances, long plaintextBytes, long sealedBytes,
+      double sealSeconds, AssembledSeries headers) {}
+
+  private UploadedSeries uploadSeries(AttestedEnclave enclave, String seriesUid, boolean withReferenceSegs, Path dir,
+      RunJournal journal, List<String> resumed) throws IOException {
+    var uploaded = journal.completed(RunJournal.Step.UPLOADED);
+    if (uploaded.isPresent()) {
+      String blobId = uploaded.get().get("blobId");
+      resumed.add("upload");
+      listener.stepResumed(Step.UPLOAD, "blob " + blobId);
+      return new UploadedSeries(blobId, readInstances(dir, uploaded.get().get("instancesSha256")),
+          Long.parseLong(uploaded.get().get("plaintextBytes")), Long.parseLong(uploaded.get().get("sealedBytes")), 0, null);
+    }
+    listener.stepStarted(Step.SEAL, "series " + seriesUid + " from " + source.describe());
+    SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
+    AtomicLong bytes = new AtomicLong();
+    StudyManifest[] manifest = new StudyManifest[1];
+    AssembledSeries[] assembled = new AssembledSeries[1];
+    long started = System.nanoTime();
+    UploadedBlob blob;
+    try {
+      blob = gateway.sealAndUpload(enclave, plaintext -> {
+        StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
+        int[] count = {0};
+        source.forEachInstance(seriesUid, (uid, part10) -> {
+          addHeader(assembler, part10, uid);
+          archive.add(uid, part10);
+          count[0]++;
+          listener.instanceSealed(count[0], bytes.addAndGet(part10.length));
+        });
+        // Geometry is checked before the archive is finished: a bad series is never uploaded.
+        assembled[0] = assemble(assembler, seriesUid);
+        if (withReferenceSegs) {
+          int before = count[0];
+          source.forEachReferencingSeg(seriesUid, (uid, part10) -> {
+            archive.add(uid, part10);
+            count[0]++;
+            listener.instanceSealed(count[0], bytes.addAndGet(part10.length));
+          });
+          if (count[0] == before) {
+            throw new PipelineException(Step.PULL, seriesUid, "no SEG in its study references this series; training and"
+                + " evaluation need a reference segmentation per series");
+          }
+        }
+        manifest[0] = archive.finish();
+      });
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, String> instances = new TreeMap<>();
+    for (InstanceRecord r : manifest[0].instances()) instances.put(r.sopInstanceUid(), r.sha256());
+    String instancesSha = writeInstances(dir, instances);
+    journal.record(RunJournal.Step.UPLOADED, Map.of("blobId", blob.blobId(), "instancesSha256", instancesSha,
+        "instances", Integer.toString(instances.size()), "plaintextBytes", Long.toString(bytes.get()),
+        "sealedBytes", Long.toString(blob.length())));
+    listener.stepFinished(Step.UPLOAD, instances.size() + " instances, " + bytes.get() + " bytes sealed to "
+        + blob.length() + " bytes, blob " + blob.blobId());
+    return new UploadedSeries(blob.blobId(), instances, bytes.get(), blob.length(), seconds, assembled[0]);
   }
 
   private Segmentation buildSeg(AssembledSeries headers, ResultPayload.Segmentation result, SubmittedTask task, TaskReceipt receipt)

@@ -13,6 +13,7 @@ import org.secaimed.dicom.web.QidoQuery;
  */
 public final class DicomWebSeriesSource implements SeriesSource {
   private static final int STUDY_INSTANCE_UID = 0x0020000D;
+  private static final int SERIES_INSTANCE_UID = 0x0020000E;
 
   private final DicomWebClient client;
 
@@ -43,6 +44,23 @@ public final class DicomWebSeriesSource implements SeriesSource {
       }
     }
     if (count == 0) throw new PipelineException(PipelineException.Step.PULL, seriesUid, "WADO-RS returned no instances");
+  }
+
+  @Override
+  public void forEachReferencingSeg(String seriesUid, InstanceConsumer consumer) throws IOException {
+    String study = studyOf(seriesUid);
+    for (DicomJsonObject seg : client.searchAll(QidoQuery.series().inStudy(study).match("Modality", "SEG").build(), 200)) {
+      String segSeries = seg.string(SERIES_INSTANCE_UID);
+      if (segSeries == null || segSeries.isBlank()) continue;
+      try (InstanceStream stream = client.retrieveSeries(study, segSeries)) {
+        while (stream.next()) {
+          byte[] part10 = stream.body().readAllBytes();
+          if (SegReferences.isSegReferencing(SegReferences.header(part10, stream.sopInstanceUid()), seriesUid)) {
+            consumer.accept(stream.sopInstanceUid(), part10);
+          }
+        }
+      }
+    }
   }
 
   @Override

@@ -45,6 +45,20 @@ public final class DirectorySeriesSource implements SeriesSource {
     if (count == 0) throw new PipelineException(PipelineException.Step.PULL, seriesUid, "no instance of this series in " + dir);
   }
 
+  @Override
+  public void forEachReferencingSeg(String seriesUid, InstanceConsumer consumer) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path f : files) {
+      byte[] bytes = Files.readAllBytes(f);
+      if (bytes.length < 132 || bytes[128] != 'D' || bytes[129] != 'I' || bytes[130] != 'C' || bytes[131] != 'M') continue;
+      AttributeList header = SegReferences.header(bytes, f.getFileName().toString());
+      if (SegReferences.isSegReferencing(header, seriesUid)) consumer.accept(value(header, TagFromName.SOPInstanceUID), bytes);
+    }
+  }
+
   /** The one series in the folder; an error if there are none or several. */
   public String onlySeries() throws IOException {
     String found = null;
@@ -58,6 +72,7 @@ public final class DirectorySeriesSource implements SeriesSource {
         }
         String series = value(header, TagFromName.SeriesInstanceUID);
         if (series == null || series.isEmpty()) continue;
+        if (SegReferences.SEG_SOP_CLASSES.contains(value(header, TagFromName.SOPClassUID))) continue;
         if (found != null && !found.equals(series)) {
           throw new PipelineException(PipelineException.Step.RESOLVE, dir.toString(), "holds more than one series; name one");
         }

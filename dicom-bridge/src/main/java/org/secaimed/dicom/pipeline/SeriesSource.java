@@ -17,6 +17,12 @@ public interface SeriesSource {
   /** Streams every instance of the series to {@code consumer}; fails if the series has none. */
   void forEachInstance(String seriesInstanceUid, InstanceConsumer consumer) throws IOException;
 
+  /**
+   * Streams every SEG instance in the series' study that references the series: the reference
+   * segmentations training and evaluation need. None found is not an error here; the caller decides.
+   */
+  void forEachReferencingSeg(String seriesInstanceUid, InstanceConsumer consumer) throws IOException;
+
   /** Where the data comes from, for messages (no credentials). */
   String describe();
 }

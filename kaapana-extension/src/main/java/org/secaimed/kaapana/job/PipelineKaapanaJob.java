@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.TaskReceipt;
@@ -13,6 +14,7 @@ import org.secaimed.connector.seal.KemKeys;
 import org.secaimed.dicom.dimse.DimseClient;
 import org.secaimed.dicom.dimse.DimsePeer;
 import org.secaimed.dicom.pipeline.BridgePipeline;
+import org.secaimed.dicom.pipeline.CohortOutcome;
 import org.secaimed.dicom.pipeline.DicomWebSeriesSource;
 import org.secaimed.dicom.pipeline.DimseSegDestination;
 import org.secaimed.dicom.pipeline.PipelineException;
@@ -39,13 +41,6 @@ public final class PipelineKaapanaJob implements KaapanaJob {
 
   @Override
   public JobReport run(KaapanaEnvironment env, TokenSource tokens) throws Exception {
-    if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {
-      // Training and evaluation run through the gateway client directly (see docs/kaapana.md); the
-      // operator path for them is not wired yet, and it says so rather than pretend.
-      return new JobReport(env.seriesUids().stream()
-          .map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.FAILED, "task kind " + env.taskKind() + " not supported by the operator yet"))
-          .toList());
-    }
     KemKeyPair siteKey = KemKeys.readPrivateKey(env.site().siteKeyFile());
     Policy policy = Policy.load(env.site().policyFile());
     Path runDir = env.runOutputDir();
@@ -75,8 +70,13 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .source(new DicomWebSeriesSource(dicomWeb))
         .destination(new DimseSegDestination(ctp))
         .algorithm(algorithm)
+        .parameters(taskParameters(env))
         .listener(new LoggingListener())
         .build();
+
+    if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {
+      return runCohort(env, pipeline);
+    }
 
     List<JobReport.SeriesOutcome> outcomes = new ArrayList<>();
     for (String series : env.seriesUids()) {
@@ -94,6 +94,34 @@ public final class PipelineKaapanaJob implements KaapanaJob {
       }
     }
     return new JobReport(outcomes);
+  }
+
+  /** Training and evaluation: one task over every series of the run, each with its reference SEGs. */
+  private static JobReport runCohort(KaapanaEnvironment env, BridgePipeline pipeline) {
+    String kind = env.taskKind().name().toLowerCase(java.util.Locale.ROOT);
+    try {
+      CohortOutcome o = pipeline.runCohort(kind, env.seriesUids(), env.runOutputDir().resolve(kind));
+      String detail = "task " + o.taskId() + (o.modelId() == null ? "" : ", model " + o.modelId()) + ", log index " + o.logIndex()
+          + ", metrics " + o.metrics();
+      return new JobReport(env.seriesUids().stream().map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.DONE, detail)).toList());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("{} failed: {}", kind, e.getMessage());
+      String detail = e instanceof PipelineException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new JobReport(env.seriesUids().stream().map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.FAILED, detail)).toList());
+    }
+  }
+
+  /**
+   * The algorithm parameters a user may set in the workflow form: the model to use ({@code model})
+   * and, for training, {@code epochs} as the classifier's iterations. Nothing else passes through.
+   */
+  static Map<String, String> taskParameters(KaapanaEnvironment env) {
+    Map<String, String> p = new java.util.LinkedHashMap<>();
+    env.formString("model").filter(v -> !v.isBlank()).ifPresent(v -> p.put("model", v));
+    if (env.taskKind() == KaapanaEnvironment.TaskKind.TRAINING) {
+      env.formString("epochs").filter(v -> !v.isBlank()).ifPresent(v -> p.put("iterations", v));
+    }
+    return p;
   }
 
   /** Kaapana shows the container log in the Airflow UI: one line per step, identifiers only. */

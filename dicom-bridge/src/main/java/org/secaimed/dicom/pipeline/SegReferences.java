@@ -1,0 +1,43 @@
+package org.secaimed.dicom.pipeline;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.TagFromName;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Set;
+
+/** Whether a DICOM object is a SEG that references a given image series. */
+final class SegReferences {
+  /** Segmentation Storage and Label Map Segmentation Storage (Sup 243). */
+  static final Set<String> SEG_SOP_CLASSES = Set.of("1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.66.7");
+
+  private SegReferences() {}
+
+  static AttributeList header(byte[] part10, String name) throws PipelineException {
+    AttributeList list = new AttributeList();
+    try {
+      list.read(new DicomInputStream(new ByteArrayInputStream(part10)), TagFromName.PixelData);
+    } catch (DicomException | IOException | RuntimeException e) {
+      throw new PipelineException(PipelineException.Step.PULL, name, "cannot parse DICOM header: " + e.getMessage(), e);
+    }
+    return list;
+  }
+
+  static boolean isSegReferencing(AttributeList header, String imageSeriesUid) {
+    if (!SEG_SOP_CLASSES.contains(Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPClassUID))) return false;
+    Attribute a = header.get(TagFromName.ReferencedSeriesSequence);
+    if (!(a instanceof SequenceAttribute seq)) return false;
+    for (int i = 0; i < seq.getNumberOfItems(); i++) {
+      SequenceItem item = seq.getItem(i);
+      if (imageSeriesUid.equals(Attribute.getSingleStringValueOrEmptyString(item.getAttributeList(), TagFromName.SeriesInstanceUID))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
