@@ -5,14 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.secaimed.devenclave.algorithms.classifier.VoxelClassifier;
+import org.secaimed.devenclave.algorithms.command.CommandAlgorithm;
 import org.secaimed.devenclave.algorithms.ct.CtBodyLungsBone;
 import org.secaimed.devenclave.algorithms.models.ModelStore;
 
-/**
- * The one place that assembles the dev enclave's algorithms. The gateway calls {@link #hosted(Path)}
- * for its task service ({@code DevEnclave.Config.algorithms}); tests and tools may use the
- * {@link #runner(Path)} directly.
- */
+/** The one place that assembles the dev enclave's algorithms; the gateway's task service calls {@link #runner(Path)}. */
 public final class EnclaveAlgorithms {
   private EnclaveAlgorithms() {}
 
@@ -21,10 +18,19 @@ public final class EnclaveAlgorithms {
    * the gateway's state directory, so they survive restarts).
    */
   public static AlgorithmRunner runner(Path modelDirectory) throws IOException {
+    return runner(modelDirectory, List.of());
+  }
+
+  /**
+   * The built-in algorithms plus site-configured external programs ({@code command}), each listed in
+   * the catalogue under its own id with the digest of its program and configuration.
+   */
+  public static AlgorithmRunner runner(Path modelDirectory, List<CommandAlgorithm.Config> commands) throws IOException {
     ModelStore models = new ModelStore(modelDirectory);
     List<Algorithm> algorithms = new ArrayList<>();
     algorithms.add(new CtBodyLungsBone());
     algorithms.add(new VoxelClassifier(models));
+    for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
 }

@@ -13,6 +13,10 @@ public record TaskRequest(TaskKind kind, String algorithmId, String version, Str
     Objects.requireNonNull(kind, "kind");
     if (algorithmId == null || algorithmId.isBlank()) throw new IllegalArgumentException("algorithm id is required");
     if (version == null || version.isBlank()) throw new IllegalArgumentException("algorithm version is required");
-    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    if (parameters == null) parameters = Map.of();
+    for (Map.Entry<String, Object> e : parameters.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) throw new IllegalArgumentException("parameter " + e.getKey() + " has no value");
+    }
+    parameters = Map.copyOf(parameters);
   }
 }

@@ -176,6 +176,7 @@ public final class PhantomSeries {
     put(l, TagFromName.SeriesDescription, "Phantom axial");
     put(l, TagFromName.SeriesNumber, "1");
     put(l, TagFromName.InstanceNumber, Integer.toString(k + 1));
+    put(l, TagFromName.AcquisitionNumber, "1");
     put(l, TagFromName.Modality, "CT");
     put(l, TagFromName.Manufacturer, "secaimed synthetic phantom");
     put(l, TagFromName.BodyPartExamined, "CHEST");

@@ -80,6 +80,20 @@ class PhantomSeriesTest {
   }
 
   @Test
+  void dciodvfyFindsNoErrorInASliceOrTheGroundTruthSeg(@TempDir Path dir) throws Exception {
+    PhantomSeries series = new PhantomSeries(CtPhantom.builder().size(64, 64, 6).seed(1).build());
+    Path ct = dir.resolve("ct.dcm"), seg = dir.resolve("truth.seg");
+    Files.write(ct, series.instance(2));
+    Files.write(seg, series.groundTruthSeg(SegmentationType.BINARY));
+    for (Path f : List.of(ct, seg)) {
+      Process p = new ProcessBuilder("dciodvfy", f.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor();
+      assertThat(out.lines().filter(l -> l.startsWith("Error"))).as(f.getFileName() + ":\n" + out).isEmpty();
+    }
+  }
+
+  @Test
   void hasTheTissuesOfAChestAtTheirHounsfieldValues() {
     CtPhantom phantom = CtPhantom.builder().size(128, 128, 30).seed(2).noiseHu(0).build();
     CtPhantom.Slice mid = phantom.slice(15);

@@ -190,6 +190,8 @@ public final class StudyArchiveReader implements AutoCloseable {
         // layer's typed errors pass through unchanged.
         if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
         n = -1;
+      } catch (RuntimeException e) {
+        throw new StudyArchiveException(Reason.MALFORMED_ENTRY, where, "unreadable entry: " + e.getMessage(), e);
       }
       if (n < 0) throw new StudyArchiveException(Reason.TRUNCATED, where, "entry ended after " + off + " of " + size + " bytes");
       off += n;

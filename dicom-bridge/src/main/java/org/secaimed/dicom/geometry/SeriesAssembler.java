@@ -155,6 +155,11 @@ public final class SeriesAssembler {
         "pixel data in " + ts + " cannot be decoded here; request Explicit VR Little Endian (1.2.840.10008.1.2.1)");
   }
 
+  /** Adds one instance given as bytes (Part 10 or a raw dataset), e.g. an entry of a study archive. */
+  public SeriesAssembler addBytes(byte[] dicom, String source) throws SeriesAssemblyException {
+    return add(read(new ByteArrayInputStream(dicom), source), source);
+  }
+
   /** Adds every list of an iterator (the streaming form): each is dropped after its slice is taken. */
   public SeriesAssembler addAll(Iterator<AttributeList> lists) throws SeriesAssemblyException {
     while (lists.hasNext()) add(lists.next(), "instance #" + (added + 1));

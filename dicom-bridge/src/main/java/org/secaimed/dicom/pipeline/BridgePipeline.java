@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.TagFromName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -324,7 +323,7 @@ public final class BridgePipeline {
           .algorithm(algorithm.id(), algorithm.version())
           .seriesDescription("secaimed " + algorithm.id())
           .contentLabel("SECAIMED")
-          .contentDescription("Computed in an attested enclave; receipt " + task.taskId())
+          .contentDescription("secaimed enclave task " + task.taskId())
           // The task and the series seed every UID, and the receipt's time is the content time, so a
           // retried write-back produces the identical object and replaces rather than duplicates it.
           .uidSeed("secaimed|" + task.taskId() + "|" + headers.context().seriesInstanceUid())
@@ -376,7 +375,8 @@ public final class BridgePipeline {
   private static AttributeList header(byte[] part10, String uid) throws PipelineException {
     AttributeList list = new AttributeList();
     try {
-      list.read(new DicomInputStream(new ByteArrayInputStream(part10)), TagFromName.PixelData);
+      // The whole instance is parsed (it is in memory anyway): the assembler checks the pixel data too.
+      list.read(new DicomInputStream(new ByteArrayInputStream(part10)));
     } catch (DicomException | IOException | RuntimeException e) {
       throw new PipelineException(Step.PULL, uid, "cannot parse DICOM header: " + e.getMessage(), e);
     }

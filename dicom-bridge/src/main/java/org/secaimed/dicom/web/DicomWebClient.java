@@ -56,7 +56,13 @@ public final class DicomWebClient {
     if (b.token != null) {
       Supplier<String> token = b.token;
       hb.addInterceptor(chain -> {
-        String t = token.get();
+        String t;
+        try {
+          t = token.get();
+        } catch (RuntimeException e) {
+          // Typed and retryable like any I/O failure; the token itself never appears in messages.
+          throw new IOException("the bearer token supplier failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
         if (t == null || t.isBlank()) return chain.proceed(chain.request());
         return chain.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + t).build());
       });
@@ -74,7 +80,7 @@ public final class DicomWebClient {
     return new Builder(baseUrl);
   }
 
-  /** The service root, e.g. {@code http://127.0.0.1:8042/dicom-web/}. */
+  /** The service root without trailing slash, e.g. {@code http://127.0.0.1:8042/dicom-web}. */
   public String baseUrl() {
     return base.toString();
   }
@@ -222,7 +228,10 @@ public final class DicomWebClient {
     ResponseBody body = r.body();
     String detail;
     try {
-      detail = problemDetail(body.contentType(), body.source().readByteArray(Math.min(4096, Math.max(0, body.contentLength() < 0 ? 4096 : body.contentLength()))));
+      // At most 4 KiB of the explanation; the body may be shorter, chunked or unterminated.
+      okio.BufferedSource src = body.source();
+      src.request(4096);
+      detail = problemDetail(body.contentType(), src.getBuffer().readByteArray(Math.min(4096, src.getBuffer().size())));
     } catch (IOException e) {
       detail = null;
     } finally {

@@ -3,7 +3,6 @@ package org.secaimed.dicom.web;
 import java.io.IOException;
 import java.io.InputStream;
 import okhttp3.MediaType;
-import okhttp3.MultipartReader;
 import okhttp3.Response;
 
 /**
@@ -26,10 +25,10 @@ import okhttp3.Response;
  */
 public final class InstanceStream implements AutoCloseable {
   private final Response response;
-  private final MultipartReader reader;
+  private final MultipartRelatedReader reader;
   private final String method;
   private final String redactedUrl;
-  private MultipartReader.Part part;
+  private MultipartRelatedReader.Part part;
   private Part10Header header;
   private String contentType;
   private long contentLength;
@@ -46,13 +45,12 @@ public final class InstanceStream implements AutoCloseable {
       throw new DicomWebException(method, redactedUrl, response.code(), null,
           "expected a multipart/related response with a boundary, got " + (type == null ? "no Content-Type" : type.toString()), null);
     }
-    this.reader = new MultipartReader(response.body());
+    this.reader = new MultipartRelatedReader(response.body().source(), type.parameter("boundary"));
   }
 
   /** Advances to the next instance; false when the response holds no more parts. */
   public boolean next() throws IOException {
     if (finished) return false;
-    if (part != null) part.close();
     try {
       part = reader.nextPart();
     } catch (DicomWebException e) {

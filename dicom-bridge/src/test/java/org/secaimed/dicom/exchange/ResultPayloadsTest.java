@@ -63,20 +63,62 @@ class ResultPayloadsTest {
 
   @Test
   void changedLabelsAreCaught() throws Exception {
-    byte[] bytes = write(segmentation());
-    int at = findLabels(bytes);
-    bytes[at + 5] = 3;
-    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(bytes))).isInstanceOfSatisfying(ResultPayloadException.class,
+    byte[] original = write(segmentation());
+    byte[] json = entry(original, "result.json");
+    byte[] labels = gunzip(entry(original, "labels.u8.gz"));
+    labels[5] = 3;
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(tar(json, gzip(labels))))).isInstanceOfSatisfying(ResultPayloadException.class,
         e -> assertThat(e.reason()).isEqualTo(Reason.LABELS_MISMATCH));
+    byte[] longer = Arrays.copyOf(gunzip(entry(original, "labels.u8.gz")), 25);
+    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(tar(json, gzip(longer))))).isInstanceOfSatisfying(ResultPayloadException.class,
+        e -> assertThat(e.getMessage()).contains("more than 24"));
+    // unchanged parts reassembled by hand still read: the test's tar is faithful
+    assertThat(ResultPayloads.read(new ByteArrayInputStream(tar(json, entry(original, "labels.u8.gz"))))).isNotNull();
   }
 
   @Test
   void truncationAndGarbageAreTypedErrors() throws Exception {
     byte[] bytes = write(segmentation());
-    int at = findLabels(bytes);
-    assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(Arrays.copyOf(bytes, at + 10))))
-        .isInstanceOfSatisfying(ResultPayloadException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+    for (int cut : new int[] {600, 1100, 1600}) {
+      assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(Arrays.copyOf(bytes, cut))))
+          .as("cut at %d", cut).isInstanceOf(ResultPayloadException.class);
+    }
     assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(new byte[700]))).isInstanceOf(ResultPayloadException.class);
+  }
+
+  private static byte[] entry(byte[] tarBytes, String name) throws Exception {
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new ByteArrayInputStream(tarBytes))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) if (e.getName().equals(name)) return in.readAllBytes();
+    }
+    throw new AssertionError("no entry " + name);
+  }
+
+  private static byte[] tar(byte[] json, byte[] labelsGz) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+      for (Object[] e : new Object[][] {{"result.json", json}, {"labels.u8.gz", labelsGz}}) {
+        var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry((String) e[0]);
+        entry.setSize(((byte[]) e[1]).length);
+        tar.putArchiveEntry(entry);
+        tar.write((byte[]) e[1]);
+        tar.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gzip(byte[] b) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(b);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gunzip(byte[] b) throws Exception {
+    try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(b))) {
+      return in.readAllBytes();
+    }
   }
 
   @Test
@@ -85,18 +127,7 @@ class ResultPayloadsTest {
     labels[0] = 7;
     ResultPayload.Segmentation bad = new ResultPayload.Segmentation(ALG, new LabelVolume(GEOMETRY, labels), List.of(LUNG), null, null, List.of());
     assertThatThrownBy(() -> ResultPayloads.read(new ByteArrayInputStream(write(bad)))).isInstanceOfSatisfying(ResultPayloadException.class,
-        e -> assertThat(e.field()).isEqualTo("labels.u8"));
+        e -> assertThat(e.field()).isEqualTo("labels.u8.gz"));
   }
 
-  private static int findLabels(byte[] bytes) {
-    // label bytes: 5 zeros, a 2, 11 zeros, a 2, 6 zeros; the first 2 sits 5 after the start
-    for (int i = 0; i + 24 <= bytes.length; i++) {
-      if (bytes[i + 5] == 2 && bytes[i + 17] == 2) {
-        boolean ok = true;
-        for (int j = 0; j < 24 && ok; j++) if (j != 5 && j != 17 && bytes[i + j] != 0) ok = false;
-        if (ok) return i;
-      }
-    }
-    throw new AssertionError("labels not found");
-  }
 }

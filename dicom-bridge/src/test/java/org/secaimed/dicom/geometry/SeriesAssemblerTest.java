@@ -74,6 +74,11 @@ class SeriesAssemblerTest {
       lists.add(l);
     }
     AssembledSeries streamed = SeriesAssembler.create().addAll(lists.iterator()).assemble();
+    AssembledSeries fromBytes = SeriesAssembler.create()
+        .addBytes(java.nio.file.Files.readAllBytes(dicom("ct-24x38x3-dcmqi/IMG0002.dcm")), "b2")
+        .addBytes(java.nio.file.Files.readAllBytes(dicom("ct-24x38x3-dcmqi/IMG0001.dcm")), "b1")
+        .addBytes(java.nio.file.Files.readAllBytes(dicom("ct-24x38x3-dcmqi/IMG0003.dcm")), "b3").assemble();
+    assertThat(fromBytes.volume().voxels()).isEqualTo(fromFiles.volume().voxels());
     assertThat(streamed.geometry()).isEqualTo(fromFiles.geometry());
     assertThat(streamed.volume().voxels()).isEqualTo(fromFiles.volume().voxels());
     assertThat(streamed.frames()).extracting(SourceFrame::sopInstanceUid)

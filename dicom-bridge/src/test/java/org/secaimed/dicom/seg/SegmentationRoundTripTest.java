@@ -69,6 +69,7 @@ class SegmentationRoundTripTest {
         d = pydicom.dcmread(sys.argv[1])
         a = d.pixel_array
         print(d.SOPClassUID, int(d.NumberOfFrames), int(a.astype('int64').sum()))
+        print(d.PatientID, d.StudyInstanceUID, d.FrameOfReferenceUID, d.Modality)
         """, out.toString());
     long expectedSum = 0;
     byte[] in = f.labels().labels();
@@ -76,7 +77,9 @@ class SegmentationRoundTripTest {
       int v = b & 0xFF;
       if (v != 0) expectedSum += switch (type) { case BINARY -> 1; case FRACTIONAL -> 255; case LABELMAP -> v; };
     }
-    assertThat(py).isEqualTo(type.sopClassUid() + " " + seg.frameCount() + " " + expectedSum);
+    var ctx = f.series().context();
+    assertThat(py).isEqualTo(type.sopClassUid() + " " + seg.frameCount() + " " + expectedSum + "\n"
+        + ctx.value("PatientID") + " " + ctx.studyInstanceUid() + " " + ctx.frameOfReferenceUid() + " SEG");
 
     // Read back: every voxel equals the input label, under the writer's label -> segment numbering.
     byte[] back = SegmentationReader.read(out, f.series()).labels();

@@ -92,6 +92,18 @@ class DicomWebClientTest {
   }
 
   @Test
+  void problemDetailIsReadFromAChunkedErrorBody() {
+    server.enqueue(new MockResponse.Builder().code(404).addHeader("Content-Type", "application/json")
+        .chunkedBody("{\"HttpError\":\"Not Found\",\"Message\":\"Accessing an inexistent series\"}", 7).build());
+    assertThatThrownBy(() -> client.seriesMetadata(STUDY, SERIES))
+        .isInstanceOfSatisfying(DicomWebException.class, e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.problemDetail()).isEqualTo("Accessing an inexistent series");
+          assertThat(e.redactedUrl()).endsWith("/dicom-web/studies/1.2.3/series/1.2.3.4/metadata");
+        });
+  }
+
+  @Test
   void bearerTokenIsSentOnEveryAttempt() throws Exception {
     server.enqueue(new MockResponse.Builder().code(503).build());
     server.enqueue(new MockResponse.Builder().code(204).build());
@@ -192,6 +204,42 @@ class DicomWebClientTest {
   }
 
   @Test
+  void partsWithoutContentLengthAreFoundByTheirBoundaryEvenWithLookalikesInside() throws Exception {
+    // Payloads that contain CRLF, "--" and a prefix of the delimiter must pass through unchanged.
+    byte[] a = withTail(part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.1"), "\r\n--BN\r\n--B");
+    byte[] b = withTail(part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.2"), "\r\n\r\n--");
+    Buffer body = new Buffer().writeUtf8("preamble\r\n");
+    for (byte[] p : List.of(a, b)) body.writeUtf8("--BND\r\nContent-Type: application/dicom\r\n\r\n").write(p).writeUtf8("\r\n");
+    body.writeUtf8("--BND--\r\n");
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=BND").body(body).build());
+
+    List<byte[]> got = new ArrayList<>();
+    try (InstanceStream s = client.retrieveSeries(STUDY, SERIES)) {
+      while (s.next()) got.add(s.body().readAllBytes());
+    }
+    assertThat(got).hasSize(2);
+    assertThat(got.get(0)).isEqualTo(a);
+    assertThat(got.get(1)).isEqualTo(b);
+  }
+
+  @Test
+  void aContentLengthThatDisagreesWithTheBoundaryIsDetected() throws Exception {
+    byte[] a = part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.1");
+    Buffer body = new Buffer().writeUtf8("--BND\r\nContent-Type: application/dicom\r\nContent-Length: " + (a.length - 10) + "\r\n\r\n")
+        .write(a).writeUtf8("\r\n--BND--\r\n");
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=BND").body(body).build());
+
+    try (InstanceStream s = client.retrieveSeries(STUDY, SERIES)) {
+      assertThat(s.next()).isTrue();
+      assertThatThrownBy(() -> s.body().readAllBytes()).isInstanceOf(DicomWebException.class).hasMessageContaining("part 1");
+    }
+  }
+
+  private static byte[] withTail(byte[] head, String tail) {
+    return new Buffer().write(head).writeUtf8(tail).readByteArray();
+  }
+
+  @Test
   void nonMultipartWadoAnswerIsATypedError() {
     server.enqueue(json("[]"));
     assertThatThrownBy(() -> client.retrieveSeries(STUDY, SERIES))
@@ -231,6 +279,21 @@ class DicomWebClientTest {
         .addBytes(part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.2"), "b").build());
     assertThat(r.outcomes()).extracting(StowOutcome::status).containsExactly(StowOutcome.Status.STORED, StowOutcome.Status.NOT_REPORTED);
     assertThat(r.allStored()).isFalse();
+  }
+
+  @Test
+  void aFailingTokenSupplierIsATypedError() {
+    DicomWebClient noToken = DicomWebClient.builder(server.url("/dicom-web").toString())
+        .retryPolicy(RetryPolicy.none())
+        .bearerToken(() -> {
+          throw new IllegalStateException("keycloak unreachable");
+        }).build();
+    assertThatThrownBy(() -> noToken.search(QidoQuery.studies().build()))
+        .isInstanceOfSatisfying(DicomWebException.class, e -> {
+          assertThat(e.status()).isZero();
+          assertThat(e.getMessage()).contains("bearer token supplier failed").contains("keycloak unreachable");
+        });
+    assertThat(server.getRequestCount()).isZero();
   }
 
   @Test

@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,11 +33,15 @@ final class OrderedPipeline<T> implements AutoCloseable {
     } else {
       String prefix = name + "-" + POOL_NUMBER.incrementAndGet() + "-";
       AtomicInteger n = new AtomicInteger();
-      this.pool = Executors.newFixedThreadPool(parallelism, r -> {
-        Thread t = new Thread(r, prefix + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(parallelism, parallelism, 10, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      // Idle workers end on their own, so a stream its caller forgot to close leaks no threads.
+      executor.allowCoreThreadTimeOut(true);
+      this.pool = executor;
     }
   }
 

@@ -26,6 +26,7 @@ public final class SealingOutputStream extends OutputStream {
   private final StreamKeys keys;
   private final int chunkSize;
   private final OrderedPipeline<Sealed> pipeline;
+  private final boolean inline;
   private final ConcurrentLinkedQueue<byte[]> plainBuffers = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<byte[]> sealedBuffers = new ConcurrentLinkedQueue<>();
   private byte[] buffer;
@@ -41,6 +42,7 @@ public final class SealingOutputStream extends OutputStream {
     this.keys = keys;
     this.chunkSize = options.chunkSize();
     this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal");
+    this.inline = options.parallelism() == 1;
     this.buffer = new byte[chunkSize];
     this.archiveBytes = headerBytes;
   }
@@ -56,6 +58,14 @@ public final class SealingOutputStream extends OutputStream {
     ensureOpen();
     while (len > 0) {
       if (filled == chunkSize) dispatch(false); // more data follows, so this chunk is not the last
+      if (inline && filled == 0 && len > chunkSize) {
+        // On the caller's thread a whole chunk can be sealed straight from the caller's array.
+        sealDirect(b, off);
+        off += chunkSize;
+        len -= chunkSize;
+        plaintextBytes += chunkSize;
+        continue;
+      }
       int n = Math.min(len, chunkSize - filled);
       System.arraycopy(b, off, buffer, filled, n);
       filled += n;
@@ -141,6 +151,30 @@ public final class SealingOutputStream extends OutputStream {
     }
   }
 
+  private void sealDirect(byte[] b, int off) throws IOException {
+    if (counter > MAX_COUNTER) {
+      throw fail(new SealedArchiveException(SealedArchiveException.Reason.TOO_LONG,
+          "more than 2^32 chunks of " + chunkSize + " bytes; use a larger chunk size"));
+    }
+    byte[] out = sealedBuffers.poll();
+    if (out == null) out = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
+    ChunkCipher cipher = keys.borrow();
+    try {
+      while (!pipeline.isEmpty()) writeHead(); // keep chunks in order
+      int n = cipher.seal(counter, false, b, off, chunkSize, out);
+      counter++;
+      sink.write(out, 0, n);
+      archiveBytes += n;
+      sealedBuffers.offer(out);
+    } catch (GeneralSecurityException e) {
+      throw fail(new IOException("AES-GCM failed to seal chunk " + counter, e));
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    } finally {
+      keys.giveBack(cipher);
+    }
+  }
+
   private Sealed sealChunk(byte[] plain, int length, long index, boolean last) throws IOException {
     byte[] out = sealedBuffers.poll();
     if (out == null) out = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
@@ -152,8 +186,7 @@ public final class SealingOutputStream extends OutputStream {
       throw new IOException("AES-GCM failed to seal chunk " + index, e);
     } finally {
       keys.giveBack(cipher);
-      Arrays.fill(plain, 0, length, (byte) 0);
-      plainBuffers.offer(plain);
+      plainBuffers.offer(plain); // overwritten by the next chunk; all buffers are zeroed on close
     }
   }
 
@@ -182,6 +215,7 @@ public final class SealingOutputStream extends OutputStream {
     pipeline.close();
     keys.wipe();
     Arrays.fill(buffer, (byte) 0);
+    for (byte[] p : plainBuffers) Arrays.fill(p, (byte) 0);
     plainBuffers.clear();
     sealedBuffers.clear();
   }

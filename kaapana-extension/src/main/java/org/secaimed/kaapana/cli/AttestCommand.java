@@ -70,7 +70,7 @@ public final class AttestCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Instant when = at != null ? at : Instant.now();
+      Instant when = at != null ? at : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       Policy pol = null;
       List<PublicKey> pinned = new ArrayList<>();
       byte[] expectedReportData = null;
@@ -154,7 +154,7 @@ public final class AttestCommand implements Runnable {
       out.println((v.verified() ? "VERIFIED " : "NOT VERIFIED ") + v.format() + " at " + when + insecure);
       v.failedCheck().ifPresent(c -> out.println("  failed: " + c.line()));
       for (Check c : v.checks()) out.println("  " + c.line());
-      for (String k : List.of("product", "signingKey", "measurement", "mrtd", "mrEnclave", "mrSigner", "reportedTcb", "debugAllowed", "debug",
+      for (String k : List.of("product", "signingKey", "measurement", "mrSigner", "reportedTcb", "debugAllowed", "debug",
           "eat_profile", "submodStatus", "reportData")) {
         if (v.claims().containsKey(k)) out.println("  " + k + ": " + v.claims().get(k));
       }

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
  * (QIDO/WADO/STOW) or DIMSE (C-GET/C-STORE). A bearer token for DICOMweb comes from the
  * environment ({@code SECAIMED_DICOMWEB_TOKEN}), never from the command line.
  */
-@Command(name = "dicom", description = "Pull and push DICOM over DICOMweb or DIMSE",
+@Command(name = "dicom", mixinStandardHelpOptions = true, versionProvider = SecaimedCli.Version.class, description = "Pull and push DICOM over DICOMweb or DIMSE",
     subcommands = {DicomCommand.Pull.class, DicomCommand.Push.class})
 public final class DicomCommand implements Runnable {
   static final String TOKEN_ENV = "SECAIMED_DICOMWEB_TOKEN";
@@ -63,7 +63,7 @@ public final class DicomCommand implements Runnable {
 
   /** Where the PACS is: exactly one of --dicomweb URL or --dimse host:port (with --aet/--aec). */
   static final class Endpoint {
-    @Option(names = "--dicomweb", paramLabel = "URL", description = "DICOMweb service root, e.g. http://host:8042/dicom-web or .../aets/KAAPANA/rs")
+    @Option(names = "--dicomweb", paramLabel = "URL", description = "DICOMweb service root, e.g. http://host:8042/dicom-web or .../aets/KAAPANA/rs; a bearer token is taken from env SECAIMED_DICOMWEB_TOKEN")
     String dicomweb;
     @Option(names = "--dimse", paramLabel = "HOST:PORT", description = "DIMSE peer, e.g. 127.0.0.1:11112")
     String dimse;
@@ -127,13 +127,13 @@ public final class DicomCommand implements Runnable {
     }
   }
 
-  @Command(name = "pull", description = "Download a study or series into a folder (one file per instance, named by SOP Instance UID)")
+  @Command(name = "pull", mixinStandardHelpOptions = true, versionProvider = SecaimedCli.Version.class, description = "Download a study or series into a folder (one file per instance, named by SOP Instance UID)")
   static final class Pull implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Endpoint endpoint = new Endpoint();
-    @Option(names = "--study", required = true, paramLabel = "UID") String study;
-    @Option(names = "--series", paramLabel = "UID") String series;
-    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--study", required = true, paramLabel = "UID", description = "Study Instance UID") String study;
+    @Option(names = "--series", paramLabel = "UID", description = "Series Instance UID (default: the whole study)") String series;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the files (created if missing)") Path out;
     @Option(names = "--json", description = "print one JSON object") boolean json;
 
     @Override
@@ -210,14 +210,14 @@ public final class DicomCommand implements Runnable {
     }
   }
 
-  @Command(name = "push", description = "Store every DICOM file under a folder into the PACS (per-instance report)")
+  @Command(name = "push", mixinStandardHelpOptions = true, versionProvider = SecaimedCli.Version.class, description = "Store every DICOM file under a folder into the PACS (per-instance report)")
   static final class Push implements Callable<Integer> {
     /** Instances per STOW request / association: progress granularity and bounded request size. */
     static final int BATCH = 50;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Endpoint endpoint = new Endpoint();
-    @Parameters(index = "0", paramLabel = "DIR") Path dir;
+    @Parameters(index = "0", paramLabel = "DIR", description = "folder searched recursively for DICOM Part-10 files") Path dir;
     @Option(names = "--json", description = "print one JSON object") boolean json;
 
     @Override

@@ -140,7 +140,17 @@ public final class KaapanaCommand implements Runnable {
       }
       OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofMinutes(5)).build();
       KeycloakTokenClient tokens = new KeycloakTokenClient(http, KeycloakRealm.kaapana(ke.keycloakUrl().toString()), ke.credentials());
-      JobReport report = job.get().run(ke, tokens);
+      JobReport report;
+      try {
+        report = job.get().run(ke, tokens);
+      } catch (Exception e) {
+        // A failure before any series outcome exists (keys, policy, gateway): one clear line, exit 1.
+        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (json) JsonOutput.print(out, Map.of("ok", false, "error", "job", "message", msg));
+        else err.println("kaapana run: job failed: " + msg);
+        if ("1".equals(env.get("SECAIMED_DEBUG"))) e.printStackTrace(err);
+        return SecaimedCli.EXIT_FAILED;
+      }
       if (json) {
         Map<String, Object> m = describe(ke);
         m.put("ok", report.exitCode() == 0);

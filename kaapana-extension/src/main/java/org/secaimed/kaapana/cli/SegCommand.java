@@ -50,6 +50,8 @@ public final class SegCommand implements Runnable {
 
   static void quietPixelMed() {
     PIXELMED_LOG.setLevel(Level.OFF);
+    // PixelMed's logging shim goes to SLF4J when it is on the class path (slf4j-simple here).
+    System.setProperty("org.slf4j.simpleLogger.log.com.pixelmed", "error");
   }
 
   /** A failure with a stable error name, printed as one line or one JSON object. */
@@ -94,6 +96,8 @@ public final class SegCommand implements Runnable {
     String type;
     @Option(names = "--seed", paramLabel = "TEXT", description = "derive UIDs from this seed (e.g. the task id): a retried write gives the same SEG")
     String seed;
+    @Option(names = "--content-time", paramLabel = "ISO-8601", description = "content date/time (e.g. the task's completion time, 2026-11-22T03:00:00); with --seed the file is byte-identical on retry")
+    java.time.LocalDateTime contentTime;
     @Option(names = "--code-table", paramLabel = "FILE", description = "label name -> code table for Kaapana seg_info.json (Kaapana's code_lookup_table.json)")
     Path codeTable;
     @Option(names = "--algorithm", paramLabel = "NAME", description = "algorithm name when the metadata has none (Kaapana seg_info.json)")
@@ -117,7 +121,8 @@ public final class SegCommand implements Runnable {
         LabelVolume labels = LabelMapAlignment.onto(LabelMapFiles.read(labelmap), grid);
         CodeLookup codes = codeTable == null ? null : CodeLookup.load(codeTable);
         SegmentationMetadata md = SegmentMetadataFiles.read(metadata, codes, algorithm);
-        SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed);
+        SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed)
+            .contentDateTime(contentTime);
         if (md.seriesDescription() != null) b.seriesDescription(md.seriesDescription());
         if (md.seriesNumber() != null) b.seriesNumber(md.seriesNumber());
         if (md.instanceNumber() != null) b.instanceNumber(md.instanceNumber());

@@ -61,6 +61,11 @@ public final class Demo {
     Path runDir = outDir.resolve("run");
     Path segPath = outDir.resolve("seg.dcm");
 
+    // Each demo is a fresh run: its site key lives only in memory, so an old journal could not be resumed.
+    deleteRecursively(runDir);
+    deleteRecursively(outDir.resolve("enclave-state"));
+    Files.deleteIfExists(segPath);
+
     CtPhantom phantom = CtPhantom.builder().size(size, size, slices).seed(20261122L).build();
     PhantomSeries series = new PhantomSeries(phantom);
     if (!Files.isDirectory(seriesDir) || isEmpty(seriesDir)) {
@@ -69,7 +74,7 @@ public final class Demo {
 
     // The site's KEM key lives only in memory for the demo; a site keeps it in a Kubernetes Secret.
     KemKeyPair siteKey = KemKeyPair.generate(HpkeSuite.DEFAULT);
-    Policy policy = Policy.resource("dev.yaml");
+    Policy policy = Policy.resource("policies/dev.yaml");
 
     try (DevEnclave enclave = DevEnclave.start(DevEnclave.Config.defaults(outDir.resolve("enclave-state")), enclaveLog)) {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
@@ -122,6 +127,13 @@ public final class Demo {
       dice.put(truthSegment.label(), inA + inB == 0 ? 1.0 : 2.0 * both / (inA + inB));
     }
     return dice;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

@@ -67,9 +67,13 @@ class KaapanaCommandTest {
   }
 
   @Test
-  void runRefusesClearlyUntilThePipelineIsWired() {
-    assertThat(run("kaapana", "run")).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(err.toString()).contains("pipeline not wired yet");
+  void aJobThatCannotStartIsOneClearFailure() throws Exception {
+    // The mounted site key is not a key file: the job fails before any series and says so.
+    assertThat(run("kaapana", "run", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.path("ok").asBoolean()).isFalse();
+    assertThat(j.path("error").asText()).isEqualTo("job");
+    assertThat(j.path("message").asText()).isNotBlank().doesNotContain("pw");
   }
 
   @Test

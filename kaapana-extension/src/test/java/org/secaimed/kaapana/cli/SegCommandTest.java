@@ -62,6 +62,22 @@ class SegCommandTest {
   }
 
   @Test
+  void seededRetryWritesTheSameBytes(@TempDir Path tmp) throws Exception {
+    byte[][] files = new byte[2][];
+    for (int i = 0; i < 2; i++) {
+      Path seg = tmp.resolve(i + ".dcm");
+      Run w = run("seg", "from-labelmap", "--series", data("ct-24x38x3-dcmqi").toString(),
+          "--labelmap", data("ct-24x38x3-dcmqi/label.nii.gz").toString(),
+          "--metadata", data("dcmqi-metadata/examples/seg-example.json").toString(),
+          "--out", seg.toString(), "--seed", "task-7", "--content-time", "2026-11-22T03:00:00");
+      assertThat(w.exit()).as(w.err()).isZero();
+      assertThat(w.out()).startsWith("wrote ");
+      files[i] = Files.readAllBytes(seg);
+    }
+    assertThat(files[0]).isEqualTo(files[1]);
+  }
+
+  @Test
   void failuresAreTypedAndExitOne(@TempDir Path tmp) throws Exception {
     Run mismatch = run("seg", "from-labelmap", "--series", data("ct-3slice-dcmqi").toString(),
         "--labelmap", data("ct-24x38x3-dcmqi/label.nrrd").toString(),

@@ -36,7 +36,7 @@ public final class KeycloakServer implements AutoCloseable {
   public static final String PASSWORD = "test-password-not-for-production";
   private static final String ADMIN = "admin";
   private static final String ADMIN_PASSWORD = "admin-test-only";
-  private static final Duration STARTUP = Duration.ofSeconds(180);
+  private static final Duration STARTUP = Duration.ofSeconds(420); // first start augments Quarkus: ~35 s idle, minutes on a loaded 2-core machine
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static KeycloakServer shared;
@@ -55,9 +55,13 @@ public final class KeycloakServer implements AutoCloseable {
   /** The suite-wide instance, started on first call. */
   public static synchronized KeycloakServer shared() throws IOException, InterruptedException {
     if (shared == null) {
-      shared = start(Files.createTempDirectory("secaimed-keycloak"));
+      Path dir = Files.createTempDirectory("secaimed-keycloak");
+      shared = start(dir);
       KeycloakServer s = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(s::close, "stop-keycloak"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        s.close();
+        deleteTree(dir);
+      }, "stop-keycloak"));
     }
     return shared;
   }
@@ -197,6 +201,14 @@ public final class KeycloakServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort: only a log file
     }
   }
 

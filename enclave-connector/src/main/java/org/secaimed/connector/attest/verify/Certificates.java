@@ -38,6 +38,22 @@ public final class Certificates {
     return out;
   }
 
+  /** Parses DER CRLs (e.g. AMD KDS or Intel PCS); anything else is a typed error naming the item. */
+  public static List<java.security.cert.X509CRL> parseCrls(List<byte[]> ders, String format) throws EvidenceFormatException {
+    List<java.security.cert.X509CRL> out = new ArrayList<>();
+    for (int i = 0; i < ders.size(); i++) out.add(parseCrl(ders.get(i), format, "collateral[" + i + "]"));
+    return out;
+  }
+
+  public static java.security.cert.X509CRL parseCrl(byte[] der, String format, String field) throws EvidenceFormatException {
+    try {
+      if (CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der)) instanceof java.security.cert.X509CRL crl) return crl;
+    } catch (Exception e) {
+      // fall through to the typed error
+    }
+    throw new EvidenceFormatException(format, field, "not a DER CRL");
+  }
+
   /** Parses every certificate in PEM text (in order). */
   public static List<X509Certificate> parsePem(byte[] pem, String format, String field) throws EvidenceFormatException {
     try {

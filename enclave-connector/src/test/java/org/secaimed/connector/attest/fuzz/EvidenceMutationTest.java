@@ -19,6 +19,7 @@ import org.secaimed.connector.attest.verify.Vectors;
 class EvidenceMutationTest {
   static final int CASES = Integer.getInteger("secaimed.mutation.cases", 150);
 
+  /** A real vector with its chain and collateral, and the byte range its signature covers. */
   record Vector(String format, String data, List<byte[]> certs, List<byte[]> collateral, int signedFrom, int signedTo) {}
 
   static List<Vector> vectors() {

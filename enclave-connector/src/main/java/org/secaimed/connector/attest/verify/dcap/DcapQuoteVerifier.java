@@ -1,11 +1,9 @@
 package org.secaimed.connector.attest.verify.dcap;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -197,8 +195,8 @@ final class DcapQuoteVerifier {
       pool.addAll(Certificates.parsePem(item, format, where));
     } else {
       try {
-        crls.add((X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(item)));
-      } catch (Exception e) {
+        crls.add(Certificates.parseCrl(item, format, where));
+      } catch (EvidenceFormatException e) {
         throw new EvidenceFormatException(format, where, "not TCB info, QE identity, a PEM chain or a DER CRL");
       }
     }
@@ -263,6 +261,7 @@ final class DcapQuoteVerifier {
       r.claim("xfam", Hex.of(t.xfam()));
       r.claim("debug", t.debug());
       r.claim("mrtd", Hex.of(t.mrtd()));
+      r.claim("measurement", Hex.of(t.mrtd())); // the primary code measurement, same key for every format
       r.claim("mrConfigId", Hex.of(t.mrConfigId()));
       r.claim("mrOwner", Hex.of(t.mrOwner()));
       r.claim("mrOwnerConfig", Hex.of(t.mrOwnerConfig()));
@@ -283,6 +282,7 @@ final class DcapQuoteVerifier {
     } else {
       SgxReport s = q.sgxBody();
       r.claim("mrEnclave", Hex.of(s.mrEnclave()));
+      r.claim("measurement", Hex.of(s.mrEnclave())); // the primary code measurement, same key for every format
       r.claim("mrSigner", Hex.of(s.mrSigner()));
       r.claim("isvProdId", s.isvProdId());
       r.claim("isvSvn", s.isvSvn());

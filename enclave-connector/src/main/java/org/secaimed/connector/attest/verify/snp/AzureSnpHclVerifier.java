@@ -28,7 +28,8 @@ public final class AzureSnpHclVerifier implements EvidenceVerifier {
   public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
     AzureHclReport hcl = AzureHclReport.parse(evidence.data());
     VerifiedEvidence.Builder r = VerifiedEvidence.builder(FORMAT);
-    SnpReportVerifier.verify(hcl.snp(), Certificates.parseAll(evidence.certificates(), FORMAT), context.at(), r);
+    SnpReportVerifier.verify(hcl.snp(), Certificates.parseAll(evidence.certificates(), FORMAT),
+        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), r);
     byte[] rd = hcl.snp().reportData();
     String alg = switch (hcl.hashType()) {
       case 1 -> "SHA-256";

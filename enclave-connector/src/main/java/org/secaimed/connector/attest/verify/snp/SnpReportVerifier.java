@@ -2,6 +2,7 @@ package org.secaimed.connector.attest.verify.snp;
 
 import java.math.BigInteger;
 import java.security.Signature;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
@@ -28,7 +29,7 @@ final class SnpReportVerifier {
 
   private SnpReportVerifier() {}
 
-  static void verify(SnpReport rep, List<X509Certificate> bundle, Instant at, VerifiedEvidence.Builder r) {
+  static void verify(SnpReport rep, List<X509Certificate> bundle, List<X509CRL> crls, Instant at, VerifiedEvidence.Builder r) {
     if (!r.expect(rep.signatureAlgo() == 1, "snp.signature-algorithm", "The report uses AMD's ECDSA P-384 signature scheme",
         "SIGNATURE_ALGO is " + rep.signatureAlgo())) {
       return;
@@ -64,6 +65,7 @@ final class SnpReportVerifier {
       return;
     }
     r.expect(Certificates.validAt(inter, at), "snp.ask-valid", "AMD's " + interName + " certificate is valid at " + at, Certificates.describe(inter));
+    revocation(crls, ark, inter, interName, at, r);
 
     List<X509Certificate> leaves = new ArrayList<>();
     for (X509Certificate c : bundle) {
@@ -96,6 +98,31 @@ final class SnpReportVerifier {
         "The " + leafName + " was issued for the firmware versions the report states (REPORTED_TCB)", String.join(", ", mismatches));
     r.expect(verifySignature(rep, leaf), "snp.report-signature", "The report is signed by the " + leafName + " (ECDSA P-384)",
         "signature does not verify");
+  }
+
+  /** AMD KDS CRLs (signed by the ARK) list revoked ASKs/ASVKs; when supplied they must be genuine and not list ours. */
+  private static void revocation(List<X509CRL> crls, X509Certificate ark, X509Certificate inter, String interName, Instant at,
+      VerifiedEvidence.Builder r) {
+    if (crls.isEmpty()) {
+      r.skip("snp.not-revoked", "AMD has not revoked the " + interName, "no CRL supplied");
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    boolean current = true;
+    for (X509CRL crl : crls) {
+      try {
+        crl.verify(ark.getPublicKey());
+      } catch (Exception e) {
+        problems.add("a CRL is not signed by the ARK");
+        continue;
+      }
+      if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at)) current = false;
+      if (crl.isRevoked(inter)) problems.add("the " + interName + " is revoked");
+    }
+    r.expect(problems.isEmpty(), "snp.not-revoked", "AMD has not revoked the " + interName + " (CRL signed by the ARK checked)",
+        String.join("; ", problems));
+    r.collateralCurrent(current);
+    r.claim("collateralCurrent", current);
   }
 
   private static Optional<SnpProduct> identifyProduct(SnpReport rep, List<X509Certificate> bundle, VerifiedEvidence.Builder r) {

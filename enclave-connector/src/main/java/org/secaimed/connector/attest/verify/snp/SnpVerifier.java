@@ -7,7 +7,10 @@ import org.secaimed.connector.attest.verify.EvidenceVerifier;
 import org.secaimed.connector.attest.verify.VerificationContext;
 import org.secaimed.connector.attest.verify.VerifiedEvidence;
 
-/** {@code sev-snp}: data = the 1184-byte report; certificates = VCEK or VLEK plus AMD's chain, any order. */
+/**
+ * {@code sev-snp}: data = the 1184-byte report; certificates = VCEK or VLEK plus AMD's chain, any
+ * order; collateral = optional DER CRLs from AMD KDS ({@code /vcek/v1/{product}/crl}).
+ */
 public final class SnpVerifier implements EvidenceVerifier {
   public static final String FORMAT = "sev-snp";
 
@@ -20,7 +23,8 @@ public final class SnpVerifier implements EvidenceVerifier {
   public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceFormatException {
     SnpReport report = SnpReport.parse(evidence.data());
     VerifiedEvidence.Builder r = VerifiedEvidence.builder(FORMAT);
-    SnpReportVerifier.verify(report, Certificates.parseAll(evidence.certificates(), FORMAT), context.at(), r);
+    SnpReportVerifier.verify(report, Certificates.parseAll(evidence.certificates(), FORMAT),
+        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), r);
     r.reportData(report.reportData());
     return r.build();
   }

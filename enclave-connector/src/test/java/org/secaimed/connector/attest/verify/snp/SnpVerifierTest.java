@@ -127,12 +127,31 @@ class SnpVerifierTest {
     byte[] hcl = Vectors.bytes("sev-snp/azure-genoa/hcl-report.bin");
     String s = new String(hcl, java.nio.charset.StandardCharsets.ISO_8859_1);
     int i = s.indexOf("\"secure-boot\":true");
-    hcl[i + "\"secure-boot\":".length()] = 'T'; // still parseable? no: make it a different valid token instead
-    hcl[i + "\"secure-boot\":".length()] = 't';
-    hcl[i + 1] = 'S';
+    hcl[i + 1] = 'S'; // "Secure-boot": still valid JSON, but no longer what the report's hash covers
     VerifiedEvidence v = new AzureSnpHclVerifier().verify(new Evidence("azure-snp-hcl", hcl,
         Vectors.certs("sev-snp/azure-genoa/vcek.pem", "sev-snp/roots/ask_ark_genoa.pem"), List.of()), VerificationContext.at(NOW));
     assertThat(failed(v)).isEqualTo("azure.runtime-data-bound");
+  }
+
+  @Test
+  void crlNotSignedByTheArkFailsAndGarbageCollateralIsATypedError() throws Exception {
+    var ark = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+        .generateCertificates(new java.io.ByteArrayInputStream(Vectors.bytes("sev-snp/roots/ask_ark_milan.pem"))).toArray()[1];
+    var kpg = java.security.KeyPairGenerator.getInstance("EC");
+    kpg.initialize(256);
+    var forger = kpg.generateKeyPair();
+    var builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+        org.bouncycastle.asn1.x500.X500Name.getInstance(ark.getSubjectX500Principal().getEncoded()), java.util.Date.from(NOW.minusSeconds(3600)));
+    builder.setNextUpdate(java.util.Date.from(NOW.plusSeconds(86400)));
+    byte[] forged = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(forger.getPrivate())).getEncoded();
+    Evidence e = new Evidence("sev-snp", Vectors.bytes("sev-snp/gsg-milan-vcek/report.bin"),
+        Vectors.certs("sev-snp/gsg-milan-vcek/vcek.der", "sev-snp/roots/ask_ark_milan.pem"), List.of(forged));
+    VerifiedEvidence v = snp.verify(e, VerificationContext.at(NOW));
+    assertThat(failed(v)).isEqualTo("snp.not-revoked");
+    assertThat(snp.verify(new Evidence("sev-snp", e.data(), e.certificates(), List.of()), VerificationContext.at(NOW)).checks())
+        .filteredOn(c -> c.id().equals("snp.not-revoked")).singleElement().extracting(Check::status).isEqualTo(Check.Status.SKIPPED);
+    assertThatThrownBy(() -> snp.verify(new Evidence("sev-snp", e.data(), e.certificates(), List.of(new byte[] {1, 2, 3})), VerificationContext.at(NOW)))
+        .isInstanceOf(EvidenceFormatException.class).hasMessageContaining("collateral[0]");
   }
 
   @Test

@@ -1,0 +1,35 @@
+package org.secaimed.dicom.exchange.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayInputStream;
+import org.secaimed.dicom.exchange.ResultPayloadException;
+import org.secaimed.dicom.exchange.ResultPayloads;
+import org.secaimed.dicom.exchange.StudyArchiveException;
+import org.secaimed.dicom.exchange.StudyArchiveReader;
+
+/**
+ * Jazzer targets for the two payload readers: any input parses or fails with the reader's typed
+ * exception. {@code mvn test} runs them in regression mode; {@code JAZZER_FUZZ=1 mvn -pl dicom-bridge
+ * test -Dtest='ExchangeReadersFuzzTest#studyArchive'} fuzzes one for its maxDuration.
+ */
+class ExchangeReadersFuzzTest {
+  @FuzzTest(maxDuration = "60s")
+  void studyArchive(byte[] data) throws Exception {
+    try (StudyArchiveReader r = StudyArchiveReader.open(new ByteArrayInputStream(data), 1 << 20)) {
+      while (r.next() != null) {
+        // drain: every instance is checked
+      }
+    } catch (StudyArchiveException expected) {
+      // typed refusal is the contract
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void resultPayload(byte[] data) throws Exception {
+    try {
+      ResultPayloads.read(new ByteArrayInputStream(data));
+    } catch (ResultPayloadException expected) {
+      // typed refusal is the contract
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package org.secaimed.tests.kaapana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.connector.seal.KemKeys;
+import org.secaimed.devenclave.DevEnclave;
+import org.secaimed.devenclave.phantom.CtPhantom;
+import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.dicom.pipeline.RunJournal;
+import org.secaimed.tests.servers.KeycloakServer;
+import org.secaimed.tests.servers.OrthancServer;
+
+/**
+ * The Kaapana operator end to end, as a pod would run it: a Kaapana-shaped workflow folder and
+ * environment, a real Orthanc standing in for dicom-web-filter (WADO-RS in) and for CTP (C-STORE
+ * out), a real Keycloak issuing the project user's token, and the dev enclave. The operator runs
+ * as its own JVM (`secaimed kaapana run`), so killing it is a real kill -9.
+ *
+ * <p>Simulated: Orthanc instead of dcm4chee/dicom-web-filter/CTP (it ignores the bearer token, so
+ * the token is proven only to be obtainable from Keycloak); the dev enclave instead of a TEE.
+ */
+class OperatorEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DATASET = "phantoms";
+  private static final String PROJECT = "demo";
+
+  static OrthancServer orthanc;
+  static KeycloakServer keycloak;
+  static DevEnclave enclave;
+  static PhantomSeries series;
+  static Path root;
+
+  @BeforeAll
+  static void startPlatform(@TempDir Path dir) throws Exception {
+    root = dir;
+    orthanc = OrthancServer.builder().aeTitle("CTP").build().start();
+    keycloak = KeycloakServer.shared();
+    enclave = DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave-state")),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    // Large enough that the enclave's work takes a moment, so the kill below lands mid-run.
+    series = new PhantomSeries(CtPhantom.builder().size(192, 192, 40).seed(7).build());
+    // Loaded into the PACS by STOW-RS (our client, one request), as a modality would have sent it.
+    var stow = org.secaimed.dicom.web.StowRequest.builder();
+    for (Path f : series.writeTo(dir.resolve("source"))) stow.addFile(f);
+    var stored = org.secaimed.dicom.web.DicomWebClient.builder(orthanc.dicomWebUrl()).build().store(stow.build());
+    assertThat(stored.allStored()).as(stored.outcomes().toString()).isTrue();
+
+    Path config = Files.createDirectories(dir.resolve("secaimed-config"));
+    Files.writeString(config.resolve("default.gateway-url"), enclave.baseUrl());
+    try (var in = OperatorEndToEndTest.class.getClassLoader().getResourceAsStream("policies/dev.yaml")) {
+      Files.write(config.resolve("default.policy.yaml"), in.readAllBytes());
+    }
+    Path keys = Files.createDirectories(dir.resolve("secaimed-keys"));
+    KemKeys.writePrivateKey(keys.resolve("site-key.json"), KemKeyPair.generate(HpkeSuite.DEFAULT));
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (enclave != null) enclave.close();
+    if (orthanc != null) orthanc.close();
+  }
+
+  @Test
+  void segArrivesOnceWithKaapanaAeTitlesEvenWhenTheOperatorIsKilledMidRun() throws Exception {
+    Path workflow = workflowDir("run-kill");
+    Map<String, String> env = environment(workflow, "run-kill");
+    Path journal = workflow.resolve("batch").resolve(series.seriesInstanceUid()).resolve("secaimed").resolve(RunJournal.FILE_NAME);
+
+    // First attempt: killed (SIGKILL) as soon as the task is submitted.
+    Process first = operator(env, workflow.resolve("first.log"));
+    boolean killedMidRun = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (System.nanoTime() < deadline && first.isAlive()) {
+      if (Files.exists(journal) && Files.readString(journal).contains("\"SUBMITTED\"")) {
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        killedMidRun = !Files.readString(journal).contains("\"STORED\"");
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertThat(killedMidRun).as("operator killed after submit and before the SEG was stored; log:\n%s",
+        Files.exists(workflow.resolve("first.log")) ? Files.readString(workflow.resolve("first.log")) : "").isTrue();
+    assertThat(segInstances()).isEmpty();
+
+    // Second attempt: resumes from the journal (no new upload, no new task) and stores the SEG.
+    Process second = operator(env, workflow.resolve("second.log"));
+    assertThat(second.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(workflow.resolve("second.log"));
+    assertThat(second.exitValue()).as(log).isZero();
+    assertThat(log).contains("DONE " + series.seriesInstanceUid()).contains("resumed [upload, submit]");
+
+    // A third run after success stores nothing new: deterministic UIDs, one SEG.
+    Process third = operator(env, workflow.resolve("third.log"));
+    assertThat(third.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    assertThat(third.exitValue()).as(Files.readString(workflow.resolve("third.log"))).isZero();
+
+    List<String> segs = segInstances();
+    assertThat(segs).hasSize(1);
+    String seg = segs.get(0);
+    assertThat(metadata(seg, "RemoteAET")).isEqualTo("kp-" + DATASET);
+    assertThat(metadata(seg, "CalledAET")).isEqualTo("kp-" + PROJECT);
+    JsonNode tags = get("/instances/" + seg + "/simplified-tags");
+    assertThat(tags.path("SeriesInstanceUID").asText()).isNotEqualTo(series.seriesInstanceUid());
+    assertThat(tags.path("StudyInstanceUID").asText()).isEqualTo(series.studyInstanceUid());
+    assertThat(tags.path("FrameOfReferenceUID").asText()).isEqualTo(series.frameOfReferenceUid());
+
+    // The run's record holds the receipt; the journal holds no patient data.
+    Path out = journal.getParent();
+    assertThat(out.resolve("receipt.json")).exists();
+    assertThat(out.resolve("record.json")).exists();
+    assertThat(Files.readString(journal)).doesNotContain("^");
+  }
+
+  @Test
+  void aDevEnclaveUnderAProductionPolicyGetsNoData() throws Exception {
+    Path workflow = workflowDir("run-prod");
+    Map<String, String> env = environment(workflow, "run-prod");
+    Path config = Files.createDirectories(root.resolve("prod-config"));
+    Files.writeString(config.resolve("default.gateway-url"), enclave.baseUrl());
+    try (var in = getClass().getClassLoader().getResourceAsStream("policies/production-example.yaml")) {
+      Files.write(config.resolve("default.policy.yaml"), in.readAllBytes());
+    }
+    env.put("SECAIMED_CONFIG_DIR", config.toString());
+    long blobsBefore = enclave.blobCount();
+
+    Process p = operator(env, workflow.resolve("prod.log"));
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(workflow.resolve("prod.log"));
+    assertThat(p.exitValue()).as(log).isEqualTo(1);
+    assertThat(log).contains("FAILED " + series.seriesInstanceUid()).contains("attest");
+    assertThat(enclave.blobCount()).isEqualTo(blobsBefore);
+  }
+
+  private Path workflowDir(String runId) throws IOException {
+    Path workflow = Files.createDirectories(root.resolve(runId));
+    Files.createDirectories(workflow.resolve("conf"));
+    Map<String, Object> conf = Map.of(
+        "data_form", Map.of("identifiers", List.of(series.seriesInstanceUid()), "dataset_name", DATASET),
+        "workflow_form", Map.of("algorithm", "ct-body-lungs-bone", "gateway_profile", "default",
+            "workflow_name", "enclave-seg-abc123", "single_execution", false),
+        "project_form", Map.of("id", "1", "name", PROJECT, "kubernetes_namespace", "project-" + PROJECT,
+            "opensearch_index", "project_" + PROJECT));
+    Files.writeString(workflow.resolve("conf/conf.json"), JSON.writeValueAsString(conf));
+    return workflow;
+  }
+
+  private Map<String, String> environment(Path workflow, String runId) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv("PATH"));
+    env.put("RUN_ID", runId);
+    env.put("DAG_ID", "dag-enclave-segmentation");
+    env.put("TASK_ID", "secaimed-segmentation");
+    env.put("WORKFLOW_DIR", workflow.toString());
+    env.put("BATCH_NAME", "batch");
+    env.put("OPERATOR_OUT_DIR", "secaimed");
+    env.put("SECAIMED_TASK_KIND", "segmentation");
+    env.put("KEYCLOAK_URL", keycloak.keycloakUrl());
+    env.put("DICOM_WEB_FILTER_URL", orthanc.dicomWebUrl());
+    env.put("PACS_HOST", "127.0.0.1");
+    env.put("PACS_PORT", Integer.toString(orthanc.dicomPort()));
+    env.put("KAAPANA_PROJECT_USER_NAME", KeycloakServer.USERNAME);
+    env.put("KAAPANA_PROJECT_USER_PASSWORD", KeycloakServer.PASSWORD);
+    env.put("KAAPANA_CLIENT_SECRET", KeycloakServer.CLIENT_SECRET);
+    env.put("SECAIMED_CONFIG_DIR", root.resolve("secaimed-config").toString());
+    env.put("SECAIMED_KEYS_DIR", root.resolve("secaimed-keys").toString());
+    return env;
+  }
+
+  /** `secaimed kaapana run` in its own JVM with exactly the given environment. */
+  private static Process operator(Map<String, String> env, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.secaimed.kaapana.cli.SecaimedCli");
+    cmd.add("kaapana");
+    cmd.add("run");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private static List<String> segInstances() throws Exception {
+    List<String> segs = new ArrayList<>();
+    for (JsonNode id : get("/instances")) {
+      JsonNode tags = get("/instances/" + id.asText() + "/simplified-tags");
+      if ("SEG".equals(tags.path("Modality").asText())) segs.add(id.asText());
+    }
+    return segs;
+  }
+
+  private static String metadata(String instance, String name) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(orthanc.baseUrl() + "/instances/" + instance + "/metadata/" + name))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? r.body() : "(no " + name + ": HTTP " + r.statusCode() + ")";
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(orthanc.baseUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+}
