@@ -60,8 +60,8 @@ public final class PipelineKaapanaJob implements KaapanaJob {
           }
         })
         .build();
-    var calling = new org.secaimed.dicom.dimse.AeTitle(env.aeTitles().calling().value());
-    var called = new org.secaimed.dicom.dimse.AeTitle(env.aeTitles().called().value());
+    var calling = env.aeTitles().calling();
+    var called = env.aeTitles().called();
     DimseClient ctp = new DimseClient(calling, new DimsePeer(env.pacsHost(), env.pacsPort(), called));
 
     BridgePipeline pipeline = BridgePipeline.builder()

@@ -1,5 +1,7 @@
 package org.secaimed.kaapana.operator;
 
+import org.secaimed.dicom.dimse.AeTitle;
+
 /**
  * The AE titles of a C-STORE into Kaapana's CTP. CTP writes the called AE into (0012,0020) and
  * the calling AE into (0012,0010); the incoming-DICOM DAG strips the {@code kp-} prefix and files

@@ -1,5 +1,7 @@
 package org.secaimed.kaapana.operator;
 
+import org.secaimed.dicom.dimse.AeTitle;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
