@@ -9,7 +9,8 @@ import okhttp3.Response;
 /**
  * Retries a request only when repeating it cannot do harm: GET, PUT and DELETE, POSTs that
  * carry an {@code Idempotency-Key}, upload completion (idempotent by design) and attestation
- * (answered afresh per nonce). Retries on connection failures, timeouts, 429, 502, 503, 504.
+ * (answered afresh per nonce). Retries on connection failures, timeouts, 429, 500, 502, 503, 504: every call it retries is
+ * idempotent, and a 500 is what a proxy in front of a restarting gateway answers (seen with WireMock).
  */
 final class RetryInterceptor implements Interceptor {
   private final RetryPolicy policy;
@@ -36,7 +37,7 @@ final class RetryInterceptor implements Interceptor {
       try {
         Response response = chain.proceed(request);
         int c = response.code();
-        boolean retryable = c == 429 || c == 502 || c == 503 || c == 504;
+        boolean retryable = c == 429 || c == 500 || c == 502 || c == 503 || c == 504;
         if (!retryable || attempt == attempts - 1) return response;
         response.close();
       } catch (IOException e) {
