@@ -1,21 +1,15 @@
-"""Evaluate an algorithm against reference segmentations inside an attested enclave; metrics come back."""
+"""Evaluate an algorithm or an enclave-held model against the series' reference SEGs; only metrics come back."""
 
 from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
 from secaimed.SecaimedOperator import SecaimedOperator
-from secaimed.ui_forms import workflow_form
+from secaimed.ui_forms import MODEL, workflow_form
 
 ui_forms = {
     "workflow_form": workflow_form(
         extra={
-            "reference_segment": {
-                "title": "Reference segment",
-                "description": "Segment label of the reference SEG to compare with (e.g. liver).",
-                "type": "string",
-                "pattern": "^[A-Za-z0-9 ._-]{1,64}$",
-                "required": True,
-            },
+            "model": MODEL,
         },
         single_execution_default=False,
         single_execution_read_only=True,

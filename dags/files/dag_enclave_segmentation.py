@@ -4,10 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
 from secaimed.SecaimedOperator import SecaimedOperator
-from secaimed.ui_forms import workflow_form
+from secaimed.ui_forms import MODEL, workflow_form
 
 ui_forms = {
-    "workflow_form": workflow_form(single_execution_default=True),
+    "workflow_form": workflow_form(extra={"model": MODEL}, single_execution_default=True),
 }
 
 args = {

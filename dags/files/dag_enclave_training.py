@@ -9,16 +9,9 @@ from secaimed.ui_forms import workflow_form
 ui_forms = {
     "workflow_form": workflow_form(
         extra={
-            "model_name": {
-                "title": "Model name",
-                "description": "Name under which the enclave keeps the trained model.",
-                "type": "string",
-                "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$",
-                "required": True,
-            },
             "epochs": {
                 "title": "Epochs",
-                "description": "Training epochs.",
+                "description": "Training iterations; the enclave names the model and reports its id.",
                 "type": "integer",
                 "default": 50,
                 "minimum": 1,

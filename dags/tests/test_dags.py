@@ -171,7 +171,7 @@ def test_ui_forms_are_json_schema_objects_kaapana_can_render(path):
     defaults = {k: p["default"] for k, p in form["properties"].items() if "default" in p}
     for key, value in defaults.items():
         assert not list(jsonschema.Draft7Validator(schema["properties"][key]).iter_errors(value)), key
-    sample = {**defaults, "algorithm": "organ-seg", "model_name": "liver-v1", "reference_segment": "liver"}
+    sample = {**defaults, "algorithm": "organ-seg", "model": "model-3f2a"}
     sample = {k: v for k, v in sample.items() if k in form["properties"]}
     assert not list(validator.iter_errors(sample))
     # the form must reject what the Java side would reject

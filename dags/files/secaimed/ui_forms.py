@@ -32,6 +32,15 @@ RESULT_DATASET = {
 }
 
 
+# An enclave-held model from an earlier training run (the training run's log names its id).
+MODEL = {
+    "title": "Model id",
+    "description": "Id of a model the enclave trained earlier; empty uses the algorithm as shipped.",
+    "type": "string",
+    "pattern": "^([A-Za-z0-9][A-Za-z0-9._:-]{0,127})?$",
+}
+
+
 def single_execution(default, read_only=False):
     return {
         "title": "Single execution",
