@@ -25,15 +25,20 @@ final class OrderedPipeline<T> implements AutoCloseable {
   private final ExecutorService pool;
   private final ArrayDeque<Future<T>> inFlight = new ArrayDeque<>();
   private final int window;
+  private final int parallelism;
+  private long submitted;
 
   OrderedPipeline(int parallelism, String name) {
     this.window = parallelism == 1 ? 1 : 2 * parallelism;
+    this.parallelism = parallelism;
     if (parallelism == 1) {
       this.pool = null;
     } else {
       String prefix = name + "-" + POOL_NUMBER.incrementAndGet() + "-";
       AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor executor = new ThreadPoolExecutor(parallelism, parallelism, 10, TimeUnit.SECONDS,
+      // The caller takes every parallelism-th job itself (see submit), so N cores need N-1 workers:
+      // a worker per core plus a busy caller would oversubscribe the machine.
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(parallelism - 1, parallelism - 1, 10, TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
@@ -59,7 +64,8 @@ final class OrderedPipeline<T> implements AutoCloseable {
 
   void submit(Callable<T> job) {
     if (isFull()) throw new IllegalStateException("pipeline window is full: take the head first");
-    if (pool == null) {
+    boolean onCaller = pool == null || submitted++ % parallelism == parallelism - 1;
+    if (onCaller) {
       CompletableFuture<T> f = new CompletableFuture<>();
       try {
         f.complete(job.call());
