@@ -42,7 +42,7 @@ public final class OpeningInputStream extends InputStream {
     this.keys = keys;
     this.chunkSize = chunkSize;
     this.frameSize = chunkSize + ChunkCipher.TAG_LENGTH;
-    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-open");
+    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-open", false);
   }
 
   @Override

@@ -26,19 +26,27 @@ final class OrderedPipeline<T> implements AutoCloseable {
   private final ArrayDeque<Future<T>> inFlight = new ArrayDeque<>();
   private final int window;
   private final int parallelism;
+  private final boolean callerRuns;
   private long submitted;
 
-  OrderedPipeline(int parallelism, String name) {
+  /**
+   * @param callerRuns whether the caller takes every parallelism-th job itself. Right for sealing,
+   *     where the caller only copies plaintext in; wrong for opening, where the caller is the
+   *     consumer parsing what comes out and should not also decrypt.
+   */
+  OrderedPipeline(int parallelism, String name, boolean callerRuns) {
     this.window = parallelism == 1 ? 1 : 2 * parallelism;
     this.parallelism = parallelism;
+    this.callerRuns = callerRuns;
+    int workers = callerRuns ? parallelism - 1 : parallelism;
     if (parallelism == 1) {
       this.pool = null;
     } else {
       String prefix = name + "-" + POOL_NUMBER.incrementAndGet() + "-";
       AtomicInteger n = new AtomicInteger();
-      // The caller takes every parallelism-th job itself (see submit), so N cores need N-1 workers:
-      // a worker per core plus a busy caller would oversubscribe the machine.
-      ThreadPoolExecutor executor = new ThreadPoolExecutor(parallelism - 1, parallelism - 1, 10, TimeUnit.SECONDS,
+      // With callerRuns the caller takes every parallelism-th job itself (see submit), so N cores
+      // need N-1 workers: a worker per core plus a busy caller would oversubscribe the machine.
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 10, TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
@@ -64,7 +72,7 @@ final class OrderedPipeline<T> implements AutoCloseable {
 
   void submit(Callable<T> job) {
     if (isFull()) throw new IllegalStateException("pipeline window is full: take the head first");
-    boolean onCaller = pool == null || submitted++ % parallelism == parallelism - 1;
+    boolean onCaller = pool == null || (callerRuns && submitted++ % parallelism == parallelism - 1);
     if (onCaller) {
       CompletableFuture<T> f = new CompletableFuture<>();
       try {

@@ -41,7 +41,7 @@ public final class SealingOutputStream extends OutputStream {
     this.sink = sink;
     this.keys = keys;
     this.chunkSize = options.chunkSize();
-    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal");
+    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal", true);
     this.inline = options.parallelism() == 1;
     this.buffer = new byte[chunkSize];
     this.archiveBytes = headerBytes;
