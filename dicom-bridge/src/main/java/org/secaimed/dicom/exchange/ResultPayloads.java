@@ -307,24 +307,19 @@ public final class ResultPayloads {
     }
   }
 
-  private static byte[] readFully(TarArchiveInputStream tar, int size, String where) throws IOException {
-    byte[] bytes = new byte[size];
-    int off = 0;
-    while (off < size) {
-      int n;
-      try {
-        n = tar.read(bytes, off, size - off);
-      } catch (IOException e) {
-        // commons-compress reports a short entry as a plain IOException; ours and the sealing
-        // layer's typed errors pass through unchanged.
-        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
-        n = -1;
-      } catch (RuntimeException e) {
-        throw new ResultPayloadException(Reason.MALFORMED, where, "unreadable entry: " + e.getMessage(), e);
-      }
-      if (n < 0) throw new ResultPayloadException(Reason.TRUNCATED, where, "ended after " + off + " of " + size + " bytes");
-      off += n;
+  private static final TarEntries.Errors ERRORS = new TarEntries.Errors() {
+    @Override
+    public IOException malformed(String where, String message, Throwable cause) {
+      return new ResultPayloadException(Reason.MALFORMED, where, message, cause);
     }
-    return bytes;
+
+    @Override
+    public IOException truncated(String where, String message) {
+      return new ResultPayloadException(Reason.TRUNCATED, where, message);
+    }
+  };
+
+  private static byte[] readFully(TarArchiveInputStream tar, int size, String where) throws IOException {
+    return TarEntries.readFully(tar, size, where, ERRORS);
   }
 }

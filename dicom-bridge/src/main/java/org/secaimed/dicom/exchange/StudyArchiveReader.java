@@ -178,25 +178,20 @@ public final class StudyArchiveReader implements AutoCloseable {
     }
   }
 
-  private byte[] readFully(String where, int size) throws IOException {
-    byte[] bytes = new byte[size];
-    int off = 0;
-    while (off < size) {
-      int n;
-      try {
-        n = tar.read(bytes, off, size - off);
-      } catch (IOException e) {
-        // commons-compress reports a short entry as a plain IOException; ours and the sealing
-        // layer's typed errors pass through unchanged.
-        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
-        n = -1;
-      } catch (RuntimeException e) {
-        throw new StudyArchiveException(Reason.MALFORMED_ENTRY, where, "unreadable entry: " + e.getMessage(), e);
-      }
-      if (n < 0) throw new StudyArchiveException(Reason.TRUNCATED, where, "entry ended after " + off + " of " + size + " bytes");
-      off += n;
+  private static final TarEntries.Errors ERRORS = new TarEntries.Errors() {
+    @Override
+    public IOException malformed(String where, String message, Throwable cause) {
+      return new StudyArchiveException(Reason.MALFORMED_ENTRY, where, message, cause);
     }
-    return bytes;
+
+    @Override
+    public IOException truncated(String where, String message) {
+      return new StudyArchiveException(Reason.TRUNCATED, where, message);
+    }
+  };
+
+  private byte[] readFully(String where, int size) throws IOException {
+    return TarEntries.readFully(tar, size, where, ERRORS);
   }
 
   private JsonNode readJson(TarArchiveEntry entry, String where) throws IOException {

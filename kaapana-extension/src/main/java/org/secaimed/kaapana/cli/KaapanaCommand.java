@@ -218,11 +218,7 @@ public final class KaapanaCommand implements Runnable {
         result.put("workflowId", submitted.workflowId());
         if (!json) out.println("submitted workflow " + submitted.workflowName() + " (" + series.size() + " series, dag " + dagId + ")");
         if (wait) {
-          List<BackendJob> jobs;
-          try (Progress p = new Progress(spec, json, "jobs")) {
-            jobs = backend.await(project, submitted.workflowName(), connection.interval, connection.timeout,
-                js -> p.update(js.stream().filter(BackendJob::isFinal).count(), js.size(), summarize(js)));
-          }
+          List<BackendJob> jobs = followBackend(spec, json, connection, backend, project, submitted.workflowName());
           boolean ok = jobs.stream().allMatch(BackendJob::isSuccess);
           result.put("jobs", jobs);
           result.put("succeeded", ok);
@@ -242,11 +238,7 @@ public final class KaapanaCommand implements Runnable {
         result.put("state", run.state());
         if (!json) out.println("triggered " + dagId + " run " + run.runId() + " (" + run.state() + ")");
         if (wait) {
-          RunStatus done;
-          try (Progress p = new Progress(spec, json, "tasks")) {
-            done = airflow.await(dagId, run.runId(), connection.interval, connection.timeout,
-                (r, ts) -> p.update(ts.stream().filter(TaskStatus::isFinal).count(), ts.size(), r.state()));
-          }
+          RunStatus done = followAirflow(spec, json, connection, airflow, dagId, run.runId());
           result.put("state", done.state());
           result.put("succeeded", done.isSuccess());
           if (!json) out.println("run " + done.runId() + ": " + done.state());
@@ -283,10 +275,7 @@ public final class KaapanaCommand implements Runnable {
         KaapanaProject project = backend.project(connection.project);
         List<BackendJob> jobs;
         if (wait) {
-          try (Progress p = new Progress(spec, json, "jobs")) {
-            jobs = backend.await(project, run, connection.interval, connection.timeout,
-                js -> p.update(js.stream().filter(BackendJob::isFinal).count(), js.size(), summarize(js)));
-          }
+          jobs = followBackend(spec, json, connection, backend, project, run);
         } else {
           jobs = backend.jobs(project, run);
         }
@@ -303,10 +292,7 @@ public final class KaapanaCommand implements Runnable {
         AirflowClient airflow = connection.airflow(env);
         RunStatus status;
         if (wait) {
-          try (Progress p = new Progress(spec, json, "tasks")) {
-            status = airflow.await(dagId, run, connection.interval, connection.timeout,
-                (r, ts) -> p.update(ts.stream().filter(TaskStatus::isFinal).count(), ts.size(), r.state()));
-          }
+          status = followAirflow(spec, json, connection, airflow, dagId, run);
         } else {
           status = airflow.run(dagId, run);
         }
@@ -327,6 +313,24 @@ public final class KaapanaCommand implements Runnable {
       if (json) JsonOutput.print(out, result);
       // A run still going is not a failure of this command; a failed one is.
       return ok || running ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
+    }
+  }
+
+  /** Waits for a backend workflow's jobs, with a progress bar on a terminal. */
+  static List<BackendJob> followBackend(CommandLine.Model.CommandSpec spec, boolean json, Connection connection,
+      KaapanaBackendClient backend, KaapanaProject project, String workflowName) throws Exception {
+    try (Progress p = new Progress(spec, json, "jobs")) {
+      return backend.await(project, workflowName, connection.interval, connection.timeout,
+          js -> p.update(js.stream().filter(BackendJob::isFinal).count(), js.size(), summarize(js)));
+    }
+  }
+
+  /** Waits for an Airflow run, with a progress bar over its task instances on a terminal. */
+  static RunStatus followAirflow(CommandLine.Model.CommandSpec spec, boolean json, Connection connection,
+      AirflowClient airflow, String dagId, String runId) throws Exception {
+    try (Progress p = new Progress(spec, json, "tasks")) {
+      return airflow.await(dagId, runId, connection.interval, connection.timeout,
+          (r, ts) -> p.update(ts.stream().filter(TaskStatus::isFinal).count(), ts.size(), r.state()));
     }
   }
 

@@ -1,0 +1,37 @@
+package org.secaimed.dicom.exchange;
+
+import java.io.IOException;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/** Reading one tar entry whole, with each payload format's own typed errors. */
+final class TarEntries {
+  private TarEntries() {}
+
+  /** How a format names a malformed or a cut-off entry. */
+  interface Errors {
+    IOException malformed(String where, String message, Throwable cause);
+
+    IOException truncated(String where, String message);
+  }
+
+  static byte[] readFully(TarArchiveInputStream tar, int size, String where, Errors errors) throws IOException {
+    byte[] bytes = new byte[size];
+    int off = 0;
+    while (off < size) {
+      int n;
+      try {
+        n = tar.read(bytes, off, size - off);
+      } catch (IOException e) {
+        // commons-compress reports a short entry as a plain IOException; ours and the sealing
+        // layer's typed errors pass through unchanged.
+        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
+        n = -1;
+      } catch (RuntimeException e) {
+        throw errors.malformed(where, "unreadable entry: " + e.getMessage(), e);
+      }
+      if (n < 0) throw errors.truncated(where, "entry ended after " + off + " of " + size + " bytes");
+      off += n;
+    }
+    return bytes;
+  }
+}
