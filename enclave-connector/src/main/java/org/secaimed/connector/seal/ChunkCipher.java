@@ -29,15 +29,15 @@ abstract class ChunkCipher {
     this.noncePrefix = noncePrefix;
   }
 
-  /** Encrypts {@code len} bytes into {@code out} at 0; returns len + 16. */
-  abstract int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out) throws GeneralSecurityException;
+  /** Encrypts {@code len} bytes into {@code out} at {@code outOff}; returns len + 16. */
+  abstract int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
 
   /**
-   * Authenticates and decrypts {@code len} bytes (ciphertext + tag) into {@code out} at 0;
-   * returns the plaintext length, or -1 when authentication fails. {@code out} must be treated
-   * as garbage after a failure.
+   * Authenticates and decrypts {@code len} bytes (ciphertext + tag) into {@code out} at
+   * {@code outOff}; returns the plaintext length, or -1 when authentication fails. That region of
+   * {@code out} must be treated as garbage after a failure.
    */
-  abstract int open(long counter, boolean last, byte[] in, int off, int len, byte[] out) throws GeneralSecurityException;
+  abstract int open(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
 
   final byte[] nonce(long counter, boolean last) {
     byte[] n = new byte[NONCE_LENGTH];
@@ -69,7 +69,7 @@ abstract class ChunkCipher {
     }
 
     @Override
-    int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out) throws GeneralSecurityException {
+    int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(counter, last)));
       // Feed the JDK in slices: HotSpot only swaps in the AES-CTR/GHASH intrinsics once the calling
       // methods are compiled, which takes thousands of calls; one call per MiB chunk would run
@@ -77,17 +77,17 @@ abstract class ChunkCipher {
       int written = 0;
       for (int done = 0; done < len; ) {
         int n = Math.min(ENCRYPT_SLICE, len - done);
-        written += cipher.update(in, off + done, n, out, written);
+        written += cipher.update(in, off + done, n, out, outOff + written);
         done += n;
       }
-      return written + cipher.doFinal(out, written);
+      return written + cipher.doFinal(out, outOff + written);
     }
 
     @Override
-    int open(long counter, boolean last, byte[] in, int off, int len, byte[] out) throws GeneralSecurityException {
+    int open(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce(counter, last)));
       try {
-        return cipher.doFinal(in, off, len, out, 0);
+        return cipher.doFinal(in, off, len, out, outOff);
       } catch (javax.crypto.AEADBadTagException e) {
         return -1;
       }
@@ -105,22 +105,22 @@ abstract class ChunkCipher {
     }
 
     @Override
-    int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out) throws GeneralSecurityException {
+    int seal(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
       gcm.init(true, new AEADParameters(key, TAG_LENGTH * 8, nonce(counter, last)));
-      int n = gcm.processBytes(in, off, len, out, 0);
+      int n = gcm.processBytes(in, off, len, out, outOff);
       try {
-        return n + gcm.doFinal(out, n);
+        return n + gcm.doFinal(out, outOff + n);
       } catch (InvalidCipherTextException e) {
         throw new GeneralSecurityException(e);
       }
     }
 
     @Override
-    int open(long counter, boolean last, byte[] in, int off, int len, byte[] out) {
+    int open(long counter, boolean last, byte[] in, int off, int len, byte[] out, int outOff) {
       gcm.init(false, new AEADParameters(key, TAG_LENGTH * 8, nonce(counter, last)));
-      int n = gcm.processBytes(in, off, len, out, 0);
+      int n = gcm.processBytes(in, off, len, out, outOff);
       try {
-        return n + gcm.doFinal(out, n);
+        return n + gcm.doFinal(out, outOff + n);
       } catch (InvalidCipherTextException e) {
         return -1;
       }

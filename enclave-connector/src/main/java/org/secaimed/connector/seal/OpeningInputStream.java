@@ -18,12 +18,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class OpeningInputStream extends InputStream {
   private static final long MAX_COUNTER = 0xFFFF_FFFFL;
 
-  private record Opened(byte[] plain, int length, boolean last) {}
+  /**
+   * A batch's verified plaintext; {@code failure} when a chunk in it did not verify, in which case
+   * {@code length} covers only the chunks before that one.
+   */
+  private record Opened(byte[] plain, int length, boolean last, SealedArchiveException failure) {}
 
   private final InputStream source;
   private final StreamKeys keys;
   private final int chunkSize;
   private final int frameSize;
+  private final int chunksPerBatch;
   private final OrderedPipeline<Opened> pipeline;
   private final ConcurrentLinkedQueue<byte[]> frames = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<byte[]> plains = new ConcurrentLinkedQueue<>();
@@ -34,6 +39,7 @@ public final class OpeningInputStream extends InputStream {
   private int pos;
   private int limit;
   private boolean finished;
+  private SealedArchiveException pendingFailure;
   private boolean closed;
   private IOException failure;
 
@@ -42,7 +48,8 @@ public final class OpeningInputStream extends InputStream {
     this.keys = keys;
     this.chunkSize = chunkSize;
     this.frameSize = chunkSize + ChunkCipher.TAG_LENGTH;
-    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-open", false);
+    this.chunksPerBatch = options.parallelism() == 1 ? 1 : Batches.chunksPerBatch(chunkSize, options.parallelism());
+    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-open");
   }
 
   @Override
@@ -58,8 +65,12 @@ public final class OpeningInputStream extends InputStream {
     ensureOpen();
     if (len == 0) return 0;
     while (pos == limit) {
+      if (pendingFailure != null) {
+        failure = pendingFailure;
+        throw failure;
+      }
       if (finished) return -1;
-      nextChunk();
+      nextBatch();
     }
     int n = Math.min(len, limit - pos);
     System.arraycopy(current, pos, b, off, n);
@@ -86,7 +97,7 @@ public final class OpeningInputStream extends InputStream {
     source.close();
   }
 
-  private void nextChunk() throws IOException {
+  private void nextBatch() throws IOException {
     try {
       fill();
       Opened o = pipeline.takeHead();
@@ -94,7 +105,12 @@ public final class OpeningInputStream extends InputStream {
       current = o.plain();
       pos = 0;
       limit = o.length();
-      if (o.last()) finished = true;
+      if (o.failure() != null) {
+        pendingFailure = o.failure(); // the verified chunks before it are still released
+        pipeline.close();
+      } else if (o.last()) {
+        finished = true;
+      }
     } catch (IOException | RuntimeException e) {
       failure = e instanceof IOException io ? io
           : new SealedArchiveException(CHUNK_AUTH_FAILED, "chunk could not be opened: " + e.getMessage(), e);
@@ -103,68 +119,90 @@ public final class OpeningInputStream extends InputStream {
     }
   }
 
-  /** Reads frames ahead until the window is full or the final frame has been read. */
+  /** Reads batches of frames ahead until the window is full or the final frame has been read. */
   private void fill() throws IOException {
+    int capacity = chunksPerBatch * frameSize;
     while (!sourceDone && !pipeline.isFull()) {
-      byte[] frame = frames.poll();
-      if (frame == null) frame = new byte[frameSize];
+      byte[] batch = frames.poll();
+      if (batch == null) batch = new byte[capacity];
       int n = 0;
       if (carry >= 0) {
-        frame[0] = (byte) carry;
+        batch[0] = (byte) carry;
         carry = -1;
         n = 1;
       }
-      n += source.readNBytes(frame, n, frameSize - n);
-      boolean last = n < frameSize;
-      if (!last) {
-        int next = source.read(); // one byte of look-ahead tells whether this frame is the final one
-        if (next < 0) last = true;
+      n += source.readNBytes(batch, n, capacity - n);
+      boolean endsStream = n < capacity;
+      if (!endsStream) {
+        int next = source.read(); // one byte of look-ahead tells whether this batch holds the final frame
+        if (next < 0) endsStream = true;
         else carry = next;
       }
-      sourceDone = last;
-      final long index = nextCounter++;
-      if (index > MAX_COUNTER) {
+      sourceDone = endsStream;
+      final long first = nextCounter;
+      nextCounter += n == 0 ? 1 : (n + frameSize - 1) / frameSize;
+      if (nextCounter - 1 > MAX_COUNTER) {
         throw new SealedArchiveException(TOO_LONG, "archive has more than 2^32 chunks");
       }
-      final byte[] f = frame;
+      final byte[] frameBatch = batch;
       final int length = n;
-      final boolean isLast = last;
-      pipeline.submit(() -> openChunk(f, length, index, isLast));
+      final boolean isLast = endsStream;
+      pipeline.submit(() -> openBatch(frameBatch, length, first, isLast));
     }
   }
 
-  private Opened openChunk(byte[] frame, int length, long index, boolean last) throws IOException {
+  /** Opens the frames in {@code batch[0..length)}, numbered from {@code first}, stopping at the first bad one. */
+  private Opened openBatch(byte[] batch, int length, long first, boolean endsStream) {
+    byte[] plain = plains.poll();
+    if (plain == null) plain = new byte[chunksPerBatch * chunkSize];
+    ChunkCipher cipher = keys.borrow();
+    int released = 0;
+    long index = first;
+    try {
+      int off = 0;
+      do {
+        int frame = Math.min(frameSize, length - off);
+        boolean last = endsStream && off + frame == length;
+        SealedArchiveException bad = openChunk(cipher, batch, off, frame, index, last, plain, released);
+        if (bad != null) {
+          Arrays.fill(plain, released, plain.length, (byte) 0);
+          return new Opened(plain, released, false, bad);
+        }
+        released += frame - ChunkCipher.TAG_LENGTH;
+        off += frame;
+        index++;
+      } while (off < length);
+      return new Opened(plain, released, endsStream, null);
+    } finally {
+      keys.giveBack(cipher);
+      frames.offer(batch);
+    }
+  }
+
+  /** Opens one frame into {@code plain} at {@code at}; returns why it failed, or null. */
+  private SealedArchiveException openChunk(ChunkCipher cipher, byte[] batch, int off, int length, long index,
+      boolean last, byte[] plain, int at) {
     if (length < ChunkCipher.TAG_LENGTH) {
-      frames.offer(frame);
-      throw new SealedArchiveException(TRUNCATED, index == 0
+      return new SealedArchiveException(TRUNCATED, index == 0
           ? "archive ends after its header: no chunks"
           : "archive ends inside chunk " + index + " (" + length + " bytes, a chunk has at least 16)");
     }
-    byte[] plain = plains.poll();
-    if (plain == null) plain = new byte[chunkSize];
-    ChunkCipher cipher = keys.borrow();
     try {
-      int n = cipher.open(index, last, frame, 0, length, plain);
-      if (n >= 0) return new Opened(plain, n, last);
-      Arrays.fill(plain, (byte) 0);
-      plains.offer(plain);
+      if (cipher.open(index, last, batch, off, length, plain, at) >= 0) return null;
       // Tell truncation and appended data apart from tampering: does the chunk open with the other flag?
       byte[] scratch = new byte[chunkSize];
-      boolean otherFlagOpens = cipher.open(index, !last, frame, 0, length, scratch) >= 0;
+      boolean otherFlagOpens = cipher.open(index, !last, batch, off, length, scratch, 0) >= 0;
       Arrays.fill(scratch, (byte) 0);
       if (otherFlagOpens && last) {
-        throw new SealedArchiveException(TRUNCATED, "archive ends after chunk " + index + ", which is not the final chunk");
+        return new SealedArchiveException(TRUNCATED, "archive ends after chunk " + index + ", which is not the final chunk");
       }
       if (otherFlagOpens) {
-        throw new SealedArchiveException(TRAILING_DATA, "data follows the final chunk " + index);
+        return new SealedArchiveException(TRAILING_DATA, "data follows the final chunk " + index);
       }
-      throw new SealedArchiveException(CHUNK_AUTH_FAILED, "chunk " + index + " failed authentication"
+      return new SealedArchiveException(CHUNK_AUTH_FAILED, "chunk " + index + " failed authentication"
           + " (edited, reordered, repeated or from another archive)");
     } catch (GeneralSecurityException e) {
-      throw new SealedArchiveException(CHUNK_AUTH_FAILED, "chunk " + index + " could not be opened", e);
-    } finally {
-      keys.giveBack(cipher);
-      frames.offer(frame);
+      return new SealedArchiveException(CHUNK_AUTH_FAILED, "chunk " + index + " could not be opened", e);
     }
   }
 

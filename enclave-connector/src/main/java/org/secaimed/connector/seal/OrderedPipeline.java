@@ -3,59 +3,53 @@ package org.secaimed.connector.seal;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs chunk jobs on a fixed set of worker threads and hands results back in submission order.
- * At most {@code window} jobs are in flight: the caller must take the head before submitting
- * more, which is what gives the streams back-pressure and bounded memory. With one worker the
- * jobs run on the caller's thread and no threads are started.
+ * Runs jobs on worker threads and hands results back in submission order. At most
+ * {@code window} jobs are in flight: the caller must take the head before submitting more, which
+ * is what gives the streams back-pressure and bounded memory.
+ *
+ * <p>The caller counts as one of the {@code parallelism} cores: there are parallelism - 1 workers,
+ * and a caller waiting for the head runs queued jobs itself instead of sleeping. The caller also
+ * has work of its own (copying plaintext in, or parsing what comes out), so a fixed share of the
+ * jobs would leave either it or the workers idle; helping balances the two whatever the caller's
+ * own load. With parallelism 1 the jobs run on the caller's thread and no thread is started.
  */
 final class OrderedPipeline<T> implements AutoCloseable {
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
-  private final ExecutorService pool;
+  private final ThreadPoolExecutor pool;
+  private final BlockingQueue<Runnable> queued;
   private final ArrayDeque<Future<T>> inFlight = new ArrayDeque<>();
   private final int window;
-  private final int parallelism;
-  private final boolean callerRuns;
-  private long submitted;
 
-  /**
-   * @param callerRuns whether the caller takes every parallelism-th job itself. Right for sealing,
-   *     where the caller only copies plaintext in; wrong for opening, where the caller is the
-   *     consumer parsing what comes out and should not also decrypt.
-   */
-  OrderedPipeline(int parallelism, String name, boolean callerRuns) {
+  OrderedPipeline(int parallelism, String name) {
     this.window = parallelism == 1 ? 1 : 2 * parallelism;
-    this.parallelism = parallelism;
-    this.callerRuns = callerRuns;
-    int workers = callerRuns ? parallelism - 1 : parallelism;
     if (parallelism == 1) {
       this.pool = null;
-    } else {
-      String prefix = name + "-" + POOL_NUMBER.incrementAndGet() + "-";
-      AtomicInteger n = new AtomicInteger();
-      // With callerRuns the caller takes every parallelism-th job itself (see submit), so N cores
-      // need N-1 workers: a worker per core plus a busy caller would oversubscribe the machine.
-      ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 10, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-      // Idle workers end on their own, so a stream its caller forgot to close leaks no threads.
-      executor.allowCoreThreadTimeOut(true);
-      this.pool = executor;
+      this.queued = null;
+      return;
     }
+    String prefix = name + "-" + POOL_NUMBER.incrementAndGet() + "-";
+    AtomicInteger n = new AtomicInteger();
+    int workers = parallelism - 1;
+    this.queued = new LinkedBlockingQueue<>();
+    this.pool = new ThreadPoolExecutor(workers, workers, 10, TimeUnit.SECONDS, queued, r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    // Idle workers end on their own, so a stream its caller forgot to close leaks no threads.
+    pool.allowCoreThreadTimeOut(true);
   }
 
   boolean isFull() {
@@ -72,24 +66,32 @@ final class OrderedPipeline<T> implements AutoCloseable {
 
   void submit(Callable<T> job) {
     if (isFull()) throw new IllegalStateException("pipeline window is full: take the head first");
-    boolean onCaller = pool == null || (callerRuns && submitted++ % parallelism == parallelism - 1);
-    if (onCaller) {
-      CompletableFuture<T> f = new CompletableFuture<>();
-      try {
-        f.complete(job.call());
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-      inFlight.addLast(f);
-    } else {
+    if (pool != null) {
       inFlight.addLast(pool.submit(job));
+      return;
     }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      f.complete(job.call());
+    } catch (Throwable e) {
+      f.completeExceptionally(e);
+    }
+    inFlight.addLast(f);
   }
 
-  /** Waits for the oldest job and returns its result, rethrowing its IOException as is. */
+  /**
+   * Returns the oldest job's result, rethrowing its IOException as is. While that job is not done
+   * the caller runs jobs no worker has started yet (each is a FutureTask, so it runs exactly once,
+   * on whichever thread took it from the queue).
+   */
   T takeHead() throws IOException {
     Future<T> f = inFlight.pollFirst();
     if (f == null) throw new IllegalStateException("pipeline is empty");
+    while (queued != null && !f.isDone()) {
+      Runnable job = queued.poll();
+      if (job == null) break;
+      job.run();
+    }
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -63,7 +63,7 @@ public final class SealBenchmark {
       long chunks = Math.max(1, n / RAW_CHUNK);
       long cpu = cpuNow(false);
       long t = System.nanoTime();
-      for (long i = 0; i < chunks; i++) c.seal(i, false, in, 0, RAW_CHUNK, out);
+      for (long i = 0; i < chunks; i++) c.seal(i, false, in, 0, RAW_CHUNK, out, 0);
       return new Figure(chunks * RAW_CHUNK, System.nanoTime() - t, cpuNow(false) - cpu);
     };
     try {

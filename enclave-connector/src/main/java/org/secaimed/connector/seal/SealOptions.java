@@ -5,7 +5,7 @@ package org.secaimed.connector.seal;
  * studies; tests use tiny chunks to exercise many boundaries cheaply.
  *
  * @param chunkSize plaintext bytes per chunk, {@value ArchiveHeader#MIN_CHUNK_SIZE}..64 MiB
- * @param parallelism worker threads (1 = seal/open on the caller's thread)
+ * @param parallelism cores to use: the caller plus parallelism - 1 worker threads (1 = all on the caller's thread)
  * @param engine the AES-GCM implementation
  */
 public record SealOptions(int chunkSize, int parallelism, Engine engine) {
@@ -26,7 +26,7 @@ public record SealOptions(int chunkSize, int parallelism, Engine engine) {
     if (engine == null) throw new IllegalArgumentException("engine is required");
   }
 
-  /** 64 KiB chunks (as in age: small enough that HotSpot compiles the AES-GCM intrinsics within the first megabytes), one worker per available core, the JDK's AES-GCM. */
+  /** 64 KiB chunks (as in age: small enough that HotSpot compiles the AES-GCM intrinsics within the first megabytes), every available core, the JDK's AES-GCM. */
   public static SealOptions defaults() {
     return new SealOptions(DEFAULT_CHUNK_SIZE, Runtime.getRuntime().availableProcessors(), Engine.JCA);
   }

@@ -58,7 +58,7 @@ public final class SealedArchive {
 
   /**
    * Reads and authenticates the header now (wrong key, wrong binding and a forged header fail
-   * here); the returned stream releases plaintext chunk by chunk as each one authenticates.
+   * here); the returned stream releases plaintext only once the chunks carrying it have authenticated.
    */
   public static OpeningInputStream newOpeningStream(InputStream source, KemKeyPair recipient, byte[] binding)
       throws IOException {

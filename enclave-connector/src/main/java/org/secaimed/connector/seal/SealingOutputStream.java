@@ -25,6 +25,8 @@ public final class SealingOutputStream extends OutputStream {
   private final OutputStream sink;
   private final StreamKeys keys;
   private final int chunkSize;
+  /** Plaintext bytes per pipeline job: a whole number of chunks (see {@link Batches}). */
+  private final int batchSize;
   private final OrderedPipeline<Sealed> pipeline;
   private final boolean inline;
   private final ConcurrentLinkedQueue<byte[]> plainBuffers = new ConcurrentLinkedQueue<>();
@@ -41,9 +43,10 @@ public final class SealingOutputStream extends OutputStream {
     this.sink = sink;
     this.keys = keys;
     this.chunkSize = options.chunkSize();
-    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal", true);
+    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal");
     this.inline = options.parallelism() == 1;
-    this.buffer = new byte[chunkSize];
+    this.batchSize = inline ? chunkSize : Batches.chunksPerBatch(chunkSize, options.parallelism()) * chunkSize;
+    this.buffer = new byte[batchSize];
     this.archiveBytes = headerBytes;
   }
 
@@ -57,7 +60,7 @@ public final class SealingOutputStream extends OutputStream {
     Objects.checkFromIndexSize(off, len, b.length);
     ensureOpen();
     while (len > 0) {
-      if (filled == chunkSize) dispatch(false); // more data follows, so this chunk is not the last
+      if (filled == batchSize) dispatch(false); // more data follows, so no chunk in it is the last
       if (inline && filled == 0 && len > chunkSize) {
         // On the caller's thread a whole chunk can be sealed straight from the caller's array.
         sealDirect(b, off);
@@ -66,7 +69,7 @@ public final class SealingOutputStream extends OutputStream {
         plaintextBytes += chunkSize;
         continue;
       }
-      int n = Math.min(len, chunkSize - filled);
+      int n = Math.min(len, batchSize - filled);
       System.arraycopy(b, off, buffer, filled, n);
       filled += n;
       off += n;
@@ -130,8 +133,13 @@ public final class SealingOutputStream extends OutputStream {
     return archiveBytes;
   }
 
+  /**
+   * Hands the buffered batch to the pipeline. Every chunk in it is full except, when {@code last},
+   * the final one, which carries the last-chunk flag (and is empty only if the archive is).
+   */
   private void dispatch(boolean last) throws IOException {
-    if (counter > MAX_COUNTER) {
+    long chunks = last ? Math.max(1, (filled + chunkSize - 1) / chunkSize) : filled / chunkSize;
+    if (counter + chunks - 1 > MAX_COUNTER) {
       throw fail(new SealedArchiveException(SealedArchiveException.Reason.TOO_LONG,
           "more than 2^32 chunks of " + chunkSize + " bytes; use a larger chunk size"));
     }
@@ -139,11 +147,11 @@ public final class SealingOutputStream extends OutputStream {
       while (pipeline.isFull()) writeHead();
       final byte[] plain = buffer;
       final int length = filled;
-      final long index = counter;
-      pipeline.submit(() -> sealChunk(plain, length, index, last));
-      counter++;
+      final long first = counter;
+      pipeline.submit(() -> sealBatch(plain, length, first, last));
+      counter += chunks;
       byte[] next = plainBuffers.poll();
-      buffer = next != null ? next : new byte[chunkSize];
+      buffer = next != null ? next : new byte[batchSize];
       filled = 0;
       while (pipeline.headDone()) writeHead();
     } catch (IOException | RuntimeException e) {
@@ -161,7 +169,7 @@ public final class SealingOutputStream extends OutputStream {
     ChunkCipher cipher = keys.borrow();
     try {
       while (!pipeline.isEmpty()) writeHead(); // keep chunks in order
-      int n = cipher.seal(counter, false, b, off, chunkSize, out);
+      int n = cipher.seal(counter, false, b, off, chunkSize, out, 0);
       counter++;
       sink.write(out, 0, n);
       archiveBytes += n;
@@ -175,13 +183,23 @@ public final class SealingOutputStream extends OutputStream {
     }
   }
 
-  private Sealed sealChunk(byte[] plain, int length, long index, boolean last) throws IOException {
+  /** Seals {@code length} bytes of {@code plain} as consecutive chunks from {@code first} on. */
+  private Sealed sealBatch(byte[] plain, int length, long first, boolean last) throws IOException {
     byte[] out = sealedBuffers.poll();
-    if (out == null) out = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
+    if (out == null) out = new byte[batchSize / chunkSize * (chunkSize + ChunkCipher.TAG_LENGTH)];
     ChunkCipher cipher = keys.borrow();
+    long index = first;
     try {
-      int n = cipher.seal(index, last, plain, 0, length, out);
-      return new Sealed(out, n);
+      int written = 0;
+      int done = 0;
+      do {
+        int n = Math.min(chunkSize, length - done);
+        boolean isLast = last && done + n == length;
+        written += cipher.seal(index, isLast, plain, done, n, out, written);
+        done += n;
+        index++;
+      } while (done < length);
+      return new Sealed(out, written);
     } catch (GeneralSecurityException e) {
       throw new IOException("AES-GCM failed to seal chunk " + index, e);
     } finally {

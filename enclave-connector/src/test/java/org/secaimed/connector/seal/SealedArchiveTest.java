@@ -38,7 +38,9 @@ class SealedArchiveTest {
     for (SealOptions.Engine engine : SealOptions.Engine.values()) {
       for (int parallelism : new int[] {1, 3}) {
         SealOptions options = new SealOptions(chunk, parallelism, engine);
-        for (int len : new int[] {0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk, 7 * chunk + 5, 50 * chunk}) {
+        // 64 chunks of 64 bytes form one parallel batch: lengths on and around batch boundaries too.
+        for (int len : new int[] {0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk, 7 * chunk + 5, 50 * chunk,
+            64 * chunk, 64 * chunk + 1, 128 * chunk, 130 * chunk + 7}) {
           byte[] plain = random(len, len);
           byte[] archive = seal(plain, pair.publicKey(), options);
           int chunks = Math.max(1, (len + chunk - 1) / chunk);
@@ -47,6 +49,29 @@ class SealedArchiveTest {
           assertThat(open(archive, pair, options)).as("%s p=%d len=%d", engine, parallelism, len).isEqualTo(plain);
         }
       }
+    }
+  }
+
+  @Test
+  void aBadChunkInsideAParallelBatchReleasesExactlyTheChunksBeforeIt() throws IOException {
+    KemKeyPair pair = KemKeyPair.generate(HpkeSuite.X25519);
+    int chunk = 64;
+    SealOptions parallel = new SealOptions(chunk, 3, SealOptions.Engine.JCA);
+    byte[] plain = random(300 * chunk + 9, 11);
+    byte[] archive = seal(plain, pair.publicKey(), parallel);
+    int header = headerLength(HpkeSuite.X25519);
+    for (int bad : new int[] {0, 1, 63, 64, 100, 200, 300}) {
+      byte[] damaged = archive.clone();
+      damaged[header + bad * (chunk + 16) + 3] ^= 0x20;
+      ByteArrayOutputStream released = new ByteArrayOutputStream();
+      try (InputStream in = SealedArchive.newOpeningStream(new ByteArrayInputStream(damaged), pair, BINDING, parallel)) {
+        assertThatThrownBy(() -> in.transferTo(released))
+            .isInstanceOfSatisfying(SealedArchiveException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CHUNK_AUTH_FAILED))
+            .hasMessageContaining("chunk " + bad + " ");
+        assertThatThrownBy(in::read).isInstanceOf(SealedArchiveException.class); // and stays failed
+      }
+      assertThat(released.toByteArray()).as("released before bad chunk %d", bad)
+          .isEqualTo(Arrays.copyOf(plain, bad * chunk));
     }
   }
 
@@ -178,7 +203,8 @@ class SealedArchiveTest {
       }
     };
     SealingOutputStream out = SealedArchive.newSealingStream(broken, pair.publicKey(), BINDING, new SealOptions(64, 2, SealOptions.Engine.JCA));
-    assertThatThrownBy(() -> out.write(new byte[10_000])).hasMessageContaining("disk full");
+    // More than the pipeline window holds (4 batches of 64 chunks), so write() itself must reach the sink.
+    assertThatThrownBy(() -> out.write(new byte[100_000])).hasMessageContaining("disk full");
     assertThatThrownBy(() -> out.write(1)).hasMessageContaining("disk full");
     assertThatThrownBy(out::close).hasMessageContaining("disk full");
   }
