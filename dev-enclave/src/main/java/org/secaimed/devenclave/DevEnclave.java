@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.devenclave.attest.CodeMeasurement;
 import org.secaimed.devenclave.attest.DevEvidenceIssuer;
 import org.secaimed.devenclave.blob.BlobStore;
@@ -68,6 +69,7 @@ public final class DevEnclave implements AutoCloseable {
   }
 
   public static DevEnclave start(Config config, PrintStream banner) throws IOException {
+    SealedArchive.warmUp(); // the first study then opens at full AES-GCM speed
     StateDir state = new StateDir(config.stateDir());
     EnclaveKeys keys = EnclaveKeys.loadOrCreate(state.keys(), config.kemSuite());
     DevEvidenceIssuer issuer = new DevEvidenceIssuer(keys, CodeMeasurement.ofCodeContaining(DevEnclave.class), config.clock());

@@ -61,6 +61,10 @@ public final class EnclaveBenchmark {
     public double total() {
       return toEnclave + task + resultBack;
     }
+
+    String brief() {
+      return String.format("%.2f s (%.2f + %.2f + %.2f)", total(), toEnclave, task, resultBack);
+    }
   }
 
   public record Report(int size, int slices, long dicomBytes, String suite, int partSize, int runs, Stages baseline,
@@ -96,6 +100,7 @@ public final class EnclaveBenchmark {
         Timed b = baseline(enclave, session.client(), runner, study, partSize, workDir);
         log.accept("round " + i + "/" + runs + ": confidential (attest, seal, upload, run, receipt, verify, open)");
         Timed c = confidential(session, site, study);
+        log.accept(String.format("round %d/%d: sealing off %s, confidential %s", i, runs, b.stages().brief(), c.stages().brief()));
         identical &= Arrays.equals(b.labels(), c.labels());
         if (base == null || b.stages().total() < base.stages().total()) base = b;
         if (conf == null || c.stages().total() < conf.stages().total()) conf = c;

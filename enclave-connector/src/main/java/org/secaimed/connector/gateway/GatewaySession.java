@@ -79,6 +79,7 @@ public final class GatewaySession {
     this.pollInterval = b.pollInterval;
     this.checkpoints = b.checkpoints;
     this.workDir = b.workDir;
+    SealedArchive.warmUp(); // compiles AES-GCM while attestation's round trips run, before the study is sealed
   }
 
   public static Builder builder(String baseUrl) {

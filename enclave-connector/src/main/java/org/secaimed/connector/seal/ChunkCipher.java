@@ -57,7 +57,12 @@ abstract class ChunkCipher {
     private final Cipher cipher;
 
     Jca(byte[] key, byte[] noncePrefix) {
+      this(key, noncePrefix, true);
+    }
+
+    Jca(byte[] key, byte[] noncePrefix, boolean warmUp) {
       super(noncePrefix);
+      if (warmUp) AesGcmWarmUp.start();
       this.key = new SecretKeySpec(key, "AES");
       try {
         this.cipher = SUN_JCE != null

@@ -54,6 +54,7 @@ public final class OpeningInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
+    if (pos < limit && failure == null && !closed) return current[pos++] & 0xFF; // parsers read byte by byte
     byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xFF;

@@ -22,6 +22,15 @@ import org.bouncycastle.crypto.hpke.HPKEContextWithEncapsulation;
 public final class SealedArchive {
   private SealedArchive() {}
 
+  /**
+   * Starts compiling AES-GCM in the background (once per JVM; see {@link AesGcmWarmUp}). Streams
+   * do this themselves on first use; services call it at start-up so the first study they seal or
+   * open already runs at full speed.
+   */
+  public static void warmUp() {
+    AesGcmWarmUp.start();
+  }
+
   /** Writes the archive header to the sink now; the returned stream seals what is written to it. */
   public static SealingOutputStream newSealingStream(OutputStream sink, KemPublicKey recipient, byte[] binding)
       throws IOException {
