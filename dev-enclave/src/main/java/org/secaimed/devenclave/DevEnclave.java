@@ -91,6 +91,7 @@ public final class DevEnclave implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       tasks.close();
       app.stop();
+      blobs.close();
       throw e;
     }
     banner.println(INSECURE_BANNER);
@@ -120,9 +121,18 @@ public final class DevEnclave implements AutoCloseable {
     return state.root();
   }
 
+  /**
+   * Writes a stored blob through to disk in the background, as a task does with its inputs. For
+   * the benchmark's sealing-off baseline, which runs an algorithm on a blob without a task.
+   */
+  public void flushBlobInBackground(String blobId) {
+    blobs.flushInBackground(blobId);
+  }
+
   @Override
   public void close() {
     app.stop();
     tasks.close();
+    blobs.close();
   }
 }

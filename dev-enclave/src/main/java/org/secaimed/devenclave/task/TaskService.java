@@ -274,6 +274,9 @@ public final class TaskService implements AutoCloseable {
     MessageDigest plainMd = MessageDigest.getInstance("SHA-256");
     MessageDigest cipherMd = MessageDigest.getInstance("SHA-256");
     OutputStream file = Files.newOutputStream(tmp);
+    // After this task's own file-system changes, so none of them waits for the flush; long before
+    // the receipt's log append, whose fsync would otherwise write the whole study out (BlobStore).
+    for (String blobId : req.inputs()) blobs.flushInBackground(blobId);
     TaskOutcome outcome;
     try {
       for (String blobId : req.inputs()) {

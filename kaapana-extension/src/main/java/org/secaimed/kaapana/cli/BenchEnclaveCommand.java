@@ -63,6 +63,8 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
         o.put("baselineSeconds", r.baseline());
         o.put("confidentialSeconds", r.confidential());
         o.put("ratio", r.ratio());
+        o.put("roundRatios", r.roundRatios());
+        o.put("medianRoundRatio", r.medianRoundRatio());
         o.put("goal", GOAL);
         o.put("withinGoal", r.ratio() <= GOAL);
         o.put("identicalLabels", r.identicalLabels());
@@ -80,6 +82,8 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
             r.dicomBytes() / 1e6 / r.baseline().toEnclave(), r.dicomBytes() / 1e6 / r.confidential().toEnclave());
         out.printf("ratio confidential / sealing off: %.3fx (goal <= %.2fx: %s); label maps identical: %s%n", r.ratio(), GOAL,
             r.ratio() <= GOAL ? "met" : "NOT met", r.identicalLabels() ? "yes" : "NO");
+        out.printf("per-round ratios (rounds alternate, so each pair shares the machine's state): median %.3fx, %s%n",
+            r.medianRoundRatio(), r.roundRatios().stream().map(x -> String.format("%.2f", x)).toList());
       }
       out.flush();
       return r.identicalLabels() ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
