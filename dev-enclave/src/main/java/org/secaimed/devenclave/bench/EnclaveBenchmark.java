@@ -54,8 +54,9 @@ import org.secaimed.dicom.exchange.StudyArchiveWriter;
  * Every round uploads a new blob on both paths (the baseline's instances in another order, the
  * sealed archive under a fresh key), since a content-addressed store would skip storing a blob
  * it already has.
- * The two paths alternate for {@code runs} rounds and each reports its best round: the machine
- * may be shared, and whichever path runs first would otherwise pay the JIT warm-up.
+ * The two paths alternate for {@code runs} rounds, after a warm-up of both (whichever path ran
+ * first would otherwise pay the JIT's compilation). Each round's ratio compares two runs made back
+ * to back; the report also keeps each path's best round, for the stage breakdown.
  */
 public final class EnclaveBenchmark {
   private static final String ALGORITHM = "ct-body-lungs-bone";
