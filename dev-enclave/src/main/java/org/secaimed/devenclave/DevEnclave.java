@@ -16,6 +16,7 @@ import org.secaimed.devenclave.log.ReceiptLog;
 import org.secaimed.devenclave.state.StateDir;
 import org.secaimed.devenclave.algorithms.AlgorithmRunner;
 import org.secaimed.devenclave.algorithms.EnclaveAlgorithms;
+import org.secaimed.devenclave.task.TaskFaults;
 import org.secaimed.devenclave.task.TaskService;
 
 /**
@@ -32,21 +33,30 @@ public final class DevEnclave implements AutoCloseable {
    * the built-in algorithms with trained models kept in {@code <state>/models}.
    */
   public record Config(String host, int port, Path stateDir, AlgorithmRunner runner, int workers, int queueCapacity,
-      long maxBlobBytes, HpkeSuite kemSuite, Clock clock) {
+      long maxBlobBytes, HpkeSuite kemSuite, Clock clock, TaskFaults faults) {
     public static Config defaults(Path stateDir) {
-      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC());
+      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC(), TaskFaults.NONE);
     }
 
     public Config withRunner(AlgorithmRunner r) {
-      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock);
+      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults);
     }
 
     public Config withPort(int p) {
-      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock);
+      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults);
     }
 
     public Config withKemSuite(HpkeSuite s) {
-      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock);
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock, faults);
+    }
+
+    public Config withWorkers(int w) {
+      return new Config(host, port, stateDir, runner, w, queueCapacity, maxBlobBytes, kemSuite, clock, faults);
+    }
+
+    /** Tests only: where to stop a task as a crash would. */
+    public Config withFaults(TaskFaults f) {
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, f);
     }
   }
 
@@ -77,7 +87,7 @@ public final class DevEnclave implements AutoCloseable {
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
     TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
-        config.queueCapacity(), config.clock());
+        config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.http.maxRequestSize = BlobStore.MAX_PART_SIZE + 1024L;

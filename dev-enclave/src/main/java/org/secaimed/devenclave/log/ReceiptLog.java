@@ -55,6 +55,15 @@ public final class ReceiptLog {
     return tree.append(h);
   }
 
+  /** The index of the latest leaf for {@code leafInput}, or -1 if the log does not hold it. */
+  public synchronized long indexOf(byte[] leafInput) {
+    byte[] h = LogHashes.leafHash(leafInput);
+    for (long i = tree.size() - 1; i >= 0; i--) {
+      if (java.util.Arrays.equals(tree.leafHash(i), h)) return i;
+    }
+    return -1;
+  }
+
   public synchronized String signedCheckpoint() {
     return SignedCheckpoints.sign(new Checkpoint(origin, tree.size(), tree.root()), signingKey.getPrivate(), signingKey.getPublic());
   }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.secaimed.connector.gateway.Bindings;
 import org.secaimed.connector.receipt.DsseEnvelope;
+import org.secaimed.connector.receipt.ReceiptException;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemPublicKey;
@@ -59,6 +60,7 @@ public final class TaskService implements AutoCloseable {
 
   private record IdempotencyEntry(String taskId, String requestDigest) {}
 
+  private final TaskFaults faults;
   private final StateDir state;
   private final BlobStore blobs;
   private final EnclaveKeys keys;
@@ -77,8 +79,9 @@ public final class TaskService implements AutoCloseable {
   private volatile boolean closing;
 
   public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, DevEvidenceIssuer issuer, ReceiptLog log,
-      AlgorithmRunner runner, int workers, int queueCapacity, Clock clock) {
+      AlgorithmRunner runner, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
     this.state = state;
+    this.faults = faults;
     this.blobs = blobs;
     this.keys = keys;
     this.issuer = issuer;
@@ -104,12 +107,35 @@ public final class TaskService implements AutoCloseable {
         if (t.finished()) continue;
         if (Files.exists(receiptPath(t.taskId())) && Files.exists(resultPath(t.taskId()))) {
           save(t.with("succeeded", 1.0, "done", clock.instant().toString(), null));
+        } else if (finishSignedReceipt(t)) {
+          LOG.info("INSECURE dev enclave: task {} finished after a restart with the receipt it had signed", t.taskId());
         } else {
           save(t.with("queued", 0.0, "re-queued after a restart", null, null));
           enqueue(t.taskId());
         }
       }
     }
+  }
+
+  /**
+   * A task stopped between signing its receipt and recording it: logs that receipt at most once
+   * and finishes the task. False when there is nothing to finish (no result or no signed receipt).
+   */
+  private boolean finishSignedReceipt(TaskRecord t) throws IOException {
+    Path pending = pendingReceiptPath(t.taskId());
+    if (!Files.exists(pending) || !Files.exists(resultPath(t.taskId()))) return false;
+    DsseEnvelope env = state.readJson(pending, DsseEnvelope.class);
+    byte[] leaf;
+    try {
+      leaf = env.logLeafInput();
+    } catch (ReceiptException e) {
+      Files.delete(pending); // unreadable, so never logged either: re-run the task
+      return false;
+    }
+    long index = log.indexOf(leaf);
+    if (index < 0) index = log.append(leaf);
+    finish(t, env, index, clock.instant().toString());
+    return true;
   }
 
   public record Submitted(TaskRecord task, boolean created) {}
@@ -316,9 +342,18 @@ public final class TaskService implements AutoCloseable {
             : new TaskReceipt.Attestation(req.attestation().evidenceDigest(), req.attestation().policyDigest()),
         recipient.keyId(), started, finished, outputs);
     DsseEnvelope env = Receipts.sign(receipt, keys.signing().getPrivate(), keys.signing().getPublic());
+    // Kept until the task is recorded as succeeded, so that a restart after the log append finds
+    // the leaf already logged instead of re-running the task and logging a second receipt.
+    state.writeJson(pendingReceiptPath(t.taskId()), env);
     long index = log.append(env.logLeafInput());
-    state.writeJson(receiptPath(t.taskId()), new StoredReceipt(env, index));
+    faults.afterLogAppend(t.taskId());
+    finish(t, env, index, finished);
+  }
+
+  private void finish(TaskRecord t, DsseEnvelope env, long leafIndex, String finished) throws IOException {
+    state.writeJson(receiptPath(t.taskId()), new StoredReceipt(env, leafIndex));
     save(t.with("succeeded", 1.0, "done", finished, null));
+    Files.deleteIfExists(pendingReceiptPath(t.taskId()));
   }
 
   private void save(TaskRecord t) throws IOException {
@@ -337,6 +372,10 @@ public final class TaskService implements AutoCloseable {
 
   private Path receiptPath(String taskId) {
     return state.receipts().resolve(taskId + ".json");
+  }
+
+  private Path pendingReceiptPath(String taskId) {
+    return state.receipts().resolve(taskId + ".pending.json");
   }
 
   private static String sha256Hex(byte[] b) {

@@ -37,6 +37,7 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.devenclave.DevEnclave;
+import org.secaimed.devenclave.task.TaskFaults;
 
 /** The gateway protocol between GatewaySession and a real dev enclave on loopback (algorithm: a test double). */
 class GatewayProtocolTest {
@@ -60,8 +61,12 @@ class GatewayProtocolTest {
   }
 
   private DevEnclave startEnclave(int port) throws IOException {
-    return DevEnclave.start(DevEnclave.Config.defaults(tmp.resolve("state")).withRunner(new EchoDigestRunner())
-        .withKemSuite(HpkeSuite.X25519).withPort(port), new PrintStream(banner, true, StandardCharsets.UTF_8));
+    return startEnclave(DevEnclave.Config.defaults(tmp.resolve("state")).withPort(port));
+  }
+
+  private DevEnclave startEnclave(DevEnclave.Config config) throws IOException {
+    return DevEnclave.start(config.withRunner(new EchoDigestRunner()).withKemSuite(HpkeSuite.X25519),
+        new PrintStream(banner, true, StandardCharsets.UTF_8));
   }
 
   private GatewaySession session(String policy) throws Exception {
@@ -178,6 +183,40 @@ class GatewayProtocolTest {
       assertThat(results).hasSize(1);
     }
     assertThat(Files.size(enclave.stateDir().resolve("log/leaves"))).isEqualTo(32);
+  }
+
+  @Test
+  void aStopAfterTheLogAppendFinishesOnRestartWithTheSameSingleReceipt() throws Exception {
+    int port = enclave.port();
+    enclave.close();
+    java.util.concurrent.CountDownLatch appended = new java.util.concurrent.CountDownLatch(1);
+    enclave = startEnclave(DevEnclave.Config.defaults(tmp.resolve("state")).withPort(port).withFaults(new TaskFaults() {
+      @Override
+      public void afterLogAppend(String taskId) throws InterruptedException {
+        appended.countDown();
+        Thread.sleep(Long.MAX_VALUE); // "crashes" here: the enclave is stopped before anything else is written
+      }
+    }));
+    GatewaySession s = session("policies/dev.yaml");
+    AttestedEnclave e = s.attest();
+    byte[] study = random(200_000, 8);
+    UploadedBlob blob = s.sealAndUpload(e, out -> out.write(study));
+    SubmittedTask task = s.submit(e, spec(blob, Map.of(), sha256(study)), site.publicKey(), "crash-after-append-1");
+    assertThat(appended.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Path leaves = enclave.stateDir().resolve("log/leaves");
+    assertThat(Files.size(leaves)).isEqualTo(32);
+    assertThat(s.client().task(task.taskId()).getState().getValue()).isEqualTo("running");
+    enclave.close();
+
+    enclave = startEnclave(port);
+    s.await(task, Duration.ofSeconds(30), null);
+    try (VerifiedResult r = s.fetchVerified(e, task)) { // receipt signature, inclusion and consistency all checked
+      assertThat(new String(r.openAll(site), StandardCharsets.UTF_8)).contains(sha256(study));
+    }
+    assertThat(Files.size(leaves)).as("the receipt is logged once, not again by a re-run").isEqualTo(32);
+    try (Stream<Path> receipts = Files.list(enclave.stateDir().resolve("receipts"))) {
+      assertThat(receipts.map(p -> p.getFileName().toString())).containsExactly(task.taskId() + ".json");
+    }
   }
 
   private void restartInBackground(int port, long downMillis) {

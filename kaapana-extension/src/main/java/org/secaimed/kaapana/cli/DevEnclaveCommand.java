@@ -31,9 +31,8 @@ public final class DevEnclaveCommand implements Callable<Integer> {
     // Every line the dev enclave prints must say INSECURE; the web server's own INFO lines do not.
     System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
-    DevEnclave.Config c = DevEnclave.Config.defaults(state).withPort(port).withKemSuite(HpkeSuite.fromLabel(kemSuite));
-    c = new DevEnclave.Config(c.host(), c.port(), c.stateDir(), c.runner(), workers, c.queueCapacity(), c.maxBlobBytes(),
-        c.kemSuite(), c.clock());
+    DevEnclave.Config c = DevEnclave.Config.defaults(state).withPort(port).withKemSuite(HpkeSuite.fromLabel(kemSuite))
+        .withWorkers(workers);
     DevEnclave enclave = DevEnclave.start(c);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
