@@ -166,6 +166,11 @@ public final class BenchSealCommand implements Callable<Integer> {
     if (sealScaling != null) {
       out.printf("  goal: seal on %d cores >= %.2f x %d = %.2fx of 1 core (wall clock): %.2fx, %s%n", cores, SCALING_GOAL, cores,
           SCALING_GOAL * cores, sealScaling, sealScaling >= SCALING_GOAL * cores ? "met" : "NOT met");
+      Double sslScaling = ratio(sslAllWall == null ? 0 : sslAllWall, sslWall);
+      if (sslScaling != null && sslScaling < SCALING_GOAL * cores) {
+        out.printf("  note: OpenSSL itself scaled only %.2fx in this run: the cores were not all ours (a shared host);"
+            + " re-run when it is quiet%n", sslScaling);
+      }
     }
     if (load > cores) out.printf("  note: load average %.1f on %d cores: wall-clock figures are shared with other work; CPU-time figures are not%n", load, cores);
     return SecaimedCli.EXIT_OK;
