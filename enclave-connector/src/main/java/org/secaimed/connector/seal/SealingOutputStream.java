@@ -94,12 +94,12 @@ public final class SealingOutputStream extends OutputStream {
   @Override
   public void close() throws IOException {
     if (closed) {
-      if (failure != null) throw failure;
+      if (failure != null) throw afterFailure();
       return;
     }
     if (failure != null) {
       abort();
-      throw failure;
+      throw afterFailure();
     }
     closed = true;
     try {
@@ -204,7 +204,7 @@ public final class SealingOutputStream extends OutputStream {
       throw new IOException("AES-GCM failed to seal chunk " + index, e);
     } finally {
       keys.giveBack(cipher);
-      plainBuffers.offer(plain); // overwritten by the next chunk; all buffers are zeroed on close
+      plainBuffers.offer(plain); // overwritten by the next batch; all buffers are zeroed on close
     }
   }
 
@@ -218,6 +218,15 @@ public final class SealingOutputStream extends OutputStream {
   private void ensureOpen() throws IOException {
     if (failure != null) throw failure;
     if (closed) throw new IOException("sealing stream is closed");
+  }
+
+  /**
+   * A new exception for close() after a failure: try-with-resources adds close()'s exception to
+   * the body's as suppressed, and adding the very same one fails with "Self-suppression not
+   * permitted", which would hide the real cause from the user.
+   */
+  private IOException afterFailure() {
+    return new IOException("archive not sealed: " + failure.getMessage(), failure);
   }
 
   private IOException fail(Exception e) {

@@ -210,6 +210,27 @@ class SealedArchiveTest {
   }
 
   @Test
+  void aSinkFailureInsideTryWithResourcesReachesTheCallerUnmasked() {
+    KemKeyPair pair = KemKeyPair.generate(HpkeSuite.X25519);
+    OutputStream broken = new OutputStream() {
+      int budget = 200; // the header fits, the first chunks do not
+      @Override public void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+      @Override public void write(byte[] b, int off, int len) throws IOException {
+        budget -= len;
+        if (budget < 0) throw new IOException("disk full");
+      }
+    };
+    // close() must not rethrow the body's own exception: try-with-resources would fail to add it
+    // as suppressed to itself and throw "Self-suppression not permitted" instead.
+    assertThatThrownBy(() -> {
+      try (SealingOutputStream out = SealedArchive.newSealingStream(broken, pair.publicKey(), BINDING, new SealOptions(64, 2, SealOptions.Engine.JCA))) {
+        out.write(new byte[100_000]);
+      }
+    }).isInstanceOf(IOException.class).hasMessageContaining("disk full")
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessageContaining("archive not sealed")));
+  }
+
+  @Test
   void invalidRecipientKeyIsTypedAtSealTime() {
     KemPublicKey lowOrder = KemPublicKey.of(HpkeSuite.X25519, new byte[32]);
     assertReason(() -> SealedArchive.seal(new byte[1], lowOrder, BINDING), Reason.INVALID_RECIPIENT_KEY);
