@@ -53,6 +53,7 @@ public final class DicomWebClient {
         .readTimeout(b.readTimeout)
         .writeTimeout(b.writeTimeout)
         .addInterceptor(new RetryInterceptor(b.retryPolicy));
+    if (b.http == null) hb.socketFactory(new LargeReadSocketFactory()); // a caller's own client keeps its sockets
     if (b.token != null) {
       Supplier<String> token = b.token;
       hb.addInterceptor(chain -> {
