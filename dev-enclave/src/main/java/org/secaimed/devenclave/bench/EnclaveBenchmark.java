@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -74,12 +75,15 @@ public final class EnclaveBenchmark {
 
   public record Report(int size, int slices, long dicomBytes, String suite, int partSize, int runs, Stages baseline,
       Stages confidential, boolean identicalLabels, List<Double> roundRatios) {
-    /** Best confidential round over best baseline round: the headline figure. */
+    /** Best confidential round over best baseline round (each path's best may come from another round). */
     public double ratio() {
       return confidential.total() / baseline.total();
     }
 
-    /** The median of each round's confidential / baseline ratio: a second view, less kind to lucky rounds. */
+    /**
+     * The median of each round's confidential / baseline ratio, the figure the goal is judged on:
+     * a round runs both paths back to back, so one lucky round on either side cannot swing it.
+     */
     public double medianRoundRatio() {
       List<Double> sorted = roundRatios.stream().sorted().toList();
       int n = sorted.size();
@@ -184,7 +188,7 @@ public final class EnclaveBenchmark {
   /** The same instances starting at another one: the same work, a different archive and blob id. */
   private static List<byte[]> rotated(List<byte[]> study, int by) {
     List<byte[]> r = new ArrayList<>(study);
-    java.util.Collections.rotate(r, by);
+    Collections.rotate(r, by);
     return r;
   }
 

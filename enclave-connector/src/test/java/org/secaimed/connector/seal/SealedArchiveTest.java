@@ -76,6 +76,43 @@ class SealedArchiveTest {
   }
 
   @Test
+  void cutsAndAppendsAtParallelBatchBoundariesAreTypedAndReleaseOnlyWholeVerifiedChunks() throws IOException {
+    KemKeyPair pair = KemKeyPair.generate(HpkeSuite.X25519);
+    int chunk = 64;
+    int frame = chunk + 16;
+    SealOptions parallel = new SealOptions(chunk, 3, SealOptions.Engine.JCA); // 64 chunks per batch
+    byte[] plain = random(192 * chunk, 12); // exactly three batches; the final chunk ends the third
+    byte[] archive = seal(plain, pair.publicKey(), parallel);
+    int header = headerLength(HpkeSuite.X25519);
+    // Cut after whole chunks on and beside batch boundaries: chunk 63 (or 127, ...) is not final.
+    for (int kept : new int[] {63, 64, 65, 128, 191}) {
+      byte[] cut = Arrays.copyOf(archive, header + kept * frame);
+      assertReleasedThenReason(cut, pair, parallel, Arrays.copyOf(plain, (kept - 1) * chunk), Reason.TRUNCATED);
+    }
+    // Cut inside the first chunk of the second batch.
+    assertReleasedThenReason(Arrays.copyOf(archive, header + 64 * frame + 10), pair, parallel,
+        Arrays.copyOf(plain, 64 * chunk), Reason.TRUNCATED);
+    // Bytes after a final chunk that ends a batch: a whole extra frame, and a single byte.
+    for (int extra : new int[] {frame, 1}) {
+      byte[] appended = Arrays.copyOf(archive, archive.length + extra);
+      assertReleasedThenReason(appended, pair, parallel, Arrays.copyOf(plain, 191 * chunk), Reason.TRAILING_DATA);
+    }
+  }
+
+  /** Opens in parallel and on one core (the reference): the same bytes, then the same typed reason. */
+  private static void assertReleasedThenReason(byte[] archive, KemKeyPair pair, SealOptions options, byte[] expectedReleased,
+      Reason reason) throws IOException {
+    for (SealOptions o : new SealOptions[] {options, options.withParallelism(1)}) {
+      ByteArrayOutputStream released = new ByteArrayOutputStream();
+      try (InputStream in = SealedArchive.newOpeningStream(new ByteArrayInputStream(archive), pair, BINDING, o)) {
+        assertThatThrownBy(() -> in.transferTo(released))
+            .isInstanceOfSatisfying(SealedArchiveException.class, e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
+      }
+      assertThat(released.toByteArray()).as("released with parallelism %d", o.parallelism()).isEqualTo(expectedReleased);
+    }
+  }
+
+  @Test
   void engineAndParallelismDoNotChangeTheFormat() throws IOException {
     KemKeyPair pair = KemKeyPair.generate(HpkeSuite.X25519);
     byte[] plain = random(10_000, 3);
