@@ -95,6 +95,8 @@ public final class Demo {
           .listener(listener)
           .build();
       SeriesOutcome outcome = pipeline.segmentSeries(source.onlySeries(), runDir);
+      // The policy that admitted the enclave, kept with the receipt: `receipt verify run/receipt.json --policy run/policy.yaml`.
+      Files.writeString(runDir.resolve("policy.yaml"), policy.text());
       Map<String, Double> dice = diceAgainstTruth(segPath, seriesDir, phantom);
       return new Result(outcome, segPath, seriesDir, dice, true, enclave.baseUrl(), (System.nanoTime() - started) / 1e9);
     }
