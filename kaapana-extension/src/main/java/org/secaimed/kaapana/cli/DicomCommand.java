@@ -316,10 +316,8 @@ public final class DicomCommand implements Runnable {
     }
   }
 
-
-
-  /** Kept for the bench commands; sizes are printed by {@link Units#bytes}. */
-  static String human(long bytes) {
+  /** Sizes for people, in binary units ({@link Units#bytes}); kept for the bench commands. */
+  public static String human(long bytes) {
     return Units.bytes(bytes);
   }
 }
