@@ -49,7 +49,7 @@ class ReceiptVerifierTest {
     t.append(LogHashes.leafHash(new byte[] {10}));
     ReceiptBundle b = new ReceiptBundle(ReceiptBundle.FORMAT, env, b64(key.getPublic().getEncoded()), index, note(t, t.size()),
         t.inclusionProof(index, t.size()).stream().map(ReceiptVerifierTest::b64).toList(),
-        new ReceiptBundle.Consistency(earlier, t.consistencyProof(3, t.size()).stream().map(ReceiptVerifierTest::b64).toList()));
+        new ReceiptBundle.Consistency(earlier, t.consistencyProof(3, t.size()).stream().map(ReceiptVerifierTest::b64).toList()), null);
     return new Logged(b, earlier, t);
   }
 

@@ -60,14 +60,16 @@ public final class ReceiptCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      Policy pol;
-      try {
-        pol = policy == null ? null : Policy.load(policy);
-      } catch (PolicyException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--policy: " + e.getMessage());
-      }
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("file", file.toString());
+      Usage.inputFile("FILE", file);
+      if (checkpoint != null) Usage.inputFile("--checkpoint", checkpoint);
+      Policy pol;
+      try {
+        pol = policy == null ? null : Policy.load(Usage.inputFile("--policy", policy));
+      } catch (PolicyException e) {
+        throw Usage.error(spec, "--policy", e.getMessage());
+      }
       try {
         String stored = checkpoint == null ? null : Files.readString(checkpoint, StandardCharsets.UTF_8);
         ReceiptBundle bundle = ReceiptBundle.read(file);
@@ -87,16 +89,18 @@ public final class ReceiptCommand implements Runnable {
         } else {
           report.put("unanchored", unanchored);
         }
-        if (json) JsonOutput.print(out, report);
+        if (json && anchor != null) JsonOutput.ok(out, report);
+        else if (json) JsonOutput.failed(out, new ErrorReport("UNANCHORED", unanchored, policy == null ? "--policy" : "FILE"), report);
         else printHuman(out, bundle, v, anchor, unanchored, pol);
         return anchor != null ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
       } catch (ReceiptException e) {
         report.put("verified", false);
         report.put("status", "NOT VERIFIED");
-        report.put("reason", e.reason().name());
-        report.put("error", e.getMessage());
-        if (json) JsonOutput.print(out, report);
-        else spec.commandLine().getErr().println("NOT VERIFIED: " + e.getMessage());
+        // The library quotes its JSON parser; the report keeps the reason and the words, not the parser's internals.
+        ErrorReport error = ErrorReport.of(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            ? new ReceiptException(e.reason(), file + ": not a receipt bundle: " + ErrorReport.json(j)) : e);
+        if (json) JsonOutput.failed(out, error, report);
+        else spec.commandLine().getErr().println("NOT VERIFIED: " + error.line());
         return SecaimedCli.EXIT_FAILED;
       }
     }

@@ -113,6 +113,6 @@ class ForgedReceiptTest {
     Path file = forge(org.secaimed.connector.attest.EnclaveAttestation.evidenceDigest(List.of(ev)), rec);
     Run r = cli("receipt", "verify", file.toString(), "--policy", productionPolicy().toString(), "--json");
     assertThat(r.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(r.out()).contains("\"reason\":\"ATTESTATION\"", "policy.format-allowed").doesNotContain("\"verified\":true");
+    assertThat(r.out()).contains("\"code\":\"ATTESTATION\"", "policy.format-allowed").doesNotContain("\"verified\":true");
   }
 }

@@ -75,7 +75,7 @@ class ReceiptVerifyCommandTest {
     Run ok = cli("receipt", "verify", file.toString(), "--checkpoint", stored.toString(), "--json");
     assertThat(ok.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
     assertThat(ok.out().trim().lines()).hasSize(1);
-    assertThat(ok.out()).contains("\"verified\":false", "\"status\":\"UNANCHORED\"", "\"consistencyChecked\":true", receipt.taskId());
+    assertThat(ok.out()).contains("\"ok\":false", "\"code\":\"UNANCHORED\"", "\"status\":\"UNANCHORED\"", "\"consistencyChecked\":true", receipt.taskId());
     Run human = cli("receipt", "verify", file.toString());
     assertThat(human.out()).startsWith("UNANCHORED").doesNotContain("VERIFIED");
 
@@ -90,8 +90,11 @@ class ReceiptVerifyCommandTest {
     Files.writeString(stored, note(fork, 1), StandardCharsets.UTF_8);
     Run forked = cli("receipt", "verify", file.toString(), "--checkpoint", stored.toString(), "--json");
     assertThat(forked.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(forked.out()).contains("\"reason\":\"LOG\"");
+    assertThat(forked.out()).contains("\"code\":\"LOG\"");
     assertThat(cli("receipt", "verify", file.toString(), "--policy", tmp.resolve("missing.yaml").toString()).exit())
+        .isEqualTo(SecaimedCli.EXIT_FAILED);
+    Files.writeString(tmp.resolve("bad.yaml"), "policyVersion: 1\nallowedFormats: [x]\n");
+    assertThat(cli("receipt", "verify", file.toString(), "--policy", tmp.resolve("bad.yaml").toString()).exit())
         .isEqualTo(SecaimedCli.EXIT_USAGE);
 
     assertThat(cli("receipt", "verify").exit()).isEqualTo(SecaimedCli.EXIT_USAGE);
