@@ -8,7 +8,7 @@ The metadata beside it, manifest.json (id, version, input spec, output segments 
 is written by hand: it is what the provider declares, and the enclave checks the model against it.
 
 Training data are synthetic axial chest slices drawn like the Java CT phantom
-(dev-enclave .../phantom/CtPhantom.java, Anatomy.java, Canvas.java): an elliptical body of soft tissue
+(dev-tools .../devtools/phantom/CtPhantom.java, Anatomy.java, Canvas.java): an elliptical body of soft tissue
 under fat, two lungs with vessels, spine, sternum, ribs, a scanner table, 3x3 binomial blur and
 Gaussian noise. Each slice is drawn at a random native pixel spacing and field of view, then resampled
 to the model's 2 mm grid by the same bilinear rule the Java runtime uses (OnnxSliceResampler); labels

@@ -27,9 +27,10 @@ import org.secaimed.dicom.volume.LabelVolume;
  * {@link #close()} must not race {@link #segment}; ONNX Runtime sessions themselves allow concurrent runs.
  */
 public final class OnnxSegmentationModel implements AutoCloseable {
-  /** Told after each slice; throwing from it is not expected. */
+  /** Told after each slice; returning false stops the run (INTERRUPTED), e.g. when the task was cancelled. */
+  @FunctionalInterface
   public interface SliceProgress {
-    void slicesDone(int done, int total);
+    boolean continueAfter(int done, int total);
   }
 
   private final ModelManifest manifest;
@@ -99,7 +100,10 @@ public final class OnnxSegmentationModel implements AutoCloseable {
     return digest;
   }
 
-  /** Labels for every voxel of {@code image}, on its own geometry. Stops between slices when interrupted. */
+  /**
+   * Labels for every voxel of {@code image}, on its own geometry. Stops between slices when the
+   * thread is interrupted or {@code progress} says so.
+   */
   public LabelVolume segment(ImageVolume image, SliceProgress progress) throws OnnxModelException {
     ImageGeometry g = image.geometry();
     double[] spacing = g.spacing();
@@ -120,7 +124,9 @@ public final class OnnxSegmentationModel implements AutoCloseable {
       grid.toModelGrid(image.voxels(), k * frame, slice);
       float[] scores = run(slice, shape, k);
       grid.labelsFromScores(scores, manifest.classes(), labels, k * frame);
-      progress.slicesDone(k + 1, g.slices());
+      if (!progress.continueAfter(k + 1, g.slices()) && k + 1 < g.slices()) {
+        throw new OnnxModelException(OnnxModelException.Reason.INTERRUPTED, "stopped after slice " + k + " of " + g.slices());
+      }
     }
     return new LabelVolume(g, labels);
   }

@@ -13,17 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.secaimed.devenclave.phantom.CtPhantom;
 import org.secaimed.dicom.exchange.ModelManifest;
 import org.secaimed.dicom.exchange.ModelManifestException;
 import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.ImageVolume;
 import org.secaimed.dicom.volume.LabelVolume;
 
 /**
- * The committed provider model (models/phantom-ct-cnn, trained by its train.py on Python-drawn
- * slices) segments Java-drawn CT phantoms with seeds, sizes and pixel spacings it never saw.
+ * Loading a provider model against its manifest, and running it, with the committed test model
+ * (models/phantom-ct-cnn). Its accuracy on phantoms is tested in dev-tools (OnnxPhantomDiceTest),
+ * where the phantoms live.
  */
 class OnnxSegmentationModelTest {
   static final Path MODEL_DIR = Path.of(System.getProperty("secaimed.repo.root", "..")).resolve("models/phantom-ct-cnn");
@@ -41,23 +41,6 @@ class OnnxSegmentationModelTest {
   @AfterAll
   static void close() {
     model.close();
-  }
-
-  @ParameterizedTest(name = "seed {0}: {1}x{1}x{2}, {3} mm field of view, {4} HU noise")
-  @CsvSource({"90001, 256, 10, 400, 12", "90002, 160, 12, 360, 20", "90003, 384, 6, 440, 8"})
-  void segmentsUnseenPhantomsWithDiceAtLeast09PerSegment(long seed, int size, int slices, double fov, double noise) throws Exception {
-    CtPhantom phantom = CtPhantom.builder().size(size, size, slices).fieldOfViewMm(fov)
-        .noiseHu(noise).seed(seed).build();
-    AtomicInteger done = new AtomicInteger();
-    LabelVolume labels = model.segment(phantom.image(), (d, total) -> done.set(d));
-
-    assertThat(labels.geometry()).isEqualTo(phantom.geometry());
-    assertThat(done.get()).isEqualTo(slices);
-    LabelVolume truth = phantom.truth();
-    for (int segment = 1; segment <= 3; segment++) {
-      System.out.printf("seed %d segment %d Dice %.4f%n", seed, segment, dice(labels, truth, segment));
-      assertThat(dice(labels, truth, segment)).as("Dice of segment %d", segment).isGreaterThanOrEqualTo(0.9);
-    }
   }
 
   @Test
@@ -102,30 +85,44 @@ class OnnxSegmentationModelTest {
   }
 
   @Test
+  void labelsComeBackOnTheImageGeometry() throws Exception {
+    ImageVolume air = uniform(-1000);
+    LabelVolume labels = model.segment(air, (d, t) -> true);
+    assertThat(labels.geometry()).isEqualTo(air.geometry());
+    assertThat(labels.labels()).containsOnly((byte) 0);
+  }
+
+  @Test
   void anInterruptedTaskStopsBetweenSlices() {
-    CtPhantom phantom = CtPhantom.builder().size(64, 64, 4).fieldOfViewMm(400).seed(3).build();
     Thread.currentThread().interrupt();
     try {
-      assertThatThrownBy(() -> model.segment(phantom.image(), (d, t) -> {}))
+      assertThatThrownBy(() -> model.segment(uniform(40), (d, t) -> true))
           .isInstanceOfSatisfying(OnnxModelException.class, e -> assertThat(e.reason()).isEqualTo(OnnxModelException.Reason.INTERRUPTED));
     } finally {
       Thread.interrupted();
     }
   }
 
+  @Test
+  void aCancelledTaskStopsAfterTheSliceInHand() {
+    AtomicInteger slices = new AtomicInteger();
+    assertThatThrownBy(() -> model.segment(uniform(40), (d, t) -> slices.incrementAndGet() < 2))
+        .isInstanceOfSatisfying(OnnxModelException.class, e -> assertThat(e.reason()).isEqualTo(OnnxModelException.Reason.INTERRUPTED))
+        .hasMessageContaining("after slice 1 of 4");
+    assertThat(slices.get()).isEqualTo(2);
+  }
+
+  /** 48x40x4 voxels of 3.1 x 2.7 x 5 mm, all at {@code hu}. */
+  static ImageVolume uniform(int hu) {
+    ImageGeometry g = new ImageGeometry(48, 40, 4, new double[] {3.1, 2.7, 5}, new double[] {0, 0, 0},
+        new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, 1});
+    short[] v = new short[48 * 40 * 4];
+    java.util.Arrays.fill(v, (short) hu);
+    return new ImageVolume(g, v);
+  }
+
   static String manifestJson() throws IOException {
     return Files.readString(MODEL_DIR.resolve("manifest.json"));
   }
 
-  static double dice(LabelVolume a, LabelVolume b, int label) {
-    long both = 0, na = 0, nb = 0;
-    byte[] x = a.labels(), y = b.labels();
-    for (int i = 0; i < x.length; i++) {
-      boolean p = (x[i] & 0xFF) == label, q = (y[i] & 0xFF) == label;
-      if (p) na++;
-      if (q) nb++;
-      if (p && q) both++;
-    }
-    return 2.0 * both / Math.max(1, na + nb);
-  }
 }
