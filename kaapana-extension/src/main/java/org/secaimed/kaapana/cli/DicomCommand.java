@@ -307,7 +307,7 @@ public final class DicomCommand implements Runnable {
     }
   }
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1024) return bytes + " B";
     if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
     if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));

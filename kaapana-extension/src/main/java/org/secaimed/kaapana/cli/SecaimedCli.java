@@ -4,8 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code secaimed} command line. Exit codes: 0 ok, 1 failed (or not verified), 2 usage.
- * Each command group lives in its own class so that the modules behind them stay independent.
+ * The {@code secaimed} command line of a site: what the operator image runs. Exit codes: 0 ok,
+ * 1 failed (or not verified), 2 usage. Each command group lives in its own class so that the
+ * modules behind them stay independent. The developer's {@code ./secaimed} adds {@code demo},
+ * {@code dev-enclave} and {@code bench} from the dev-tools module ({@code DevCli}).
  */
 @Command(
     name = "secaimed",
@@ -13,7 +15,6 @@ import picocli.CommandLine.Command;
     versionProvider = SecaimedCli.Version.class,
     description = "Run segmentation and training on Kaapana studies inside an attested enclave.",
     subcommands = {
-      DemoCommand.class,
       SegCommand.class,
       DicomCommand.class,
       AttestCommand.class,
@@ -21,9 +22,7 @@ import picocli.CommandLine.Command;
       OpenCommand.class,
       KeygenCommand.class,
       ReceiptCommand.class,
-      DevEnclaveCommand.class,
       KaapanaCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SecaimedCli implements Runnable {
@@ -50,7 +49,7 @@ public final class SecaimedCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = SecaimedCli.class.getPackage().getImplementationVersion();

@@ -48,7 +48,7 @@ public final class SegCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: from-labelmap or to-labelmap");
   }
 
-  static void quietPixelMed() {
+  public static void quietPixelMed() {
     PIXELMED_LOG.setLevel(Level.OFF);
     // PixelMed's logging shim goes to SLF4J when it is on the class path (slf4j-simple here).
     System.setProperty("org.slf4j.simpleLogger.log.com.pixelmed", "error");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code secaimed keygen / seal / open} in-process, and the OpenSSL output parser of {@code bench seal}. */
+/** {@code secaimed keygen / seal / open} in-process. */
 class SealCommandsTest {
   @TempDir Path tmp;
 
@@ -103,14 +103,5 @@ class SealCommandsTest {
         .as("refuses to overwrite a private key").isEqualTo(SecaimedCli.EXIT_USAGE);
     assertThat(run("seal", "--recipient", pub.toString(), "--in", pub.toString(), "--out", tmp.resolve("o").toString(), "--chunk-size", "3").exit())
         .isEqualTo(SecaimedCli.EXIT_USAGE);
-  }
-
-  @Test
-  void parsesOpensslSpeedOutput() {
-    String single = "The 'numbers' are in 1000s of bytes per second processed.\ntype          16384 bytes\nAES-256-GCM    3593011.20k\n";
-    assertThat(BenchSealCommand.OpensslSpeed.parse(single)).isCloseTo(3593.0112, org.assertj.core.api.Assertions.within(1e-6));
-    String multi = "Got: +F:22:AES-256-GCM:3500000.00 from 0\nCPUINFO: x\nAES-256-GCM     837353.47k\n";
-    assertThat(BenchSealCommand.OpensslSpeed.parse(multi)).isCloseTo(837.35347, org.assertj.core.api.Assertions.within(1e-6));
-    assertThat(BenchSealCommand.OpensslSpeed.parse("speed: unknown option")).isNull();
   }
 }
