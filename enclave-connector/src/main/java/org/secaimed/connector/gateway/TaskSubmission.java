@@ -53,20 +53,22 @@ public final class TaskSubmission {
     return new TaskSubmission(spec, recipient, evidenceDigest, policyDigest, idempotencyKey);
   }
 
-  TaskRequest toRequest() {
-    return new TaskRequest()
+  /** The wire request; {@code withPurpose} for protocol v2 sessions. */
+  TaskRequest toRequest(boolean withPurpose) {
+    TaskRequest req = new TaskRequest()
         .kind(TaskRequest.KindEnum.fromValue(spec.kind()))
         .algorithm(new AlgorithmRef().id(spec.algorithm().id()).version(spec.algorithm().version()).digest(spec.algorithm().digest()))
         .inputs(spec.inputBlobIds())
         .parameters(spec.parameters())
         .recipient(new KemKey().suite(recipient.suite().label()).publicKey(recipient.encoded()))
         .attestation(new AttestationContext().evidenceDigest(evidenceDigest).policyDigest(policyDigest));
+    return withPurpose ? req.purpose(spec.purpose()) : req;
   }
 
-  /** SHA-256 (hex) of the request's canonical JSON (map keys sorted): equal digests, equal requests. */
+  /** SHA-256 (hex) of the request's canonical JSON (map keys sorted, purpose included): equal digests, equal requests. */
   public String digest() {
     try {
-      return Digests.sha256Hex(CANONICAL.writeValueAsBytes(toRequest()));
+      return Digests.sha256Hex(CANONICAL.writeValueAsBytes(toRequest(true)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a task request always serialises", e);
     }
