@@ -21,6 +21,7 @@ import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.enclave.server.EnclaveServer;
 import org.secaimed.devtools.phantom.CtPhantom;
 import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.pipeline.BridgePipeline;
@@ -45,7 +46,7 @@ class SubmitWindowRestartTest {
     Path runDir = dir.resolve("run");
     KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
 
-    try (DevEnclave enclave = DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave")),
+    try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave")),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
       // The gateway makes the task, and the operator dies before it reads the answer: the window
       // between "accepted" and the journal's SUBMITTED. (An interceptor lets the POST through, then fails.)
