@@ -62,15 +62,19 @@ class DevCliContractTest {
   void commandSummariesAreWholeSentences() {
     List<CommandLine> cmds = new ArrayList<>();
     walk(DevCli.commandLine(), List.of(), cmds, new ArrayList<>());
+    List<String> cut = new ArrayList<>();
     for (CommandLine c : cmds) {
       String[] d = c.getCommandSpec().usageMessage().description();
-      assertThat(d).as(c.getCommandSpec().qualifiedName()).isNotEmpty();
+      String name = c.getCommandSpec().qualifiedName();
+      if (d.length == 0) {
+        cut.add(name + ": no description");
+        continue;
+      }
       String summary = d[0].strip();
-      assertThat(summary).as("summary of %s", c.getCommandSpec().qualifiedName())
-          .doesNotEndWith(",").doesNotEndWith(":").doesNotEndWith(";").doesNotEndWith(" and").doesNotEndWith(" or")
-          .doesNotEndWith(" to");
-      if (d.length > 1) assertThat(summary).as("multi-line description of %s starts with a sentence", c.getCommandSpec().qualifiedName()).endsWith(".");
+      boolean dangling = summary.matches(".*([,:;]| and| or| to| next to)$");
+      if (dangling || (d.length > 1 && !summary.endsWith("."))) cut.add(name + ": '" + summary + "'");
     }
+    assertThat(cut).as("summaries cut mid-sentence (the first description line is the summary in the command list)").isEmpty();
   }
 
   // ---- dev-enclave (item 9) ----
