@@ -1,64 +1,36 @@
 package org.secaimed.dicom.pipeline;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
-import org.secaimed.connector.gateway.UploadedBlob;
-import org.secaimed.connector.gateway.VerifiedResult;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemKeyPair;
-import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.Metric;
 import org.secaimed.dicom.exchange.ResultPayload;
-import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.StudyArchiveWriter;
-import org.secaimed.dicom.exchange.StudyManifest;
-import org.secaimed.dicom.geometry.AssembledSeries;
-import org.secaimed.dicom.geometry.SeriesAssembler;
 import org.secaimed.dicom.pipeline.PipelineException.Step;
 import org.secaimed.dicom.seg.SegmentDescription;
-import org.secaimed.dicom.seg.Segmentation;
-import org.secaimed.dicom.seg.SegmentationBuilder;
 import org.secaimed.dicom.seg.SegmentationType;
 
 /**
- * Runs one segmentation job for one series, as DESIGN.md §3 describes: resolve → attest →
- * pull+seal → submit → await → open+verify → write back → record.
+ * Runs one job as DESIGN.md §3 describes — resolve → attest → pull+seal → submit → await →
+ * open+verify → write back → record — for one series ({@link #segmentSeries}) or for a training or
+ * evaluation cohort ({@link #runCohort}). Each step is its own class; this one only puts them in order.
  *
- * <p>Every completed step is written to a {@link RunJournal} in the series' run folder, so a
- * restarted operator resumes where it stopped: an uploaded blob is not uploaded again, a submitted
- * task is not submitted again (and the gateway's idempotency key catches the window between submit
- * and journal), and a SEG is built with UIDs seeded by the task so that storing it again replaces
+ * <p>Every completed step is written to a {@link RunJournal} in the run folder, so a restarted
+ * operator resumes where it stopped: an uploaded blob is not uploaded again, a submitted task is not
+ * submitted again (and the gateway's idempotency key catches the window between submit and
+ * journal), and a SEG is built with UIDs seeded by the task so that storing it again replaces
  * rather than duplicates it.
  *
  * <p>Plaintext never touches the disk: instances go from the source into the sealing stream in
@@ -66,34 +38,11 @@ import org.secaimed.dicom.seg.SegmentationType;
  * receipt and the log checkpoint.
  */
 public final class BridgePipeline {
-  static final String INSTANCES_FILE = "instances.json";
-  static final String RECEIPT_FILE = "receipt.json";
-  static final String RECORD_FILE = "record.json";
-
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  private final GatewaySession gateway;
-  private final KemKeyPair siteKey;
-  private final SeriesSource source;
-  private final SegDestination destination;
-  private final TaskReceipt.Algorithm algorithm;
-  private final Map<String, String> parameters;
-  private final Duration taskTimeout;
-  private final SegmentationType segType;
-  private final Clock clock;
-  private final PipelineListener listener;
+  private final JobParts parts;
 
   private BridgePipeline(Builder b) {
-    this.gateway = Objects.requireNonNull(b.gateway, "gateway");
-    this.siteKey = Objects.requireNonNull(b.siteKey, "siteKey");
-    this.source = Objects.requireNonNull(b.source, "source");
-    this.destination = Objects.requireNonNull(b.destination, "destination");
-    this.algorithm = Objects.requireNonNull(b.algorithm, "algorithm");
-    this.parameters = Map.copyOf(b.parameters);
-    this.taskTimeout = b.taskTimeout;
-    this.segType = b.segType;
-    this.clock = b.clock;
-    this.listener = b.listener;
+    this.parts = new JobParts(b.gateway, b.siteKey, b.source, b.destination, b.algorithm, b.parameters, b.taskTimeout,
+        b.segType, b.clock, b.listener);
   }
 
   public static Builder builder() {
@@ -107,109 +56,39 @@ public final class BridgePipeline {
    */
   public static TaskReceipt.Algorithm resolveAlgorithm(GatewaySession gateway, String algorithmId, String version)
       throws GatewayException, PipelineException {
-    for (var a : gateway.client().algorithms()) {
-      if (algorithmId.equals(a.getId()) && (version == null || version.equals(a.getVersion()))) {
-        return new TaskReceipt.Algorithm(a.getId(), a.getVersion(), a.getDigest());
-      }
-    }
-    throw new PipelineException(Step.RESOLVE, algorithmId, "the gateway offers no algorithm '" + algorithmId + "'"
-        + (version == null ? "" : " version " + version));
+    return ResolveStep.algorithm(gateway, algorithmId, version);
   }
 
   /** Runs (or resumes) the job for one series in {@code runDir}. */
   public SeriesOutcome segmentSeries(String seriesUid, Path runDir) throws IOException {
-    RunJournal journal = RunJournal.open(runDir, clock);
-    List<String> resumed = new ArrayList<>();
+    RunFolder run = RunFolder.open(runDir, parts.clock());
+    AttestStep.Result attested = AttestStep.run(parts, run, seriesUid);
+    var up = PullSealStep.run(parts, attested.enclave(), seriesUid, false, run);
+    TaskSpec spec = new TaskSpec("segmentation", parts.algorithm(), List.of(up.blobId()), parts.parameters(),
+        Map.of(up.blobId(), up.instances()));
+    SubmittedTask task = SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run, seriesUid + "|" + up.blobId());
+    AwaitStep.run(parts, task, run);
 
-    // 2. attest — every run: data and results move only under a fresh, accepted attestation.
-    AttestedEnclave enclave = attestAndRecord(journal, seriesUid);
-
-    // 3. pull + seal + upload.
-    UploadedSeries up = uploadSeries(enclave, seriesUid, false, runDir, journal, resumed);
-    AssembledSeries headers = up.headers();
-    String blobId = up.blobId();
-    Map<String, String> instances = up.instances();
-    long plaintextBytes = up.plaintextBytes();
-    long sealedBytes = up.sealedBytes();
-    double sealSeconds = up.sealSeconds();
-
-    // 4. submit (idempotent) and 5. await.
-    var attested = journal.completed(RunJournal.Step.ATTESTED).orElseThrow();
-    TaskSpec spec = new TaskSpec("segmentation", algorithm, List.of(blobId), parameters, Map.of(blobId, instances));
-    SubmittedTask task = submitOnce(enclave, spec, journal, attested, runDir, seriesUid + "|" + blobId, resumed);
-    awaitOnce(task, journal, resumed);
-
-    // 6. open + verify: receipt signature, contents, log inclusion and consistency, then decrypt.
-    listener.stepStarted(Step.OPEN_VERIFY, "task " + task.taskId());
-    ResultPayload payload;
-    TaskReceipt receipt;
-    long logIndex;
-    Path receiptFile = runDir.resolve(RECEIPT_FILE);
-    try (VerifiedResult result = gateway.fetchVerified(enclave, task)) {
-      receipt = result.receipt();
-      logIndex = result.bundle().leafIndex();
-      writeAtomically(receiptFile, tmp -> result.bundle().write(tmp));
-      try (InputStream plaintext = result.open(siteKey)) {
-        payload = ResultPayloads.read(plaintext);
-      }
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), e.getMessage(), e);
-    }
-    if (!(payload instanceof ResultPayload.Segmentation segmentation)) {
-      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), "expected a segmentation result, got " + payload.kind());
-    }
-    if (!journal.isDone(RunJournal.Step.RESULT_VERIFIED)) {
-      journal.record(RunJournal.Step.RESULT_VERIFIED, Map.of("receiptSha256", sha256Hex(Files.readAllBytes(receiptFile)),
-          "logIndex", Long.toString(logIndex)));
-    }
-    listener.stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + logIndex + ", "
+    var opened = OpenVerifyStep.run(parts, attested.enclave(), task, "segmentation", run);
+    var segmentation = (ResultPayload.Segmentation) opened.payload();
+    parts.listener().stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + opened.logIndex() + ", "
         + segmentation.segments().size() + " segments");
 
-    // 7. write back.
-    listener.stepStarted(Step.WRITE_BACK, destination.describe());
-    if (headers == null) headers = reassemble(seriesUid, instances);
-    Segmentation seg = buildSeg(headers, segmentation, task, receipt);
-    String storedAt;
-    var stored = journal.completed(RunJournal.Step.STORED);
-    if (stored.isPresent() && seg.sopInstanceUid().equals(stored.get().get("segSopInstanceUid"))) {
-      storedAt = destination.describe();
-      resumed.add("write-back");
-      listener.stepResumed(Step.WRITE_BACK, "SEG " + seg.sopInstanceUid() + " already stored");
-    } else {
-      journal.record(RunJournal.Step.SEG_WRITTEN, Map.of("segSopInstanceUid", seg.sopInstanceUid(),
-          "segSeriesInstanceUid", seg.seriesInstanceUid(), "frames", Integer.toString(seg.frameCount())));
-      storedAt = destination.store(seg);
-      journal.record(RunJournal.Step.STORED, Map.of("segSopInstanceUid", seg.sopInstanceUid()));
-      listener.stepFinished(Step.WRITE_BACK, "SEG " + seg.sopInstanceUid() + " (" + seg.frameCount() + " frames) -> " + storedAt);
-    }
+    var written = WriteBackStep.run(parts, seriesUid, up.headers(), up.instances(), segmentation, task, opened.receipt(), run);
+    var seg = written.seg();
+    var bound = attested.bound();
+    Path recordFile = RecordStep.run(new RecordStep.SeriesRecord(seriesUid, task.taskId(),
+        RecordStep.AlgorithmRef.of(parts.algorithm()), up.blobId(), bound.evidenceDigest(), bound.policyDigest(),
+        attested.enclave().insecure(), OpenVerifyStep.RECEIPT_FILE, opened.logIndex(),
+        new RecordStep.SegRef(seg.sopInstanceUid(), seg.seriesInstanceUid(), seg.frameCount()), written.storedAt()), run);
 
-    // 8. record.
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (Metric m : segmentation.metrics()) metrics.put(m.name(), m.value());
-    Path recordFile = runDir.resolve(RECORD_FILE);
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("seriesInstanceUid", seriesUid);
-    record.put("taskId", task.taskId());
-    record.put("algorithm", Map.of("id", algorithm.id(), "version", algorithm.version(), "digest", algorithm.digest()));
-    record.put("blobId", blobId);
-    record.put("evidenceDigest", attested.get("evidenceDigest"));
-    record.put("policyDigest", attested.get("policyDigest"));
-    record.put("enclaveInsecure", enclave.insecure());
-    record.put("receipt", RECEIPT_FILE);
-    record.put("logIndex", logIndex);
-    record.put("seg", Map.of("sopInstanceUid", seg.sopInstanceUid(), "seriesInstanceUid", seg.seriesInstanceUid(),
-        "frames", seg.frameCount()));
-    record.put("storedAt", storedAt);
-    writeAtomically(recordFile, tmp -> JSON.writeValue(tmp.toFile(), record));
-    if (!journal.isDone(RunJournal.Step.RECORDED)) {
-      journal.record(RunJournal.Step.RECORDED, Map.of("recordSha256", sha256Hex(Files.readAllBytes(recordFile))));
-    }
-
     List<String> segmentLabels = segmentation.segments().stream().map(SegmentDescription::label).toList();
-    return new SeriesOutcome(seriesUid, task.taskId(), algorithm.id() + "@" + algorithm.version(),
-        enclave.measurement().orElse(null), enclave.insecure(), attested.get("evidenceDigest"), instances.size(),
-        plaintextBytes, sealedBytes, sealSeconds, blobId, logIndex, receiptFile, recordFile,
-        seg.sopInstanceUid(), seg.seriesInstanceUid(), segmentLabels, metrics, storedAt, resumed);
+    return new SeriesOutcome(seriesUid, task.taskId(), algorithmName(), attested.enclave().measurement().orElse(null),
+        attested.enclave().insecure(), bound.evidenceDigest(), up.instances().size(), up.plaintextBytes(), up.sealedBytes(),
+        up.sealSeconds(), up.blobId(), opened.logIndex(), opened.receiptFile(), recordFile, seg.sopInstanceUid(),
+        seg.seriesInstanceUid(), segmentLabels, metrics, written.storedAt(), run.resumedSteps());
   }
 
   /**
@@ -218,326 +97,51 @@ public final class BridgePipeline {
    * the id of the model the enclave keeps), recorded with the verified receipt.
    */
   public CohortOutcome runCohort(String kind, List<String> seriesUids, Path runDir) throws IOException {
-    if (!"training".equals(kind) && !"evaluation".equals(kind)) {
-      throw new IllegalArgumentException("runCohort runs training or evaluation, not " + kind);
-    }
+    ResolveStep.cohortKind(kind);
     if (seriesUids.isEmpty()) throw new PipelineException(Step.RESOLVE, kind, "no series given");
-    RunJournal journal = RunJournal.open(runDir, clock);
-    List<String> resumed = new ArrayList<>();
-    AttestedEnclave enclave = attestAndRecord(journal, kind);
-    var attested = journal.completed(RunJournal.Step.ATTESTED).orElseThrow();
+    RunFolder run = RunFolder.open(runDir, parts.clock());
+    AttestStep.Result attested = AttestStep.run(parts, run, kind);
 
     List<String> blobIds = new ArrayList<>();
     Map<String, Map<String, String>> manifests = new LinkedHashMap<>();
     for (String series : seriesUids) {
-      Path caseDir = runDir.resolve("series-" + sha256Hex(series.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
-      RunJournal caseJournal = RunJournal.open(caseDir, clock);
-      UploadedSeries up = uploadSeries(enclave, series, true, caseDir, caseJournal, resumed);
+      String folder = "series-" + Digests.sha256Hex(series.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+      var up = PullSealStep.run(parts, attested.enclave(), series, true, run.child(runDir.resolve(folder), parts.clock()));
       blobIds.add(up.blobId());
       manifests.put(up.blobId(), up.instances());
     }
+    TaskSpec spec = new TaskSpec(kind, parts.algorithm(), blobIds, parts.parameters(), manifests);
+    SubmittedTask task = SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run, String.join(",", blobIds));
+    AwaitStep.run(parts, task, run);
 
-    TaskSpec spec = new TaskSpec(kind, algorithm, blobIds, parameters, manifests);
-    SubmittedTask task = submitOnce(enclave, spec, journal, attested, runDir, String.join(",", blobIds), resumed);
-    awaitOnce(task, journal, resumed);
-
-    listener.stepStarted(Step.OPEN_VERIFY, "task " + task.taskId());
-    ResultPayload payload;
-    long logIndex;
-    Path receiptFile = runDir.resolve(RECEIPT_FILE);
-    try (VerifiedResult result = gateway.fetchVerified(enclave, task)) {
-      logIndex = result.bundle().leafIndex();
-      writeAtomically(receiptFile, tmp -> result.bundle().write(tmp));
-      try (InputStream plaintext = result.open(siteKey)) {
-        payload = ResultPayloads.read(plaintext);
-      }
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), e.getMessage(), e);
-    }
-    if (!kind.equals(payload.kind())) {
-      throw new PipelineException(Step.OPEN_VERIFY, task.taskId(), "expected a " + kind + " result, got " + payload.kind());
-    }
-    if (!journal.isDone(RunJournal.Step.RESULT_VERIFIED)) {
-      journal.record(RunJournal.Step.RESULT_VERIFIED, Map.of("receiptSha256", sha256Hex(Files.readAllBytes(receiptFile)),
-          "logIndex", Long.toString(logIndex)));
-    }
-    String modelId = null;
-    String modelDigest = null;
-    if (payload instanceof ResultPayload.Training t) {
-      modelId = t.model().id();
-      modelDigest = t.model().digest();
-    } else if (payload instanceof ResultPayload.Evaluation ev && ev.model() != null) {
-      modelId = ev.model().id();
-      modelDigest = ev.model().digest();
-    }
+    var opened = OpenVerifyStep.run(parts, attested.enclave(), task, kind, run);
+    RecordStep.ModelRef model = modelOf(opened.payload());
     Map<String, Double> metrics = new LinkedHashMap<>();
-    for (Metric m : payload.metrics()) metrics.put(m.segment() > 0 ? m.name() + "[" + m.segment() + "]" : m.name(), m.value());
-    listener.stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + logIndex
-        + (modelId == null ? "" : ", model " + modelId) + ", " + metrics.size() + " metrics");
-
-    Path recordFile = runDir.resolve(RECORD_FILE);
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("kind", kind);
-    record.put("seriesInstanceUids", seriesUids);
-    record.put("taskId", task.taskId());
-    record.put("algorithm", Map.of("id", algorithm.id(), "version", algorithm.version(), "digest", algorithm.digest()));
-    record.put("blobIds", blobIds);
-    record.put("evidenceDigest", attested.get("evidenceDigest"));
-    record.put("policyDigest", attested.get("policyDigest"));
-    record.put("receipt", RECEIPT_FILE);
-    record.put("logIndex", logIndex);
-    if (modelId != null) record.put("model", Map.of("id", modelId, "digest", modelDigest));
-    record.put("metrics", metrics);
-    writeAtomically(recordFile, tmp -> JSON.writeValue(tmp.toFile(), record));
-    if (!journal.isDone(RunJournal.Step.RECORDED)) {
-      journal.record(RunJournal.Step.RECORDED, Map.of("recordSha256", sha256Hex(Files.readAllBytes(recordFile))));
+    for (Metric m : opened.payload().metrics()) {
+      metrics.put(m.segment() > 0 ? m.name() + "[" + m.segment() + "]" : m.name(), m.value());
     }
-    return new CohortOutcome(kind, task.taskId(), algorithm.id() + "@" + algorithm.version(), seriesUids, blobIds,
-        modelId, modelDigest, metrics, logIndex, receiptFile, recordFile, resumed);
+    parts.listener().stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + opened.logIndex()
+        + (model == null ? "" : ", model " + model.id()) + ", " + metrics.size() + " metrics");
+
+    var bound = attested.bound();
+    Path recordFile = RecordStep.run(new RecordStep.CohortRecord(kind, seriesUids, task.taskId(),
+        RecordStep.AlgorithmRef.of(parts.algorithm()), blobIds, bound.evidenceDigest(), bound.policyDigest(),
+        OpenVerifyStep.RECEIPT_FILE, opened.logIndex(), model, metrics), run);
+    return new CohortOutcome(kind, task.taskId(), algorithmName(), seriesUids, blobIds,
+        model == null ? null : model.id(), model == null ? null : model.digest(), metrics, opened.logIndex(),
+        opened.receiptFile(), recordFile, run.resumedSteps());
   }
 
-  private AttestedEnclave attestAndRecord(RunJournal journal, String subject) throws IOException {
-    listener.stepStarted(Step.ATTEST, "fresh nonce, policy checks");
-    AttestedEnclave enclave;
-    try {
-      enclave = gateway.attest();
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.ATTEST, subject, e.getMessage(), e);
+  private static RecordStep.ModelRef modelOf(ResultPayload payload) {
+    if (payload instanceof ResultPayload.Training t) return new RecordStep.ModelRef(t.model().id(), t.model().digest());
+    if (payload instanceof ResultPayload.Evaluation ev && ev.model() != null) {
+      return new RecordStep.ModelRef(ev.model().id(), ev.model().digest());
     }
-    String signingKeyDigest = sha256Hex(enclave.signingKey().getEncoded());
-    if (journal.isDone(RunJournal.Step.SUBMITTED)) {
-      String before = journal.completed(RunJournal.Step.ATTESTED).map(f -> f.get("signingKeySha256")).orElse(null);
-      if (!signingKeyDigest.equals(before)) {
-        throw new PipelineException(Step.ATTEST, subject, "the enclave's signing key changed since the task was submitted;"
-            + " its receipt cannot be checked against this attestation (start a new run to resubmit)");
-      }
-    } else {
-      journal.record(RunJournal.Step.ATTESTED, Map.of(
-          "evidenceDigest", enclave.evidenceDigest(),
-          "policyDigest", enclave.policyDigest(),
-          "signingKeySha256", signingKeyDigest,
-          "kemKeyId", enclave.kemKey().keyId(),
-          "insecure", Boolean.toString(enclave.insecure())));
-    }
-    listener.stepFinished(Step.ATTEST, (enclave.insecure() ? "INSECURE dev enclave" : "enclave")
-        + " measurement " + enclave.measurement().orElse("(composite)") + ", evidence " + enclave.evidenceDigest());
-    return enclave;
+    return null;
   }
 
-  private SubmittedTask submitOnce(AttestedEnclave enclave, TaskSpec spec, RunJournal journal, Map<String, String> attested,
-      Path runDir, String inputs, List<String> resumed) throws IOException {
-    var submitted = journal.completed(RunJournal.Step.SUBMITTED);
-    if (submitted.isPresent()) {
-      SubmittedTask task = new SubmittedTask(submitted.get().get("taskId"), spec, siteKey.publicKey().keyId(),
-          attested.get("evidenceDigest"), attested.get("policyDigest"));
-      resumed.add("submit");
-      listener.stepResumed(Step.SUBMIT, "task " + task.taskId());
-      return task;
-    }
-    listener.stepStarted(Step.SUBMIT, algorithm.id() + " " + algorithm.version());
-    // Derived from what is submitted, so a crash between submit and journal cannot make a second task.
-    String idempotencyKey = "secaimed-" + sha256Hex((runDir.toAbsolutePath() + "|" + spec.kind() + "|" + inputs + "|"
-        + algorithm.digest()).getBytes(StandardCharsets.UTF_8)).substring(0, 32);
-    SubmittedTask task;
-    try {
-      task = gateway.submit(enclave, spec, siteKey.publicKey(), idempotencyKey);
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.SUBMIT, inputs, e.getMessage(), e);
-    }
-    journal.record(RunJournal.Step.SUBMITTED, Map.of("taskId", task.taskId(), "idempotencyKey", idempotencyKey));
-    listener.stepFinished(Step.SUBMIT, "task " + task.taskId());
-    return task;
-  }
-
-  private void awaitOnce(SubmittedTask task, RunJournal journal, List<String> resumed) throws IOException {
-    if (journal.isDone(RunJournal.Step.COMPLETED)) {
-      resumed.add("await");
-      listener.stepResumed(Step.AWAIT, "task " + task.taskId() + " already finished");
-      return;
-    }
-    listener.stepStarted(Step.AWAIT, "task " + task.taskId());
-    try {
-      gateway.await(task, taskTimeout, t -> listener.taskProgress(t.getTaskId(), t.getState().getValue(),
-          t.getProgress() == null ? 0 : t.getProgress()));
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.AWAIT, task.taskId(), e.getMessage(), e);
-    }
-    journal.record(RunJournal.Step.COMPLETED, Map.of("taskId", task.taskId()));
-    listener.stepFinished(Step.AWAIT, "task " + task.taskId() + " succeeded");
-  }
-
-  /** One series (and, for training and evaluation, the SEGs that reference it) sealed into one blob. */
-  private record UploadedSeries(String blobId, Map<String, String> instances, long plaintextBytes, long sealedBytes,
-      double sealSeconds, AssembledSeries headers) {}
-
-  private UploadedSeries uploadSeries(AttestedEnclave enclave, String seriesUid, boolean withReferenceSegs, Path dir,
-      RunJournal journal, List<String> resumed) throws IOException {
-    var uploaded = journal.completed(RunJournal.Step.UPLOADED);
-    if (uploaded.isPresent()) {
-      String blobId = uploaded.get().get("blobId");
-      resumed.add("upload");
-      listener.stepResumed(Step.UPLOAD, "blob " + blobId);
-      return new UploadedSeries(blobId, readInstances(dir, uploaded.get().get("instancesSha256")),
-          Long.parseLong(uploaded.get().get("plaintextBytes")), Long.parseLong(uploaded.get().get("sealedBytes")), 0, null);
-    }
-    listener.stepStarted(Step.SEAL, "series " + seriesUid + " from " + source.describe());
-    SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
-    AtomicLong bytes = new AtomicLong();
-    StudyManifest[] manifest = new StudyManifest[1];
-    AssembledSeries[] assembled = new AssembledSeries[1];
-    long started = System.nanoTime();
-    UploadedBlob blob;
-    try {
-      blob = gateway.sealAndUpload(enclave, plaintext -> {
-        StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
-        int[] count = {0};
-        source.forEachInstance(seriesUid, (uid, part10) -> {
-          addHeader(assembler, part10, uid);
-          archive.add(uid, part10);
-          count[0]++;
-          listener.instanceSealed(count[0], bytes.addAndGet(part10.length));
-        });
-        // Geometry is checked before the archive is finished: a bad series is never uploaded.
-        assembled[0] = assemble(assembler, seriesUid);
-        if (withReferenceSegs) {
-          int before = count[0];
-          source.forEachReferencingSeg(seriesUid, (uid, part10) -> {
-            archive.add(uid, part10);
-            count[0]++;
-            listener.instanceSealed(count[0], bytes.addAndGet(part10.length));
-          });
-          if (count[0] == before) {
-            throw new PipelineException(Step.PULL, seriesUid, "no SEG in its study references this series; training and"
-                + " evaluation need a reference segmentation per series");
-          }
-        }
-        manifest[0] = archive.finish();
-      });
-    } catch (GatewayException e) {
-      throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, String> instances = new TreeMap<>();
-    for (InstanceRecord r : manifest[0].instances()) instances.put(r.sopInstanceUid(), r.sha256());
-    String instancesSha = writeInstances(dir, instances);
-    journal.record(RunJournal.Step.UPLOADED, Map.of("blobId", blob.blobId(), "instancesSha256", instancesSha,
-        "instances", Integer.toString(instances.size()), "plaintextBytes", Long.toString(bytes.get()),
-        "sealedBytes", Long.toString(blob.length())));
-    listener.stepFinished(Step.UPLOAD, instances.size() + " instances, " + bytes.get() + " bytes sealed to "
-        + blob.length() + " bytes, blob " + blob.blobId());
-    return new UploadedSeries(blob.blobId(), instances, bytes.get(), blob.length(), seconds, assembled[0]);
-  }
-
-  private Segmentation buildSeg(AssembledSeries headers, ResultPayload.Segmentation result, SubmittedTask task, TaskReceipt receipt)
-      throws IOException {
-    try {
-      return SegmentationBuilder.forSource(headers)
-          .type(segType)
-          .labels(result.labels(), result.segments())
-          .algorithm(algorithm.id(), algorithm.version())
-          .seriesDescription("secaimed " + algorithm.id())
-          .contentLabel("SECAIMED")
-          .contentDescription("secaimed enclave task " + task.taskId())
-          // The task and the series seed every UID, and the receipt's time is the content time, so a
-          // retried write-back produces the identical object and replaces rather than duplicates it.
-          .uidSeed("secaimed|" + task.taskId() + "|" + headers.context().seriesInstanceUid())
-          .contentDateTime(contentTime(receipt))
-          .build();
-    } catch (org.secaimed.dicom.seg.SegmentationException | RuntimeException e) {
-      throw new PipelineException(Step.WRITE_BACK, task.taskId(), "cannot build the SEG: " + e.getMessage(), e);
-    }
-  }
-
-  private static LocalDateTime contentTime(TaskReceipt receipt) {
-    try {
-      return LocalDateTime.ofInstant(Instant.parse(receipt.finishedAt()), ZoneOffset.UTC);
-    } catch (RuntimeException e) {
-      return LocalDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
-    }
-  }
-
-  /** After a restart the headers are pulled again (they hold patient data and were never stored). */
-  private AssembledSeries reassemble(String seriesUid, Map<String, String> expected) throws IOException {
-    SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
-    source.forEachInstance(seriesUid, (uid, part10) -> {
-      String want = expected.get(uid);
-      if (want == null || !want.equals(sha256Hex(part10))) {
-        throw new PipelineException(Step.WRITE_BACK, uid, "instance changed in the source since it was sealed; start a new run");
-      }
-      addHeader(assembler, part10, uid);
-    });
-    return assemble(assembler, seriesUid);
-  }
-
-  private static void addHeader(SeriesAssembler assembler, byte[] part10, String uid) throws PipelineException {
-    AttributeList list = header(part10, uid);
-    try {
-      assembler.add(list, uid);
-    } catch (org.secaimed.dicom.geometry.SeriesAssemblyException e) {
-      throw new PipelineException(Step.PULL, uid, e.getMessage(), e);
-    }
-  }
-
-  private static AssembledSeries assemble(SeriesAssembler assembler, String seriesUid) throws PipelineException {
-    try {
-      return assembler.assemble();
-    } catch (org.secaimed.dicom.geometry.SeriesAssemblyException e) {
-      throw new PipelineException(Step.PULL, seriesUid, e.getMessage(), e);
-    }
-  }
-
-  private static AttributeList header(byte[] part10, String uid) throws PipelineException {
-    AttributeList list = new AttributeList();
-    try {
-      // The whole instance is parsed (it is in memory anyway): the assembler checks the pixel data too.
-      list.read(new DicomInputStream(new ByteArrayInputStream(part10)));
-    } catch (DicomException | IOException | RuntimeException e) {
-      throw new PipelineException(Step.PULL, uid, "cannot parse DICOM header: " + e.getMessage(), e);
-    }
-    return list;
-  }
-
-  private static String writeInstances(Path runDir, Map<String, String> instances) throws IOException {
-    Path file = runDir.resolve(INSTANCES_FILE);
-    writeAtomically(file, tmp -> JSON.writeValue(tmp.toFile(), instances));
-    return sha256Hex(Files.readAllBytes(file));
-  }
-
-  private static Map<String, String> readInstances(Path runDir, String expectedSha) throws IOException {
-    Path file = runDir.resolve(INSTANCES_FILE);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new PipelineException(Step.RESOLVE, file.toString(), "the journal says the upload completed but its instance list is missing", e);
-    }
-    if (!sha256Hex(bytes).equals(expectedSha)) {
-      throw new PipelineException(Step.RESOLVE, file.toString(), "instance list does not match the journal's digest");
-    }
-    return JSON.readValue(bytes, new TypeReference<TreeMap<String, String>>() {});
-  }
-
-  @FunctionalInterface
-  private interface FileWriter {
-    void write(Path tmp) throws IOException;
-  }
-
-  private static void writeAtomically(Path target, FileWriter writer) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".partial");
-    try {
-      writer.write(tmp);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private String algorithmName() {
+    return parts.algorithm().id() + "@" + parts.algorithm().version();
   }
 
   /** Builder; gateway, site key, source, destination and algorithm are required. */
@@ -564,6 +168,7 @@ public final class BridgePipeline {
     public Builder clock(Clock v) { this.clock = v; return this; }
     public Builder listener(PipelineListener v) { this.listener = v; return this; }
 
+    /** Fails with a message naming the first missing part. */
     public BridgePipeline build() {
       return new BridgePipeline(this);
     }

@@ -9,9 +9,29 @@ import java.nio.charset.StandardCharsets;
 public final class Bindings {
   private Bindings() {}
 
-  /** Inputs are bound to the attested enclave KEM key they are sealed to. */
+  /**
+   * Protocol v1: inputs bound only to the enclave KEM key. Kept so the enclave can still name an
+   * old archive, never accepted for a task (security review C1: nothing says who may use it).
+   */
   public static byte[] input(String enclaveKemKeyId) {
     return ("secaimed-input-v1:" + enclaveKemKeyId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Protocol v2: an input is bound to the enclave KEM key and to the digest of its owner's
+   * data-usage policy. The binding's SHA-256 is in the authenticated header and in the context of
+   * the stream keys, so a gateway that strips or swaps the policy makes the archive fail to open
+   * ({@code WRONG_BINDING} before any decryption). Both fields are 64 hex digits: fixed length,
+   * so the concatenation is unambiguous.
+   */
+  public static byte[] input(String enclaveKemKeyId, String usagePolicyDigest) {
+    requireHex64(enclaveKemKeyId, "enclave KEM key id");
+    requireHex64(usagePolicyDigest, "usage policy digest");
+    return ("secaimed-input-v2:" + enclaveKemKeyId + ":" + usagePolicyDigest).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void requireHex64(String s, String what) {
+    if (s == null || !s.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(what + " must be 64 lower-case hex digits");
   }
 
   /** Results are bound to the task that produced them. */

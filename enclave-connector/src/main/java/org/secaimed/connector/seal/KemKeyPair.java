@@ -73,6 +73,14 @@ public final class KemKeyPair {
     return suite().hpke().serializePrivateKey(pair.getPrivate());
   }
 
+  /**
+   * A copy of the serialised private key, only as input keying material for a KDF (the site's
+   * signing key is derived from it, see {@code PartyKey.derivedFrom}); the caller must zero it.
+   */
+  public byte[] privateKeyBytesForDerivation() {
+    return privateKeyBytes();
+  }
+
   @Override
   public String toString() {
     return "KemKeyPair[" + suite().label() + ", keyId=" + publicKey.keyId() + "]";

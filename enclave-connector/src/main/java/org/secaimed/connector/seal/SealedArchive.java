@@ -108,6 +108,16 @@ public final class SealedArchive {
     return new OpeningInputStream(source, keys, header.chunkSize, options);
   }
 
+  /**
+   * Reads only the header and says whether it names {@code binding}, without any key and without
+   * decrypting anything: the enclave uses it to refuse an input whose usage policy was stripped
+   * or swapped before it logs a use. It proves nothing on its own (the header is authenticated
+   * only when opened); opening re-checks the binding after authenticating the header.
+   */
+  public static boolean headerNamesBinding(InputStream source, byte[] binding) throws SealedArchiveException, IOException {
+    return ArchiveHeader.read(source).header().bindsTo(Objects.requireNonNull(binding, "binding"));
+  }
+
   /** Seals a small payload in memory (single-threaded). */
   public static byte[] seal(byte[] plaintext, KemPublicKey recipient, byte[] binding) throws SealedArchiveException {
     Objects.requireNonNull(plaintext, "plaintext");
