@@ -482,6 +482,7 @@ public final class SegmentationBuilder {
     OtherByteAttribute pixelData = new OtherByteAttribute(org.secaimed.dicom.geometry.DicomAttributes.tag("PixelData"));
     pixelData.setValues(pixels);
     ds.put(pixelData);
+    TextEncoding.apply(ds);
     FileMetaInformation.addFileMetaInformation(ds, Segmentation.EXPLICIT_VR_LITTLE_ENDIAN, "SECAIMED");
     return ds;
   }
