@@ -30,6 +30,15 @@ public final class Bindings {
     return ("secaimed-input-v2:" + enclaveKemKeyId + ":" + usagePolicyDigest).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The owner's instance-commitment key for one blob travels sealed to the enclave under this
+   * binding, so it cannot be moved to another blob.
+   */
+  public static byte[] commitmentKey(String blobSha256Hex) {
+    requireHex64(blobSha256Hex, "blob SHA-256");
+    return ("secaimed-commitment-key-v1:" + blobSha256Hex).getBytes(StandardCharsets.UTF_8);
+  }
+
   private static void requireHex64(String s, String what) {
     if (s == null || !s.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(what + " must be 64 lower-case hex digits");
   }

@@ -19,6 +19,7 @@ import org.secaimed.connector.gateway.generated.api.AlgorithmsApi;
 import org.secaimed.connector.gateway.generated.api.AttestationApi;
 import org.secaimed.connector.gateway.generated.api.BlobsApi;
 import org.secaimed.connector.gateway.generated.api.LogApi;
+import org.secaimed.connector.gateway.generated.api.PoliciesApi;
 import org.secaimed.connector.gateway.generated.api.TasksApi;
 import org.secaimed.connector.gateway.generated.model.Algorithm;
 import org.secaimed.connector.gateway.generated.model.AttestationRequest;
@@ -28,6 +29,7 @@ import org.secaimed.connector.gateway.generated.model.CompleteRequest;
 import org.secaimed.connector.gateway.generated.model.ConsistencyProof;
 import org.secaimed.connector.gateway.generated.model.InclusionProof;
 import org.secaimed.connector.gateway.generated.model.Receipt;
+import org.secaimed.connector.gateway.generated.model.Revocation;
 import org.secaimed.connector.gateway.generated.model.Task;
 import org.secaimed.connector.gateway.generated.model.TaskRequest;
 import org.secaimed.connector.gateway.generated.model.UploadRequest;
@@ -51,6 +53,8 @@ public final class GatewayClient {
   private final TasksApi tasks;
   private final AlgorithmsApi algorithms;
   private final LogApi log;
+  private final RequestSigner signer;
+  private final PoliciesApi policies;
 
   public GatewayClient(String baseUrl, RetryPolicy retry, Duration callTimeout) {
     this(baseUrl, new OkHttpClient.Builder()
@@ -66,6 +70,9 @@ public final class GatewayClient {
     HttpUrl parsed = HttpUrl.parse(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     if (parsed == null) throw new IllegalArgumentException("not an http(s) URL: " + baseUrl);
     this.base = parsed;
+    this.signer = new RequestSigner(parsed, java.time.Clock.systemUTC());
+    // Appended after the caller's interceptors (retries): each attempt is signed with a fresh nonce.
+    http = http.newBuilder().addInterceptor(signer).build();
     this.http = http;
     ApiClient api = new ApiClient(http);
     api.getAdapterBuilder().baseUrl(parsed);
@@ -74,6 +81,12 @@ public final class GatewayClient {
     this.tasks = api.createService(TasksApi.class);
     this.algorithms = api.createService(AlgorithmsApi.class);
     this.log = api.createService(LogApi.class);
+    this.policies = api.createService(PoliciesApi.class);
+  }
+
+  /** Signs the calls the enclave attributes to a party (set by {@link GatewaySession} after attestation). */
+  public RequestSigner signer() {
+    return signer;
   }
 
   public AttestationResponse attest(byte[] nonce) throws GatewayException {
@@ -94,7 +107,17 @@ public final class GatewayClient {
   }
 
   public Blob completeUpload(String uploadId, String sha256Hex, long length) throws GatewayException {
-    return call("complete upload", blobs.completeUpload(uploadId, new CompleteRequest().sha256(sha256Hex).length(length)));
+    return completeUpload(uploadId, new CompleteRequest().sha256(sha256Hex).length(length));
+  }
+
+  /** Protocol v2: the request also carries the owner-signed usage policy and the sealed commitment key. */
+  public Blob completeUpload(String uploadId, CompleteRequest request) throws GatewayException {
+    return call("complete upload", blobs.completeUpload(uploadId, request));
+  }
+
+  /** Protocol v2: the owner withdraws consent for every future use of inputs under the policy. */
+  public Revocation revoke(String policyDigest) throws GatewayException {
+    return call("revoke " + policyDigest, policies.revokePolicy(policyDigest));
   }
 
   public Blob getBlob(String blobId) throws GatewayException {

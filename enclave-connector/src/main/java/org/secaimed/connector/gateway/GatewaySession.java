@@ -26,6 +26,12 @@ import org.secaimed.connector.attest.Evidence;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.generated.model.AttestationContext;
 import org.secaimed.connector.gateway.generated.model.AttestationResponse;
+import org.secaimed.connector.gateway.generated.model.CompleteRequest;
+import org.secaimed.connector.party.PartyKey;
+import org.secaimed.connector.party.SignedPolicy;
+import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.connector.receipt.InstanceCommitments;
+import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.gateway.generated.model.Blob;
 import org.secaimed.connector.gateway.generated.model.KemKey;
 import org.secaimed.connector.gateway.generated.model.Receipt;
@@ -67,6 +73,10 @@ public final class GatewaySession {
   private final Duration pollInterval;
   private final CheckpointStore checkpoints;
   private final Path workDir;
+  private final KemKeyPair site;
+  private final PartyKey party;
+  private final UsagePolicies usagePolicies;
+  private volatile List<org.secaimed.connector.gateway.generated.model.Algorithm> catalogue;
   private final SecureRandom random = new SecureRandom();
 
   private GatewaySession(Builder b) {
@@ -79,6 +89,9 @@ public final class GatewaySession {
     this.pollInterval = b.pollInterval;
     this.checkpoints = b.checkpoints;
     this.workDir = b.workDir;
+    this.site = b.site;
+    this.party = b.site == null ? null : PartyKey.derivedFrom(b.site);
+    this.usagePolicies = b.usagePolicies != null ? b.usagePolicies : UsagePolicies.ownUse(b.clock);
     SealedArchive.warmUp(); // compiles AES-GCM while attestation's round trips run, before the study is sealed
   }
 
@@ -119,6 +132,8 @@ public final class GatewaySession {
     }
     String measurement = outcome.evidence().size() == 1
         ? (String) outcome.evidence().get(0).claims().getOrDefault("measurement", null) : null;
+    // From now on the site's requests are signed for this attested enclave, and only for it.
+    if (party != null) client.signer().use(party, Receipts.keyId(signingKey));
     return new AttestedEnclave(outcome, kemKey, signingKey, measurement, outcome.at().plus(attestationValidity));
   }
 
@@ -133,10 +148,25 @@ public final class GatewaySession {
    * If the writer fails, the upload is abandoned incomplete (the gateway never gets a blob).
    */
   public UploadedBlob sealAndUpload(AttestedEnclave enclave, PlaintextWriter writer) throws GatewayException, IOException {
+    return sealAndUpload(enclave, party == null ? null : usagePolicies.forUpload(party, catalogue()), writer);
+  }
+
+  /**
+   * Protocol v2: seals under {@code policy} (owned by this site): the archive is bound to the
+   * policy's digest, and the signed completion hands the enclave the owner-signed policy and the
+   * blob's instance-commitment key (sealed to the enclave).
+   */
+  public UploadedBlob sealAndUpload(AttestedEnclave enclave, UsagePolicy policy, PlaintextWriter writer)
+      throws GatewayException, IOException {
     requireFresh(enclave);
+    if ((policy == null) != (party == null)) {
+      throw new IllegalStateException(party == null ? "a usage policy needs the site's keys (Builder.site)" : "protocol v2 uploads need a usage policy");
+    }
     UploadStatus st = client.createUpload(null, partSize, newKey("upload"));
-    PartUploadStream parts = new PartUploadStream(client, st.getUploadId(), partSize);
-    SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), Bindings.input(enclave.kemKey().keyId()));
+    byte[] binding = policy == null ? Bindings.input(enclave.kemKey().keyId()) : Bindings.input(enclave.kemKey().keyId(), policy.digest());
+    PartUploadStream parts = policy == null ? new PartUploadStream(client, st.getUploadId(), partSize)
+        : new PartUploadStream(client, st.getUploadId(), partSize, (id, sha, length) -> completeV2(enclave, policy, id, sha, length));
+    SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), binding);
     try {
       writer.writeTo(sealing);
     } catch (IOException | RuntimeException e) {
@@ -151,7 +181,43 @@ public final class GatewaySession {
       throw g.gateway;
     }
     Blob b = parts.blob();
-    return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), parts.partsSent());
+    return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), parts.partsSent(), policy == null ? null : policy.digest());
+  }
+
+  private Blob completeV2(AttestedEnclave enclave, UsagePolicy policy, String uploadId, String sha256Hex, long length)
+      throws GatewayException {
+    SignedPolicy signed = SignedPolicy.sign(policy, party);
+    byte[] k = InstanceCommitments.key(site, "sha256:" + sha256Hex);
+    byte[] sealedKey;
+    try {
+      sealedKey = SealedArchive.seal(k, enclave.kemKey(), Bindings.commitmentKey(sha256Hex));
+    } catch (IOException e) {
+      throw new GatewayException("cannot seal the commitment key: " + e.getMessage(), e);
+    } finally {
+      java.util.Arrays.fill(k, (byte) 0);
+    }
+    return client.completeUpload(uploadId, new CompleteRequest().sha256(sha256Hex).length(length)
+        .policy(new org.secaimed.connector.gateway.generated.model.SignedPolicy()
+            .policy(signed.policy()).ownerKey(signed.ownerKey()).signature(signed.signature()))
+        .commitmentKey(sealedKey));
+  }
+
+  /** The site's party key (protocol v2), if the session was built with the site's keys. */
+  public java.util.Optional<PartyKey> party() {
+    return java.util.Optional.ofNullable(party);
+  }
+
+  /** The owner withdraws consent: no task may use inputs under this policy any more. Returns the log index. */
+  public long revoke(AttestedEnclave enclave, String usagePolicyDigest) throws GatewayException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("revoking needs the site's keys (Builder.site)");
+    return client.revoke(usagePolicyDigest).getLeafIndex();
+  }
+
+  private List<org.secaimed.connector.gateway.generated.model.Algorithm> catalogue() throws GatewayException {
+    var c = catalogue;
+    if (c == null) catalogue = c = client.algorithms();
+    return c;
   }
 
   /**
@@ -200,6 +266,7 @@ public final class GatewaySession {
         .parameters(spec.parameters())
         .recipient(new KemKey().suite(recipient.suite().label()).publicKey(recipient.encoded()))
         .attestation(new AttestationContext().evidenceDigest(enclave.evidenceDigest()).policyDigest(enclave.policyDigest()));
+    if (party != null) req.purpose(spec.purpose());
     Task t = client.submit(req, idempotencyKey);
     return new SubmittedTask(t.getTaskId(), spec, recipient.keyId(), enclave.evidenceDigest(), enclave.policyDigest());
   }
@@ -307,11 +374,12 @@ public final class GatewaySession {
     }
   }
 
-  private static ExpectedTask expected(AttestedEnclave enclave, SubmittedTask t, String sealedSha) {
+  private ExpectedTask expected(AttestedEnclave enclave, SubmittedTask t, String sealedSha) {
     TaskSpec s = t.spec();
+    ExpectedTask.Owner owner = party == null ? null : new ExpectedTask.Owner(party.id(), blobId -> InstanceCommitments.key(site, blobId));
     return new ExpectedTask(t.taskId(), s.kind(), s.algorithm(), s.inputBlobIds(), s.instanceManifests(), s.parameters(),
         t.recipientKeyId(), new TaskReceipt.Attestation(t.evidenceDigest(), t.policyDigest()), enclave.measurement().orElse(null),
-        sealedSha);
+        sealedSha, owner);
   }
 
   private static DsseEnvelope toEnvelope(Receipt r) throws ResultVerificationException {
@@ -356,6 +424,8 @@ public final class GatewaySession {
     private Duration callTimeout = Duration.ofSeconds(60);
     private CheckpointStore checkpoints;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private KemKeyPair site;
+    private UsagePolicies usagePolicies;
 
     private Builder(String baseUrl) {
       this.baseUrl = baseUrl;
@@ -411,6 +481,21 @@ public final class GatewaySession {
     /** Folder for sealed (ciphertext only) result downloads. */
     public Builder workDir(Path dir) {
       this.workDir = dir;
+      return this;
+    }
+
+    /**
+     * Protocol v2: the site's key pair (its KEM key file). Results are sealed to it, its signing
+     * key is derived from it, and every upload is sealed with a usage policy it owns.
+     */
+    public Builder site(KemKeyPair siteKey) {
+      this.site = siteKey;
+      return this;
+    }
+
+    /** Which usage policy each upload is sealed with (default {@link UsagePolicies#ownUse}). */
+    public Builder usagePolicies(UsagePolicies p) {
+      this.usagePolicies = p;
       return this;
     }
 

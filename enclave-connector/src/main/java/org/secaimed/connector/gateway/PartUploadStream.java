@@ -50,7 +50,20 @@ final class PartUploadStream extends OutputStream {
   private boolean closed;
   private Blob blob;
 
+  /** Completes the upload once every part is stored; v2 adds the owner's policy and commitment key. */
+  @FunctionalInterface
+  interface Completer {
+    Blob complete(String uploadId, String sha256Hex, long length) throws GatewayException;
+  }
+
+  private final Completer completer;
+
   PartUploadStream(GatewayClient client, String uploadId, int partSize) {
+    this(client, uploadId, partSize, client::completeUpload);
+  }
+
+  PartUploadStream(GatewayClient client, String uploadId, int partSize, Completer completer) {
+    this.completer = completer;
     this.client = client;
     this.uploadId = uploadId;
     this.buffer = new byte[partSize];
@@ -127,7 +140,7 @@ final class PartUploadStream extends OutputStream {
         sendPart();
       }
       awaitInFlight();
-      blob = client.completeUpload(uploadId, HexFormat.of().formatHex(total.digest()), length);
+      blob = completer.complete(uploadId, HexFormat.of().formatHex(total.digest()), length);
     } catch (GatewayException e) {
       throw new GatewayIOException(e);
     } finally {

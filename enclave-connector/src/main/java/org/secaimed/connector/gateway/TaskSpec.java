@@ -10,7 +10,18 @@ import org.secaimed.connector.receipt.TaskReceipt;
  * (SOP Instance UID → hex) the site computed while sealing it; the receipt must name the same.
  */
 public record TaskSpec(String kind, TaskReceipt.Algorithm algorithm, List<String> inputBlobIds, Map<String, String> parameters,
-    Map<String, Map<String, String>> instanceManifests) {
+    Map<String, Map<String, String>> instanceManifests, String purpose) {
+
+  /** A task for the site's own use ({@link UsagePolicies#OWN_USE}), the purpose of the default usage policy. */
+  public TaskSpec(String kind, TaskReceipt.Algorithm algorithm, List<String> inputBlobIds, Map<String, String> parameters,
+      Map<String, Map<String, String>> instanceManifests) {
+    this(kind, algorithm, inputBlobIds, parameters, instanceManifests, UsagePolicies.OWN_USE);
+  }
+
+  /** The same task for another purpose (which every input's usage policy must allow). */
+  public TaskSpec withPurpose(String p) {
+    return new TaskSpec(kind, algorithm, inputBlobIds, parameters, instanceManifests, p);
+  }
 
   public TaskSpec {
     Objects.requireNonNull(kind, "kind");

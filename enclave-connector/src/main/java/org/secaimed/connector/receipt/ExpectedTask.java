@@ -19,7 +19,22 @@ public record ExpectedTask(
     String recipientKeyId,
     TaskReceipt.Attestation attestation,
     String measurement,
-    String sealedResultSha256) {
+    String sealedResultSha256,
+    Owner owner) {
+
+  /**
+   * Protocol v2: the site's party id and how to get its commitment key for a blob; its own
+   * inputs must then name it as owner, be allowed, and carry a commitment (no UID list) that
+   * matches its manifest.
+   */
+  public record Owner(String partyId, java.util.function.Function<String, byte[]> commitmentKey) {}
+
+  /** A protocol v1 expectation (no parties, receipts list instances). */
+  public ExpectedTask(String taskId, String kind, TaskReceipt.Algorithm algorithm, List<String> inputBlobIds,
+      Map<String, Map<String, String>> instances, Map<String, String> parameters, String recipientKeyId,
+      TaskReceipt.Attestation attestation, String measurement, String sealedResultSha256) {
+    this(taskId, kind, algorithm, inputBlobIds, instances, parameters, recipientKeyId, attestation, measurement, sealedResultSha256, null);
+  }
 
   public ExpectedTask {
     Objects.requireNonNull(taskId, "taskId");
@@ -36,13 +51,36 @@ public record ExpectedTask(
     same("inputs", inputBlobIds, r.inputs().stream().map(TaskReceipt.Input::blobId).toList());
     for (TaskReceipt.Input in : r.inputs()) {
       Map<String, String> mine = instances.get(in.blobId());
-      if (mine != null) same("inputs[" + in.blobId() + "].instances", mine, in.instances());
+      if (owner != null) {
+        requireOwnInput(in, mine);
+      } else if (mine != null) {
+        same("inputs[" + in.blobId() + "].instances", mine, in.instances());
+      }
     }
     same("parameters", parameters, r.parameters());
     same("recipientKeyId", recipientKeyId, r.recipientKeyId());
     same("attestation", attestation, r.attestation());
     if (measurement != null) same("enclave.measurement", measurement, r.enclave().measurement());
     if (sealedResultSha256 != null) same("outputs[result.sealed]", sealedResultSha256, r.outputDigest("result.sealed"));
+  }
+
+  private void requireOwnInput(TaskReceipt.Input in, Map<String, String> manifest) throws ReceiptException {
+    String field = "inputs[" + in.blobId() + "]";
+    if (!in.instances().isEmpty()) {
+      throw new ReceiptException(ReceiptException.Reason.MISMATCH, "receipt field " + field + ".instances lists instance UIDs (protocol v2 receipts must not)");
+    }
+    // A co-contributor's input: only its blob id, owner id and commitment are visible to this site.
+    if (manifest == null && !owner.partyId().equals(in.owner())) return;
+    same(field + ".owner", owner.partyId(), in.owner());
+    same(field + ".decision", "allowed", in.decision());
+    if (in.policyDigest() == null || in.useNumber() == null || in.maxUses() == null || in.useNumber() > in.maxUses()) {
+      throw new ReceiptException(ReceiptException.Reason.MISMATCH, "receipt field " + field + " lacks its usage policy digest or use count");
+    }
+    if (manifest != null) {
+      byte[] k = owner.commitmentKey().apply(in.blobId());
+      same(field + ".instancesCommitment", InstanceCommitments.commit(k, manifest), in.instancesCommitment());
+      java.util.Arrays.fill(k, (byte) 0);
+    }
   }
 
   private static void same(String field, Object expected, Object actual) throws ReceiptException {

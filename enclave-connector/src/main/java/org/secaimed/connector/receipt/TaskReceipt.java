@@ -33,11 +33,22 @@ public record TaskReceipt(
 
   public record Algorithm(String id, String version, String digest) {}
 
-  /** One input blob and the SHA-256 of every DICOM instance the enclave found inside it (by SOP Instance UID). */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Input(String blobId, Map<String, String> instances) {
+  /**
+   * One input blob. Protocol v1 listed the SHA-256 of every DICOM instance by SOP Instance UID
+   * ({@code instances}, a membership oracle); v2 leaves it empty and names the owner's party id,
+   * the usage policy digest, the decision, which use this was and the policy's maximum, and an
+   * {@code instancesCommitment} only the owner can check ({@link InstanceCommitments}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Input(String blobId, Map<String, String> instances, String owner, String policyDigest, String decision,
+      Long useNumber, Integer maxUses, String instancesCommitment) {
     public Input {
       instances = instances == null ? Map.of() : Map.copyOf(instances);
+    }
+
+    /** A protocol v1 input. */
+    public Input(String blobId, Map<String, String> instances) {
+      this(blobId, instances, null, null, null, null, null, null);
     }
   }
 

@@ -38,11 +38,13 @@ public final class KeygenCommand implements Callable<Integer> {
     try {
       s = HpkeSuite.fromLabel(suite);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--suite: " + e.getMessage());
+      throw Usage.error(spec, "--suite", e.getMessage());
     }
+    // Refusing is a run-time decision about the world, not a usage mistake: exit 1.
     if (Files.exists(outPrivate)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--out-private: " + outPrivate + " exists; refusing to overwrite a private key");
+      throw new CliFailure("EXISTS", "--out-private: " + outPrivate + " exists; refusing to overwrite a private key", "--out-private");
     }
+    Usage.outputFile("--out-public", outPublic);
     KemKeyPair pair = KemKeyPair.generate(s);
     KemKeys.writePrivateKey(outPrivate, pair);
     KemKeys.writePublicKey(outPublic, pair.publicKey());

@@ -4,8 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code secaimed} command line. Exit codes: 0 ok, 1 failed (or not verified), 2 usage.
- * Each command group lives in its own class so that the modules behind them stay independent.
+ * The {@code secaimed} command line of a site: what the operator image runs. Exit codes: 0 ok,
+ * 1 failed (or not verified), 2 usage. Each command group lives in its own class so that the
+ * modules behind them stay independent. The developer's {@code ./secaimed} adds {@code demo},
+ * {@code dev-enclave} and {@code bench} from the dev-tools module ({@code DevCli}). The shared
+ * contract (help, errors, JSON envelope, converters) is applied by {@link CliContract}.
  */
 @Command(
     name = "secaimed",
@@ -13,7 +16,6 @@ import picocli.CommandLine.Command;
     versionProvider = SecaimedCli.Version.class,
     description = "Run segmentation and training on Kaapana studies inside an attested enclave.",
     subcommands = {
-      DemoCommand.class,
       SegCommand.class,
       DicomCommand.class,
       AttestCommand.class,
@@ -21,16 +23,15 @@ import picocli.CommandLine.Command;
       OpenCommand.class,
       KeygenCommand.class,
       ReceiptCommand.class,
-      DevEnclaveCommand.class,
       KaapanaCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class SecaimedCli implements Runnable {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_OK = CliContract.EXIT_OK;
+  public static final int EXIT_FAILED = CliContract.EXIT_FAILED;
+  public static final int EXIT_USAGE = CliContract.EXIT_USAGE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,9 +41,9 @@ public final class SecaimedCli implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new SecaimedCli());
-    cli.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
-    cli.setExecutionExceptionHandler(new FailureHandler());
+    CommandLine cli = CliContract.configure(new CommandLine(new SecaimedCli()));
+    // The completion script generator is a tool for packagers, not part of the everyday command list.
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     return cli;
   }
 
@@ -50,21 +51,11 @@ public final class SecaimedCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = SecaimedCli.class.getPackage().getImplementationVersion();
       return new String[] {"secaimed " + (v == null ? "dev" : v)};
-    }
-  }
-
-  /** Prints a failure as one line naming its type and message; stack traces only with SECAIMED_DEBUG=1. */
-  static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
-    @Override
-    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-      cmd.getErr().println(cmd.getCommandName() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      if ("1".equals(System.getenv("SECAIMED_DEBUG"))) e.printStackTrace(cmd.getErr());
-      return EXIT_FAILED;
     }
   }
 }

@@ -72,8 +72,8 @@ class KaapanaCommandTest {
     assertThat(run("kaapana", "run", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
     JsonNode j = new ObjectMapper().readTree(out.toString());
     assertThat(j.path("ok").asBoolean()).isFalse();
-    assertThat(j.path("error").asText()).isEqualTo("job");
-    assertThat(j.path("message").asText()).isNotBlank().doesNotContain("pw");
+    assertThat(j.path("error").path("code").asText()).isEqualTo("JOB_FAILED");
+    assertThat(j.path("error").path("message").asText()).isNotBlank().doesNotContain("pw").doesNotContain("Exception");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.devtools.cli.DevCli;
 import org.secaimed.kaapana.cli.SecaimedCli;
 import picocli.CommandLine;
 
@@ -21,7 +22,7 @@ class DemoCommandTest {
 
   @Test
   void demoSegmentsThePhantomVerifiesTheReceiptAndWritesAValidSeg(@TempDir Path out) throws Exception {
-    CommandLine cli = SecaimedCli.commandLine();
+    CommandLine cli = DevCli.commandLine();
     StringWriter stdout = new StringWriter();
     cli.setOut(new PrintWriter(stdout));
     int exit = cli.execute("demo", "--out", out.toString(), "--slices", "24", "--size", "256", "--json");

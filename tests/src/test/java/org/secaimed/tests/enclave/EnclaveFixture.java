@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.secaimed.enclave.server.EnclaveServer;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayException;
@@ -15,9 +16,9 @@ import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.RetryPolicy;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.receipt.TaskReceipt;
-import org.secaimed.devenclave.DevEnclave;
-import org.secaimed.devenclave.phantom.CtPhantom;
-import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.devtools.phantom.CtPhantom;
+import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.StudyArchiveWriter;
 
@@ -33,7 +34,7 @@ final class EnclaveFixture implements AutoCloseable {
   }
 
   DevEnclave start(int port) throws IOException {
-    return DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave-state")).withPort(port),
+    return DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave-state")).withPort(port),
         new PrintStream(banner, true, StandardCharsets.UTF_8));
   }
 

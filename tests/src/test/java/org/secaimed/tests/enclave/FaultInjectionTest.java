@@ -38,7 +38,7 @@ import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
-import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;

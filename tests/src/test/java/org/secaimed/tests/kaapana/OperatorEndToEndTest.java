@@ -24,12 +24,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.enclave.server.EnclaveServer;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.seal.KemKeys;
-import org.secaimed.devenclave.DevEnclave;
-import org.secaimed.devenclave.phantom.CtPhantom;
-import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.devtools.phantom.CtPhantom;
+import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.pipeline.RunJournal;
 import org.secaimed.tests.servers.KeycloakServer;
 import org.secaimed.tests.servers.OrthancServer;
@@ -59,7 +60,7 @@ class OperatorEndToEndTest {
     root = dir;
     orthanc = OrthancServer.builder().aeTitle("CTP").build().start();
     keycloak = KeycloakServer.shared();
-    enclave = DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave-state")),
+    enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave-state")),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // Large enough that the enclave's work takes a moment, so the kill below lands mid-run.
     series = new PhantomSeries(CtPhantom.builder().size(192, 192, 40).seed(7).build());

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.enclave.server.EnclaveServer;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.ReceiptBundle;
 import org.secaimed.connector.receipt.ReceiptVerifier;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
-import org.secaimed.devenclave.DevEnclave;
-import org.secaimed.devenclave.phantom.CtPhantom;
-import org.secaimed.devenclave.phantom.PhantomSeries;
+import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.devtools.phantom.CtPhantom;
+import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.pipeline.BridgePipeline;
 import org.secaimed.dicom.pipeline.CohortOutcome;
 import org.secaimed.dicom.pipeline.DirectorySegDestination;
@@ -46,7 +47,7 @@ class CohortPipelineTest {
     Files.write(pacs.resolve("truth-a.dcm"), a.groundTruthSeg(SegmentationType.BINARY));
     Files.write(pacs.resolve("truth-b.dcm"), b.groundTruthSeg(SegmentationType.LABELMAP));
 
-    try (DevEnclave enclave = DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave")),
+    try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave")),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
       KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
 
@@ -78,7 +79,7 @@ class CohortPipelineTest {
     Path pacs = Files.createDirectories(dir.resolve("pacs"));
     PhantomSeries a = new PhantomSeries(CtPhantom.builder().size(96, 96, 8).seed(5).build());
     a.writeTo(pacs);
-    try (DevEnclave enclave = DevEnclave.start(DevEnclave.Config.defaults(dir.resolve("enclave")),
+    try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave")),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
       KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
       assertThatThrownBy(() -> pipeline(enclave, dir, site, Map.of(), pacs)

@@ -1,0 +1,434 @@
+package org.secaimed.devtools.cli;
+
+import org.secaimed.kaapana.cli.DicomCommand;
+import org.secaimed.kaapana.cli.JsonOutput;
+import org.secaimed.kaapana.cli.SecaimedCli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.DecimalStringAttribute;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.IntegerStringAttribute;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.OtherWordAttribute;
+import com.pixelmed.dicom.PersonNameAttribute;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import com.pixelmed.dicom.UnsignedShortAttribute;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.secaimed.dicom.web.DicomWebClient;
+import org.secaimed.dicom.web.InstanceStream;
+import org.secaimed.dicom.web.StowRequest;
+import org.secaimed.dicom.web.StowResult;
+import org.secaimed.dicom.web.TransferSyntaxes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code secaimed bench wado}: WADO-RS series pull throughput of our streaming client next to
+ * {@code curl} fetching the same URL in the same run, and the peak heap of a child JVM
+ * ({@code -Xmx256m} by default) pulling a generated series larger than its heap. Without
+ * {@code --dicomweb} it starts a private Orthanc on loopback and generates the series itself.
+ */
+@Command(name = "wado", mixinStandardHelpOptions = true, versionProvider = SecaimedCli.Version.class, description = "WADO-RS pull throughput next to curl (same run), and peak heap pulling a series larger than the heap")
+public final class BenchWadoCommand implements Callable<Integer> {
+  static final String WADO_ACCEPT = "multipart/related; type=\"application/dicom\"; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
+  private static final int ROWS = 512;
+  private static final int COLS = 512;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Option(names = "--dicomweb", paramLabel = "URL", description = "use this DICOMweb root and --study/--series instead of a private Orthanc with a generated series")
+  String dicomweb;
+  @Option(names = "--study", paramLabel = "UID") String study;
+  @Option(names = "--series", paramLabel = "UID") String series;
+  @Option(names = "--size-mb", defaultValue = "1100", description = "size of the generated series in MB (default 1100, i.e. > 1 GB)")
+  int sizeMb;
+  @Option(names = "--runs", defaultValue = "5", description = "timed runs of each client, interleaved (best and median are reported; default 5)")
+  int runs;
+  @Option(names = "--heap", defaultValue = "256m", description = "-Xmx of the child JVM that measures peak heap (default 256m)")
+  String heap;
+  @Option(names = "--json", description = "print one JSON object") boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cmd = spec.commandLine();
+    if (dicomweb != null && (study == null || series == null)) throw new CommandLine.ParameterException(cmd, "--dicomweb needs --study and --series");
+    if (runs < 1 || sizeMb < 1) throw new CommandLine.ParameterException(cmd, "--runs and --size-mb must be positive");
+    PrintWriter err = cmd.getErr();
+    Map<String, Object> report = new LinkedHashMap<>();
+    try (PrivateOrthanc orthanc = dicomweb == null ? PrivateOrthanc.start() : null) {
+      String root = dicomweb != null ? dicomweb : orthanc.dicomWebUrl();
+      if (orthanc != null) {
+        if (!json) err.printf("bench wado: generating a %d MB CT series in a private Orthanc (pid %d)...%n", sizeMb, orthanc.pid());
+        String[] uids = generateSeries(DicomWebClient.builder(root).build(), sizeMb);
+        study = uids[0];
+        series = uids[1];
+      }
+      String url = root.replaceAll("/+$", "") + "/studies/" + study + "/series/" + series;
+      DicomWebClient client = DicomWebClient.builder(root).readTimeout(Duration.ofMinutes(5)).build();
+
+      Measured warm = pullOurs(client, false); // JIT warm-up, and fills the server's page cache
+      okhttp3.OkHttpClient raw = new okhttp3.OkHttpClient.Builder().readTimeout(Duration.ofMinutes(5)).build();
+      List<Double> curlRates = new ArrayList<>();
+      List<Double> rawRates = new ArrayList<>();
+      List<Double> ourRates = new ArrayList<>();
+      List<Double> ourHashRates = new ArrayList<>();
+      long curlBytes = 0;
+      for (int i = 0; i < runs; i++) {
+        Measured c = pullCurl(url);
+        Measured r = pullRawOkHttp(raw, url);
+        Measured o = pullOurs(client, false);
+        Measured h = pullOurs(client, true);
+        curlRates.add(c.mbPerSecond());
+        rawRates.add(r.mbPerSecond());
+        ourRates.add(o.mbPerSecond());
+        ourHashRates.add(h.mbPerSecond());
+        curlBytes = c.bytes();
+        if (!json) err.printf("  run %d: curl %.0f MB/s, raw OkHttp %.0f MB/s, secaimed %.0f MB/s, secaimed+SHA-256 %.0f MB/s%n",
+            i + 1, c.mbPerSecond(), r.mbPerSecond(), o.mbPerSecond(), h.mbPerSecond());
+      }
+      double curlBest = max(curlRates);
+      double ourBest = max(ourRates);
+      report.put("url", url.replaceAll("//[^/@]*@", "//"));
+      report.put("instances", warm.instances());
+      report.put("seriesBytes", warm.bytes());
+      report.put("responseBytesCurl", curlBytes);
+      report.put("runs", runs);
+      report.put("curlMBps", round(curlBest));
+      report.put("rawOkHttpMBps", round(max(rawRates)));
+      report.put("secaimedMBps", round(ourBest));
+      report.put("secaimedWithSha256MBps", round(max(ourHashRates)));
+      report.put("ratio", round(ourBest / curlBest));
+      report.put("medianRatio", round(median(ourRates) / median(curlRates)));
+      report.put("goalRatio", 0.9);
+      report.put("curlRunsMBps", curlRates.stream().map(BenchWadoCommand::round).toList());
+      report.put("rawOkHttpRunsMBps", rawRates.stream().map(BenchWadoCommand::round).toList());
+      report.put("secaimedRunsMBps", ourRates.stream().map(BenchWadoCommand::round).toList());
+
+      if (!json) err.printf("  child JVM -Xmx%s pulling the series (SHA-256 per instance)...%n", heap);
+      JsonNode probe = heapProbe(root, study, series);
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("xmx", heap);
+      h.put("maxHeapBytes", probe.get("maxHeapBytes").asLong());
+      h.put("seriesBytes", probe.get("bytes").asLong());
+      h.put("instances", probe.get("instances").asInt());
+      h.put("peakHeapUsedSampledBytes", probe.get("peakHeapUsedSampledBytes").asLong());
+      h.put("peakHeapPoolSumBytes", probe.get("peakHeapPoolSumBytes").asLong());
+      h.put("maxLiveAfterGcBytes", probe.get("maxLiveAfterGcBytes").asLong());
+      h.put("seriesToHeapRatio", round((double) probe.get("bytes").asLong() / probe.get("maxHeapBytes").asLong()));
+      report.put("heap", h);
+    }
+    PrintWriter out = cmd.getOut();
+    if (json) {
+      JsonOutput.print(out, report);
+    } else {
+      out.printf("WADO-RS series pull, %d instances, %s, best of %d:%n", report.get("instances"), DicomCommand.human((long) report.get("seriesBytes")), runs);
+      out.printf("  curl              %8.0f MB/s%n", (double) report.get("curlMBps"));
+      out.printf("  raw OkHttp body   %8.0f MB/s   (the HTTP stack alone, no multipart parsing)%n", (double) report.get("rawOkHttpMBps"));
+      out.printf("  secaimed          %8.0f MB/s   ratio %.2fx best, %.2fx median (goal >= 0.90x)%n", (double) report.get("secaimedMBps"),
+          (double) report.get("ratio"), (double) report.get("medianRatio"));
+      out.printf("  secaimed+SHA-256  %8.0f MB/s%n", (double) report.get("secaimedWithSha256MBps"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) report.get("heap");
+      out.printf("Peak heap pulling %s with -Xmx%s (max heap %s): sampled %s, pool peaks %s, live after GC %s%n",
+          DicomCommand.human((long) h.get("seriesBytes")), heap, DicomCommand.human((long) h.get("maxHeapBytes")),
+          DicomCommand.human((long) h.get("peakHeapUsedSampledBytes")), DicomCommand.human((long) h.get("peakHeapPoolSumBytes")),
+          DicomCommand.human((long) h.get("maxLiveAfterGcBytes")));
+    }
+    return SecaimedCli.EXIT_OK;
+  }
+
+  record Measured(long bytes, int instances, long nanos) {
+    double mbPerSecond() {
+      return bytes / 1e6 / (nanos / 1e9);
+    }
+  }
+
+  private static double max(List<Double> v) {
+    return v.stream().mapToDouble(d -> d).max().orElseThrow();
+  }
+
+  private static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(d -> d).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  /** OkHttp reading the same response body with no multipart parsing: isolates the HTTP stack's cost. */
+  private static Measured pullRawOkHttp(okhttp3.OkHttpClient http, String url) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long bytes = 0;
+    long t0 = System.nanoTime();
+    try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url(url).header("Accept", WADO_ACCEPT).build()).execute()) {
+      if (!r.isSuccessful()) throw new IOException("raw OkHttp baseline: HTTP " + r.code());
+      InputStream in = r.body().byteStream();
+      for (int n; (n = in.read(buf)) > 0; ) bytes += n;
+    }
+    return new Measured(bytes, -1, System.nanoTime() - t0);
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 100) / 100.0;
+  }
+
+  /** Our client as the pipeline uses it: one instance at a time, bytes to a sink (optionally hashed). */
+  static Measured pullOurs(DicomWebClient client, boolean sha256, String study, String series) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long bytes = 0;
+    int n = 0;
+    long t0 = System.nanoTime();
+    try (InstanceStream s = client.retrieveSeries(study, series)) {
+      while (s.next()) {
+        MessageDigest md = sha256 ? sha256() : null;
+        InputStream in = s.body();
+        for (int r; (r = in.read(buf)) > 0; ) {
+          bytes += r;
+          if (md != null) md.update(buf, 0, r);
+        }
+        if (md != null) md.digest();
+        n++;
+      }
+    }
+    return new Measured(bytes, n, System.nanoTime() - t0);
+  }
+
+  private Measured pullOurs(DicomWebClient client, boolean sha256) throws IOException {
+    return pullOurs(client, sha256, study, series);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** curl fetching the same URL with the same Accept header, discarding the body; timed by curl itself. */
+  private static Measured pullCurl(String url) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("curl", "-s", "-f", "-o", "/dev/null", "-w", "%{size_download} %{time_total}", "-H", "Accept: " + WADO_ACCEPT, url)
+        .redirectErrorStream(true).start();
+    String outText = new String(p.getInputStream().readAllBytes()).trim();
+    if (p.waitFor() != 0) throw new IOException("curl failed (exit " + p.exitValue() + "): " + outText);
+    String[] parts = outText.split("\\s+");
+    return new Measured(Long.parseLong(parts[0]), -1, (long) (Double.parseDouble(parts[1]) * 1e9));
+  }
+
+  private JsonNode heapProbe(String root, String study, String series) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName(), root, study, series)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String outText = new String(p.getInputStream().readAllBytes()).trim();
+    if (p.waitFor() != 0) throw new IOException("the heap probe JVM failed (exit " + p.exitValue() + "): " + outText);
+    return JsonOutput.mapper().readTree(outText.substring(outText.lastIndexOf('\n') + 1));
+  }
+
+  /** Runs in a child JVM with a small heap: pulls and hashes the series, prints heap figures as JSON. */
+  public static final class HeapProbe {
+    public static void main(String[] args) throws Exception {
+      List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(b -> b.getType() == MemoryType.HEAP).toList();
+      AtomicLong sampled = new AtomicLong();
+      AtomicLong liveAfterGc = new AtomicLong();
+      Thread sampler = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          sampled.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+          long live = 0;
+          for (MemoryPoolMXBean b : heapPools) if (b.getCollectionUsage() != null) live += b.getCollectionUsage().getUsed();
+          liveAfterGc.accumulateAndGet(live, Math::max);
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+      Measured m = pullOurs(DicomWebClient.builder(args[0]).readTimeout(Duration.ofMinutes(5)).build(), true, args[1], args[2]);
+      sampler.interrupt();
+      sampler.join();
+      long poolSum = 0;
+      for (MemoryPoolMXBean b : heapPools) poolSum += b.getPeakUsage().getUsed();
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("bytes", m.bytes());
+      r.put("instances", m.instances());
+      r.put("seconds", m.nanos() / 1e9);
+      r.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+      r.put("peakHeapUsedSampledBytes", sampled.get());
+      r.put("peakHeapPoolSumBytes", poolSum);
+      r.put("maxLiveAfterGcBytes", liveAfterGc.get());
+      System.out.println(JsonOutput.mapper().writeValueAsString(r));
+    }
+  }
+
+  // ------------------------------------------------------------------ series generation
+
+  /** Stores a synthetic 512x512 16-bit CT series of about {@code sizeMb} MB; returns {study, series}. */
+  static String[] generateSeries(DicomWebClient client, int sizeMb) throws IOException, DicomException {
+    String study = uid();
+    String series = uid();
+    String frame = uid();
+    int perSlice = ROWS * COLS * 2;
+    int slices = (int) Math.ceil(sizeMb * 1e6 / perSlice);
+    short[] base = new short[ROWS * COLS];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+    for (int i = 0; i < base.length; i++) base[i] = (short) (rnd.nextInt(4096) - 1024);
+    int batch = 64;
+    for (int from = 0; from < slices; from += batch) {
+      StowRequest.Builder b = StowRequest.builder();
+      for (int z = from; z < Math.min(slices, from + batch); z++) b.addDataset(slice(study, series, frame, z, base));
+      StowResult r = client.store(b.build());
+      if (!r.allStored()) throw new IOException("generating the bench series: the PACS did not store slices " + from + "..: HTTP " + r.httpStatus());
+    }
+    return new String[] {study, series};
+  }
+
+  private static AttributeList slice(String study, String series, String frame, int z, short[] base) throws DicomException {
+    AttributeList l = new AttributeList();
+    put(l, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), SOPClass.CTImageStorage);
+    put(l, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), uid());
+    put(l, new UniqueIdentifierAttribute(TagFromName.StudyInstanceUID), study);
+    put(l, new UniqueIdentifierAttribute(TagFromName.SeriesInstanceUID), series);
+    put(l, new UniqueIdentifierAttribute(TagFromName.FrameOfReferenceUID), frame);
+    put(l, new CodeStringAttribute(TagFromName.Modality), "CT");
+    put(l, new PersonNameAttribute(TagFromName.PatientName), "Bench^Synthetic");
+    put(l, new LongStringAttribute(TagFromName.PatientID), "SECAIMED-BENCH");
+    put(l, new IntegerStringAttribute(TagFromName.InstanceNumber), Integer.toString(z + 1));
+    put(l, new DecimalStringAttribute(TagFromName.ImagePositionPatient), "-250\\-250\\" + z);
+    put(l, new DecimalStringAttribute(TagFromName.ImageOrientationPatient), "1\\0\\0\\0\\1\\0");
+    put(l, new DecimalStringAttribute(TagFromName.PixelSpacing), "0.9765625\\0.9765625");
+    put(l, new DecimalStringAttribute(TagFromName.SliceThickness), "1");
+    put(l, new CodeStringAttribute(TagFromName.PhotometricInterpretation), "MONOCHROME2");
+    for (AttributeTag t : new AttributeTag[] {TagFromName.Rows, TagFromName.Columns, TagFromName.SamplesPerPixel, TagFromName.BitsAllocated,
+        TagFromName.BitsStored, TagFromName.HighBit, TagFromName.PixelRepresentation}) {
+      int v = t.equals(TagFromName.Rows) ? ROWS : t.equals(TagFromName.Columns) ? COLS : t.equals(TagFromName.SamplesPerPixel) ? 1
+          : t.equals(TagFromName.BitsAllocated) || t.equals(TagFromName.BitsStored) ? 16 : t.equals(TagFromName.HighBit) ? 15 : 1;
+      Attribute a = new UnsignedShortAttribute(t);
+      a.addValue(v);
+      l.put(a);
+    }
+    short[] px = base.clone();
+    for (int i = z % 7; i < px.length; i += 7) px[i] ^= (short) z; // slices differ: nothing deduplicates or caches by content
+    Attribute pd = new OtherWordAttribute(TagFromName.PixelData);
+    pd.setValues(px);
+    l.put(pd);
+    return l;
+  }
+
+  private static void put(AttributeList l, Attribute a, String v) throws DicomException {
+    a.addValue(v);
+    l.put(a);
+  }
+
+  private static String uid() {
+    UUID u = UUID.randomUUID();
+    ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+    return "2.25." + new BigInteger(1, b.array());
+  }
+
+  // ------------------------------------------------------------------ a private Orthanc
+
+  /** An Orthanc with the DICOMweb plugin on free loopback ports in a temp dir; stopped by its pid. */
+  static final class PrivateOrthanc implements AutoCloseable {
+    private final Path dir;
+    private final Process process;
+    private final int httpPort;
+
+    private PrivateOrthanc(Path dir, Process process, int httpPort) {
+      this.dir = dir;
+      this.process = process;
+      this.httpPort = httpPort;
+    }
+
+    static PrivateOrthanc start() throws IOException, InterruptedException {
+      Path dir = Files.createTempDirectory("secaimed-bench-orthanc-");
+      Files.createDirectories(dir.resolve("db"));
+      int http = freePort();
+      int dicom = freePort();
+      String db = dir.resolve("db").toString().replace("\\", "\\\\").replace("\"", "\\\"");
+      Files.writeString(dir.resolve("orthanc.json"), """
+          { "Name": "BENCH", "StorageDirectory": "%1$s", "IndexDirectory": "%1$s", "StorageCompression": false,
+            "HttpPort": %2$d, "RemoteAccessAllowed": false, "AuthenticationEnabled": false, "HttpCompressionEnabled": false,
+            "DicomPort": %3$d, "DicomAet": "BENCH", "SaveJobs": false,
+            "Plugins": [ "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" ],
+            "DicomWeb": { "Enable": true, "Root": "/dicom-web/", "Host": "127.0.0.1:%2$d", "Ssl": false } }
+          """.formatted(db, http, dicom));
+      Process p = new ProcessBuilder("Orthanc", dir.resolve("orthanc.json").toString()).directory(dir.toFile())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("orthanc.log").toFile()).start();
+      PrivateOrthanc o = new PrivateOrthanc(dir, p, http);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          o.close();
+          throw new IOException("Orthanc exited with " + p.exitValue() + " (is the orthanc and orthanc-dicomweb package installed?)");
+        }
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress("127.0.0.1", http), 300);
+          Thread.sleep(200); // the plugin registers its routes just after the port opens
+          return o;
+        } catch (IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      o.close();
+      throw new IOException("Orthanc did not start within 30 s");
+    }
+
+    String dicomWebUrl() {
+      return "http://127.0.0.1:" + httpPort + "/dicom-web";
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+
+    private static int freePort() throws IOException {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      }
+    }
+  }
+}

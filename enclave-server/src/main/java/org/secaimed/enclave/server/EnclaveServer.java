@@ -1,0 +1,157 @@
+package org.secaimed.enclave.server;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.SealedArchive;
+import org.secaimed.enclave.server.attest.EvidenceProvider;
+import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.enclave.server.http.GatewayRoutes;
+import org.secaimed.enclave.server.keys.EnclaveKeys;
+import org.secaimed.enclave.server.log.ReceiptLog;
+import org.secaimed.enclave.server.state.StateDir;
+import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
+import org.secaimed.enclave.server.algorithms.EnclaveAlgorithms;
+import org.secaimed.enclave.server.task.TaskFaults;
+import org.secaimed.enclave.server.task.TaskService;
+
+/**
+ * The enclave server: the gateway API v1 over keys, a blob store, a task runner with real
+ * algorithms and the transparency log, with state in a folder (survives restarts) and evidence
+ * from the configured {@link EvidenceProvider}. In a confidential VM the provider is the TEE; the
+ * development tooling starts it with the INSECURE software provider, which a production policy
+ * rejects. Start with {@link #start(Config)}; {@link #close()} stops it.
+ */
+public final class EnclaveServer implements AutoCloseable {
+
+  /**
+   * How to run: bind address, port (0 = any free), state folder, pool size, evidence. {@code runner}
+   * null means the built-in algorithms with trained models kept in {@code <state>/models}. There is
+   * no default evidence provider: the server refuses to start without one.
+   */
+  public record Config(String host, int port, Path stateDir, AlgorithmRunner runner, int workers, int queueCapacity,
+      long maxBlobBytes, HpkeSuite kemSuite, Clock clock, TaskFaults faults, EvidenceProvider evidence) {
+    public static Config defaults(Path stateDir) {
+      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC(), TaskFaults.NONE, null);
+    }
+
+    public Config withRunner(AlgorithmRunner r) {
+      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+    }
+
+    public Config withHost(String h) {
+      return new Config(h, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+    }
+
+    public Config withPort(int p) {
+      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+    }
+
+    public Config withKemSuite(HpkeSuite s) {
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock, faults, evidence);
+    }
+
+    public Config withWorkers(int w) {
+      return new Config(host, port, stateDir, runner, w, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+    }
+
+    /** Tests only: where to stop a task as a crash would. */
+    public Config withFaults(TaskFaults f) {
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, f, evidence);
+    }
+
+    public Config withEvidence(EvidenceProvider e) {
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, e);
+    }
+  }
+
+  private final Javalin app;
+  private final TaskService tasks;
+  private final BlobStore blobs;
+  private final EvidenceProvider issuer;
+  private final StateDir state;
+
+  private EnclaveServer(Javalin app, TaskService tasks, BlobStore blobs, EvidenceProvider issuer, StateDir state) {
+    this.app = app;
+    this.tasks = tasks;
+    this.blobs = blobs;
+    this.issuer = issuer;
+    this.state = state;
+  }
+
+  public static EnclaveServer start(Config config) throws IOException {
+    return start(config, System.err);
+  }
+
+  public static EnclaveServer start(Config config, PrintStream banner) throws IOException {
+    EvidenceProvider issuer = config.evidence();
+    if (issuer == null) throw new IllegalArgumentException("no evidence provider configured");
+    SealedArchive.warmUp(); // the first study then opens at full AES-GCM speed
+    StateDir state = new StateDir(config.stateDir());
+    EnclaveKeys keys = EnclaveKeys.loadOrCreate(state.keys(), config.kemSuite());
+    BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
+    ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
+    AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
+    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
+        config.queueCapacity(), config.clock(), config.faults());
+    Javalin app = Javalin.create(c -> {
+      c.showJavalinBanner = false;
+      c.http.maxRequestSize = BlobStore.MAX_PART_SIZE + 1024L;
+      // Sealed bytes do not compress; gzip would only cost CPU on both ends.
+      c.http.disableCompression();
+    });
+    new GatewayRoutes(issuer, keys, blobs, tasks, log).register(app);
+    try {
+      app.start(config.host(), config.port());
+      tasks.resumeUnfinished();
+    } catch (RuntimeException | IOException e) {
+      tasks.close();
+      app.stop();
+      blobs.close();
+      throw e;
+    }
+    banner.println((issuer.enclave().insecure() ? "INSECURE dev enclave" : "enclave server") + " listening on http://"
+        + config.host() + ":" + app.port() + " state " + state.root() + " evidence " + issuer.name()
+        + " measurement " + issuer.enclave().measurement() + " log " + log.origin());
+    banner.flush();
+    return new EnclaveServer(app, tasks, blobs, issuer, state);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  public String measurement() {
+    return issuer.enclave().measurement();
+  }
+
+  public long blobCount() throws IOException {
+    return blobs.blobCount();
+  }
+
+  public Path stateDir() {
+    return state.root();
+  }
+
+  /**
+   * Writes a stored blob through to disk in the background, as a task does with its inputs. For
+   * the benchmark's sealing-off baseline, which runs an algorithm on a blob without a task.
+   */
+  public void flushBlobInBackground(String blobId) {
+    blobs.flushInBackground(blobId);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    tasks.close();
+    blobs.close();
+  }
+}

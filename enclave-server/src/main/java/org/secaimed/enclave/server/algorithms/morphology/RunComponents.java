@@ -1,0 +1,141 @@
+package org.secaimed.enclave.server.algorithms.morphology;
+
+import java.util.Arrays;
+
+/**
+ * 6-connected components of a binary mask, labelled on runs rather than voxels: each row is cut into
+ * runs of foreground, runs that overlap a run in the previous row or previous slice are united
+ * (union-find). Memory grows with the number of runs (about a million for a 512x512x300 CT body),
+ * not with the voxel count, and one pass over the bytes does the work.
+ */
+public final class RunComponents {
+  private final int nx, ny, nz;
+  private final int[] runRow, runStart, runEnd; // end exclusive
+  private final int[] rowFirstRun; // runs of row r are [rowFirstRun[r], rowFirstRun[r+1])
+  private final int[] parent;
+  private final int runCount;
+
+  private RunComponents(int nx, int ny, int nz, int[] runRow, int[] runStart, int[] runEnd, int[] rowFirstRun, int runCount) {
+    this.nx = nx;
+    this.ny = ny;
+    this.nz = nz;
+    this.runRow = runRow;
+    this.runStart = runStart;
+    this.runEnd = runEnd;
+    this.rowFirstRun = rowFirstRun;
+    this.runCount = runCount;
+    this.parent = new int[runCount];
+    for (int i = 0; i < runCount; i++) parent[i] = i;
+    unite();
+  }
+
+  /** Labels the voxels where {@code mask[i] != 0}; {@code offset} is where the nx*ny*nz block starts. */
+  public static RunComponents of(byte[] mask, int offset, int nx, int ny, int nz) {
+    int rows = ny * nz;
+    int capacity = 1024;
+    int[] row = new int[capacity], start = new int[capacity], end = new int[capacity];
+    int[] first = new int[rows + 1];
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      first[r] = n;
+      int base = offset + r * nx;
+      int i = 0;
+      while (i < nx) {
+        while (i < nx && mask[base + i] == 0) i++;
+        if (i == nx) break;
+        int s = i;
+        while (i < nx && mask[base + i] != 0) i++;
+        if (n == capacity) {
+          capacity *= 2;
+          row = Arrays.copyOf(row, capacity);
+          start = Arrays.copyOf(start, capacity);
+          end = Arrays.copyOf(end, capacity);
+        }
+        row[n] = r;
+        start[n] = s;
+        end[n] = i;
+        n++;
+      }
+    }
+    first[rows] = n;
+    return new RunComponents(nx, ny, nz, row, start, end, first, n);
+  }
+
+  private void unite() {
+    for (int r = 0; r < ny * nz; r++) {
+      int j = r % ny;
+      if (j > 0) link(r, r - 1);
+      if (r >= ny) link(r, r - ny);
+    }
+  }
+
+  private void link(int row, int otherRow) {
+    int a = rowFirstRun[row], aEnd = rowFirstRun[row + 1];
+    int b = rowFirstRun[otherRow], bEnd = rowFirstRun[otherRow + 1];
+    while (a < aEnd && b < bEnd) {
+      if (runStart[a] < runEnd[b] && runStart[b] < runEnd[a]) union(a, b);
+      if (runEnd[a] < runEnd[b]) a++;
+      else b++;
+    }
+  }
+
+  private int find(int x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  }
+
+  private void union(int a, int b) {
+    int ra = find(a), rb = find(b);
+    if (ra != rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+
+  /** Voxel count per component root (indexed by run id; zero for non-roots). */
+  public long[] sizes() {
+    long[] size = new long[runCount];
+    for (int i = 0; i < runCount; i++) size[find(i)] += runEnd[i] - runStart[i];
+    return size;
+  }
+
+  /** Root ids of the largest components, biggest first, at most {@code n}. */
+  public int[] largest(int n) {
+    long[] size = sizes();
+    Integer[] roots = java.util.stream.IntStream.range(0, runCount).filter(i -> size[i] > 0).boxed().toArray(Integer[]::new);
+    Arrays.sort(roots, (x, y) -> Long.compare(size[y], size[x]));
+    int[] out = new int[Math.min(n, roots.length)];
+    for (int i = 0; i < out.length; i++) out[i] = roots[i];
+    return out;
+  }
+
+  /** The root id of a run's component. */
+  public int componentOfRun(int run) {
+    return find(run);
+  }
+
+  /** Whether any run of the component touches the block's in-plane border (first/last row or column). */
+  public boolean[] touchesInPlaneBorder() {
+    boolean[] touches = new boolean[runCount];
+    for (int i = 0; i < runCount; i++) {
+      int j = runRow[i] % ny;
+      if (j == 0 || j == ny - 1 || runStart[i] == 0 || runEnd[i] == nx) touches[find(i)] = true;
+    }
+    return touches;
+  }
+
+  /** Writes {@code value} into {@code out} (same block layout) for every voxel of a component {@code keep} accepts. */
+  public void paint(byte[] out, int offset, java.util.function.IntPredicate keepRoot, byte value) {
+    for (int i = 0; i < runCount; i++) {
+      if (keepRoot.test(find(i))) Arrays.fill(out, offset + runRow[i] * nx + runStart[i], offset + runRow[i] * nx + runEnd[i], value);
+    }
+  }
+
+  public int runCount() {
+    return runCount;
+  }
+
+  int slices() {
+    return nz;
+  }
+}

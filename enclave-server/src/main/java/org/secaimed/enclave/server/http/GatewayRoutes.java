@@ -1,0 +1,206 @@
+package org.secaimed.enclave.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.secaimed.connector.attest.AttestedKeys;
+import org.secaimed.connector.attest.Evidence;
+import org.secaimed.connector.attest.EvidenceJson;
+import org.secaimed.connector.attest.KeyBinding;
+import org.secaimed.enclave.server.attest.EvidenceProvider;
+import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.enclave.server.keys.EnclaveKeys;
+import org.secaimed.enclave.server.log.ReceiptLog;
+import org.secaimed.enclave.server.state.StateDir;
+import org.secaimed.enclave.server.task.TaskRecord;
+import org.secaimed.enclave.server.task.TaskService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The gateway API v1 (enclave-connector/src/main/openapi/gateway-v1.yaml) over the enclave server's services. */
+public final class GatewayRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+  private static final ObjectMapper JSON = StateDir.json();
+
+  private final EvidenceProvider issuer;
+  private final EnclaveKeys keys;
+  private final BlobStore blobs;
+  private final TaskService tasks;
+  private final ReceiptLog log;
+
+  public GatewayRoutes(EvidenceProvider issuer, EnclaveKeys keys, BlobStore blobs, TaskService tasks, ReceiptLog log) {
+    this.issuer = issuer;
+    this.keys = keys;
+    this.blobs = blobs;
+    this.tasks = tasks;
+    this.log = log;
+  }
+
+  public void register(Javalin app) {
+    String enclaveHeader = issuer.name() + (issuer.enclave().insecure() ? "; INSECURE" : "");
+    app.before(ctx -> ctx.header("X-Secaimed-Enclave", enclaveHeader));
+    app.post("/v1/attestation", this::attest);
+    app.post("/v1/blobs", this::createUpload);
+    app.get("/v1/blobs/uploads/{uploadId}", ctx -> json(ctx, 200, blobs.status(ctx.pathParam("uploadId"))));
+    app.put("/v1/blobs/uploads/{uploadId}/parts/{part}", this::putPart);
+    app.post("/v1/blobs/uploads/{uploadId}/complete", this::complete);
+    app.get("/v1/blobs/{blobId}", ctx -> json(ctx, 200, blobs.blob(ctx.pathParam("blobId"))));
+    app.post("/v1/tasks", this::submit);
+    app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.get(ctx.pathParam("taskId"))));
+    app.delete("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.cancel(ctx.pathParam("taskId"))));
+    app.get("/v1/tasks/{taskId}/result", this::result);
+    app.get("/v1/tasks/{taskId}/receipt", ctx -> json(ctx, 200, tasks.receipt(ctx.pathParam("taskId"))));
+    app.get("/v1/algorithms", ctx -> json(ctx, 200, tasks.catalogue()));
+    app.get("/v1/log/checkpoint", ctx -> ctx.contentType("text/plain; charset=utf-8").result(log.signedCheckpoint()));
+    app.get("/v1/log/proof/inclusion", this::inclusion);
+    app.get("/v1/log/proof/consistency", this::consistency);
+
+    app.exception(Problem.class, (e, ctx) -> problem(ctx, e));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("INSECURE dev enclave: internal error on {} {}", ctx.method(), ctx.path(), e);
+      problem(ctx, new Problem("internal", 500, "Internal error", e.getClass().getSimpleName()));
+    });
+    app.error(404, ctx -> {
+      if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
+        problem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
+      }
+    });
+  }
+
+  private void attest(Context ctx) {
+    JsonNode body = body(ctx);
+    byte[] nonce;
+    try {
+      nonce = Base64.getDecoder().decode(body.path("nonce").asText(""));
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("nonce is not base64");
+    }
+    if (nonce.length != KeyBinding.NONCE_BYTES) throw Problem.badRequest("nonce must be " + KeyBinding.NONCE_BYTES + " bytes");
+    AttestedKeys keys = this.keys.attestedKeys();
+    Evidence evidence = issuer.issue(KeyBinding.reportData(keys, nonce));
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode ev = out.putArray("evidence");
+    ev.add(EvidenceJson.toJson(evidence));
+    ObjectNode k = out.putObject("keys");
+    k.putObject("kem").put("suite", keys.kemSuite()).put("publicKey", b64(keys.kemPublicKey()));
+    k.putObject("signing").put("alg", keys.signingAlg()).put("publicKey", b64(keys.signingPublicKey()));
+    json(ctx, 200, out);
+  }
+
+  private void createUpload(Context ctx) throws IOException {
+    JsonNode body = body(ctx);
+    if (!body.path("partSize").canConvertToInt()) throw Problem.badRequest("partSize is required");
+    Long length = body.hasNonNull("length") ? body.get("length").asLong() : null;
+    json(ctx, 201, blobs.create(length, body.get("partSize").asInt(), ctx.header("Idempotency-Key")));
+  }
+
+  private void putPart(Context ctx) throws IOException {
+    int part;
+    try {
+      part = Integer.parseInt(ctx.pathParam("part"));
+    } catch (NumberFormatException e) {
+      throw Problem.badRequest("part number is not an integer");
+    }
+    try (InputStream in = ctx.bodyInputStream()) {
+      json(ctx, 200, blobs.putPart(ctx.pathParam("uploadId"), part, ctx.header("Content-Digest"), in));
+    }
+  }
+
+  private void complete(Context ctx) throws IOException {
+    JsonNode body = body(ctx);
+    if (!body.path("length").canConvertToLong()) throw Problem.badRequest("length is required");
+    json(ctx, 200, blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong()));
+  }
+
+  private void submit(Context ctx) throws IOException {
+    TaskRecord.Request request;
+    try {
+      request = JSON.readValue(ctx.bodyInputStream(), TaskRecord.Request.class);
+    } catch (IOException e) {
+      throw Problem.badRequest("task request is not valid JSON for TaskRequest");
+    }
+    TaskService.Submitted s = tasks.submit(ctx.header("Idempotency-Key"), request);
+    json(ctx, s.created() ? 201 : 200, s.task());
+  }
+
+  private void result(Context ctx) throws IOException {
+    Path p = tasks.result(ctx.pathParam("taskId"));
+    ctx.contentType("application/octet-stream");
+    ctx.result(Files.newInputStream(p));
+  }
+
+  private void inclusion(Context ctx) {
+    long index = longParam(ctx, "leafIndex");
+    long size = longParam(ctx, "treeSize");
+    if (size < 1 || size > log.size() || index < 0 || index >= size) {
+      throw Problem.badRequest("need 0 <= leafIndex < treeSize <= " + log.size());
+    }
+    json(ctx, 200, new Proof(index, size, null, null, encode(log.inclusionProof(index, size))));
+  }
+
+  private void consistency(Context ctx) {
+    long from = longParam(ctx, "fromSize");
+    long to = longParam(ctx, "toSize");
+    if (from < 1 || from > to || to > log.size()) throw Problem.badRequest("need 1 <= fromSize <= toSize <= " + log.size());
+    json(ctx, 200, new Proof(null, null, from, to, encode(log.consistencyProof(from, to))));
+  }
+
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record Proof(Long leafIndex, Long treeSize, Long fromSize, Long toSize, List<String> hashes) {}
+
+  private static List<String> encode(List<byte[]> hashes) {
+    return hashes.stream().map(GatewayRoutes::b64).toList();
+  }
+
+  private static long longParam(Context ctx, String name) {
+    try {
+      return Long.parseLong(ctx.queryParam(name));
+    } catch (NumberFormatException e) {
+      throw Problem.badRequest("query parameter " + name + " must be an integer");
+    }
+  }
+
+  private static JsonNode body(Context ctx) {
+    try {
+      JsonNode n = JSON.readTree(ctx.bodyInputStream());
+      if (n == null || !n.isObject()) throw Problem.badRequest("body must be a JSON object");
+      return n;
+    } catch (IOException e) {
+      throw Problem.badRequest("body is not valid JSON");
+    }
+  }
+
+  private static void json(Context ctx, int status, Object value) {
+    try {
+      ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void problem(Context ctx, Problem p) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", p.type()).put("title", p.title()).put("status", p.status());
+    if (p.getMessage() != null) o.put("detail", p.getMessage());
+    o.put("instance", ctx.path());
+    if (p.status() == 503) ctx.header("Retry-After", "1");
+    try {
+      ctx.status(p.status()).contentType("application/problem+json").result(JSON.writeValueAsBytes(o));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+}

@@ -1,0 +1,399 @@
+package org.secaimed.enclave.server.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.secaimed.connector.gateway.Bindings;
+import org.secaimed.connector.receipt.DsseEnvelope;
+import org.secaimed.connector.receipt.ReceiptException;
+import org.secaimed.connector.receipt.Receipts;
+import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.KemPublicKey;
+import org.secaimed.connector.seal.SealedArchive;
+import org.secaimed.connector.seal.SealingOutputStream;
+import org.secaimed.enclave.server.algorithms.AlgorithmException;
+import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
+import org.secaimed.enclave.server.algorithms.TaskKind;
+import org.secaimed.enclave.server.algorithms.TaskOutcome;
+import org.secaimed.enclave.server.attest.EvidenceProvider;
+import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.enclave.server.http.Problem;
+import org.secaimed.enclave.server.keys.EnclaveKeys;
+import org.secaimed.enclave.server.log.ReceiptLog;
+import org.secaimed.enclave.server.state.StateDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tasks: idempotent submission, a bounded worker pool, results sealed to the requester while the
+ * algorithm writes them, and a signed receipt appended to the log before the task is reported
+ * succeeded. Unfinished tasks are re-run after a restart; a finished one never runs twice.
+ */
+public final class TaskService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskService.class);
+  private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final List<String> KINDS = List.of("segmentation", "training", "evaluation");
+
+  /** The stored receipt of a task: the signed envelope and its leaf index in the log. */
+  public record StoredReceipt(DsseEnvelope envelope, long leafIndex) {}
+
+  private record IdempotencyEntry(String taskId, String requestDigest) {}
+
+  private final TaskFaults faults;
+  private final StateDir state;
+  private final BlobStore blobs;
+  private final EnclaveKeys keys;
+  private final EvidenceProvider issuer;
+  private final ReceiptLog log;
+  private final AlgorithmRunner runner;
+  private final Clock clock;
+  private final ThreadPoolExecutor pool;
+  private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
+
+  /** A running task: its worker thread (cancellation interrupts it) and whether cancel was asked. */
+  private record Running(Thread thread, AtomicBoolean cancelled) {}
+  private final ConcurrentHashMap<String, TaskRecord> live = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  /** Set on shutdown: an interrupted task then stays as it is on disk and is re-run after the restart. */
+  private volatile boolean closing;
+
+  public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, EvidenceProvider issuer, ReceiptLog log,
+      AlgorithmRunner runner, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
+    this.state = state;
+    this.faults = faults;
+    this.blobs = blobs;
+    this.keys = keys;
+    this.issuer = issuer;
+    this.log = log;
+    this.clock = clock;
+    this.runner = runner;
+    this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
+      Thread t = new Thread(r, "enclave-task");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public List<Map<String, Object>> catalogue() {
+    return runner.catalogue().toWire();
+  }
+
+  /** Re-queues every task a previous run left unfinished (restart mid-task). */
+  public void resumeUnfinished() throws IOException {
+    try (Stream<Path> s = Files.list(state.tasks())) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        TaskRecord t = state.readJson(p, TaskRecord.class);
+        if (t.finished()) continue;
+        if (Files.exists(receiptPath(t.taskId())) && Files.exists(resultPath(t.taskId()))) {
+          save(t.with("succeeded", 1.0, "done", clock.instant().toString(), null));
+        } else if (finishSignedReceipt(t)) {
+          LOG.info("INSECURE dev enclave: task {} finished after a restart with the receipt it had signed", t.taskId());
+        } else {
+          save(t.with("queued", 0.0, "re-queued after a restart", null, null));
+          enqueue(t.taskId());
+        }
+      }
+    }
+  }
+
+  /**
+   * A task stopped between signing its receipt and recording it: logs that receipt at most once
+   * and finishes the task. False when there is nothing to finish (no result or no signed receipt).
+   */
+  private boolean finishSignedReceipt(TaskRecord t) throws IOException {
+    Path pending = pendingReceiptPath(t.taskId());
+    if (!Files.exists(pending) || !Files.exists(resultPath(t.taskId()))) return false;
+    DsseEnvelope env = state.readJson(pending, DsseEnvelope.class);
+    byte[] leaf;
+    try {
+      leaf = env.logLeafInput();
+    } catch (ReceiptException e) {
+      Files.delete(pending); // unreadable, so never logged either: re-run the task
+      return false;
+    }
+    long index = log.indexOf(leaf);
+    if (index < 0) index = log.append(leaf);
+    finish(t, env, index, clock.instant().toString());
+    return true;
+  }
+
+  public record Submitted(TaskRecord task, boolean created) {}
+
+  public Submitted submit(String idempotencyKey, TaskRecord.Request request) throws IOException {
+    if (idempotencyKey == null || idempotencyKey.length() < 8 || idempotencyKey.length() > 128) {
+      throw Problem.badRequest("Idempotency-Key header of 8..128 characters is required");
+    }
+    validate(request);
+    String requestDigest = sha256Hex(CANONICAL.writeValueAsBytes(request));
+    Path keyFile = state.idempotency().resolve("task-" + sha256Hex(idempotencyKey.getBytes(StandardCharsets.UTF_8)));
+    synchronized (this) {
+      if (Files.exists(keyFile)) {
+        IdempotencyEntry e = state.readJson(keyFile, IdempotencyEntry.class);
+        if (!e.requestDigest().equals(requestDigest)) {
+          throw new Problem("idempotency-conflict", 422, "Idempotency-Key reused", "the key was used for a different task request");
+        }
+        return new Submitted(get(e.taskId()), false);
+      }
+      byte[] id = new byte[16];
+      random.nextBytes(id);
+      String taskId = "task-" + HexFormat.of().formatHex(id);
+      TaskRecord t = new TaskRecord(taskId, "queued", 0.0, "queued", clock.instant().toString(), null, request, null);
+      save(t);
+      state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
+      enqueue(taskId);
+      return new Submitted(t, true);
+    }
+  }
+
+  private void validate(TaskRecord.Request r) throws IOException {
+    if (r == null || r.kind() == null || !KINDS.contains(r.kind())) throw Problem.badRequest("kind must be one of " + KINDS);
+    if (r.algorithm() == null || r.algorithm().id() == null || r.algorithm().version() == null || r.algorithm().digest() == null) {
+      throw Problem.badRequest("algorithm id, version and digest are required");
+    }
+    try {
+      runner.catalogue().resolve(algorithmRequest(r));
+    } catch (AlgorithmException e) {
+      String slug = e.reason() == AlgorithmException.Reason.DIGEST_MISMATCH || e.reason() == AlgorithmException.Reason.VERSION_MISMATCH
+          ? "algorithm-digest-mismatch" : "unknown-algorithm";
+      throw new Problem(slug, 422, "Algorithm not accepted", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("algorithm: " + e.getMessage());
+    }
+    if (r.inputs() == null || r.inputs().isEmpty()) throw Problem.badRequest("inputs must name at least one blob");
+    for (String b : r.inputs()) blobs.blob(b);
+    if (r.recipient() == null) throw Problem.badRequest("recipient is required");
+    try {
+      KemPublicKey.of(r.recipient().suite(), r.recipient().publicKey());
+    } catch (RuntimeException e) {
+      throw Problem.badRequest("recipient: " + e.getMessage());
+    }
+    if (r.parameters() != null && r.parameters().size() > 64) throw Problem.badRequest("at most 64 parameters");
+  }
+
+  private static org.secaimed.enclave.server.algorithms.TaskRequest algorithmRequest(TaskRecord.Request r) throws AlgorithmException {
+    Map<String, Object> params = r.parameters() == null ? Map.of() : Map.copyOf(r.parameters());
+    return new org.secaimed.enclave.server.algorithms.TaskRequest(TaskKind.fromWireName(r.kind()), r.algorithm().id(),
+        r.algorithm().version(), r.algorithm().digest(), params);
+  }
+
+  public TaskRecord get(String taskId) throws IOException {
+    TaskRecord t = live.get(taskId);
+    if (t != null) return t;
+    Path p = taskPath(taskId);
+    if (!Files.exists(p)) throw Problem.notFound("no task " + taskId);
+    return state.readJson(p, TaskRecord.class);
+  }
+
+  public TaskRecord cancel(String taskId) throws IOException {
+    synchronized (this) {
+      TaskRecord t = get(taskId);
+      if (t.finished()) return t;
+      Running run = running.get(taskId);
+      if (run != null) {
+        run.cancelled().set(true);
+        run.thread().interrupt();
+        return t;
+      }
+      TaskRecord c = t.with("cancelled", t.progress(), "cancelled before it ran", clock.instant().toString(), null);
+      save(c);
+      return c;
+    }
+  }
+
+  /** The sealed result, once the task succeeded. */
+  public Path result(String taskId) throws IOException {
+    requireSucceeded(taskId);
+    return resultPath(taskId);
+  }
+
+  public StoredReceipt receipt(String taskId) throws IOException {
+    requireSucceeded(taskId);
+    return state.readJson(receiptPath(taskId), StoredReceipt.class);
+  }
+
+  private void requireSucceeded(String taskId) throws IOException {
+    TaskRecord t = get(taskId);
+    switch (t.state()) {
+      case "succeeded" -> {}
+      case "failed" -> throw new Problem("task-failed", 409, "Task failed", t.error() == null ? taskId : t.error().detail());
+      case "cancelled" -> throw new Problem("task-cancelled", 409, "Task cancelled", taskId);
+      default -> throw new Problem("result-not-ready", 409, "Result not ready", taskId + " is " + t.state());
+    }
+  }
+
+  private void enqueue(String taskId) {
+    try {
+      pool.execute(() -> runSafely(taskId));
+    } catch (RejectedExecutionException e) {
+      throw new Problem("unavailable", 503, "Task queue full", "retry later");
+    }
+  }
+
+  private void runSafely(String taskId) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    TaskRecord t;
+    synchronized (this) {
+      try {
+        t = get(taskId);
+      } catch (IOException e) {
+        LOG.error("INSECURE dev enclave: cannot read task {}", taskId, e);
+        return;
+      }
+      if (t.finished()) return;
+      running.put(taskId, new Running(Thread.currentThread(), cancelled));
+    }
+    try {
+      run(t, cancelled);
+    } catch (Exception e) {
+      if (closing) {
+        LOG.info("INSECURE dev enclave: task {} interrupted by shutdown; it will re-run after a restart", taskId);
+        return;
+      }
+      boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
+      String detail = e instanceof AlgorithmException ? e.getMessage() : e.getClass().getSimpleName() + " while running the task";
+      LOG.warn("INSECURE dev enclave: task {} {}: {}", taskId, cancel ? "cancelled" : "failed", detail);
+      try {
+        save(cancel ? t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null)
+            : t.with("failed", null, "failed", clock.instant().toString(),
+                new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail)));
+      } catch (IOException io) {
+        LOG.error("INSECURE dev enclave: cannot record failure of {}", taskId, io);
+      }
+    } finally {
+      running.remove(taskId);
+      live.remove(taskId);
+      Thread.interrupted();
+    }
+  }
+
+  private void run(TaskRecord t, AtomicBoolean cancelled) throws Exception {
+    String started = clock.instant().toString();
+    TaskRecord runningRecord = t.with("running", 0.0, "running", null, null);
+    save(runningRecord);
+    live.put(t.taskId(), runningRecord);
+    TaskRecord.Request req = t.request();
+    KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
+    byte[] inputBinding = Bindings.input(keys.kem().publicKey().keyId());
+    List<InputStream> inputs = new ArrayList<>();
+    Path tmp = state.newTempFile();
+    MessageDigest plainMd = MessageDigest.getInstance("SHA-256");
+    MessageDigest cipherMd = MessageDigest.getInstance("SHA-256");
+    OutputStream file = Files.newOutputStream(tmp);
+    // After this task's own file-system changes, so none of them waits for the flush; long before
+    // the receipt's log append, whose fsync would otherwise write the whole study out (BlobStore).
+    for (String blobId : req.inputs()) blobs.flushInBackground(blobId);
+    TaskOutcome outcome;
+    try {
+      for (String blobId : req.inputs()) {
+        inputs.add(SealedArchive.newOpeningStream(Files.newInputStream(blobs.blobPath(blobId)), keys.kem(), inputBinding));
+      }
+      SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
+          Bindings.result(t.taskId()));
+      // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
+      outcome = runner.run(algorithmRequest(req), inputs, new DigestOutputStream(sealing, plainMd),
+          (step, fraction) -> live.computeIfPresent(t.taskId(),
+              (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null)));
+      if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
+      file.close();
+      StateDir.moveIntoPlace(tmp, resultPath(t.taskId()));
+    } finally {
+      file.close();
+      for (InputStream in : inputs) in.close();
+      Files.deleteIfExists(tmp);
+    }
+    String finished = clock.instant().toString();
+    List<TaskReceipt.Input> receiptInputs = new ArrayList<>();
+    for (int i = 0; i < req.inputs().size(); i++) {
+      Map<String, String> instances = new LinkedHashMap<>();
+      if (i < outcome.inputInstances().size()) outcome.inputInstances().get(i).forEach(r -> instances.put(r.sopInstanceUid(), r.sha256()));
+      receiptInputs.add(new TaskReceipt.Input(req.inputs().get(i), instances));
+    }
+    List<TaskReceipt.Output> outputs = new ArrayList<>(List.of(
+        new TaskReceipt.Output("result.sealed", HexFormat.of().formatHex(cipherMd.digest())),
+        new TaskReceipt.Output("result", HexFormat.of().formatHex(plainMd.digest()))));
+    if (outcome.model() != null) outputs.add(new TaskReceipt.Output("model:" + outcome.model().id(), outcome.model().digest().substring(7)));
+    TaskReceipt receipt = new TaskReceipt(t.taskId(), req.kind(),
+        new TaskReceipt.Algorithm(outcome.algorithm().id(), outcome.algorithm().version(), outcome.algorithm().digest()),
+        receiptInputs,
+        req.parameters(),
+        issuer.enclave(),
+        req.attestation() == null ? null
+            : new TaskReceipt.Attestation(req.attestation().evidenceDigest(), req.attestation().policyDigest()),
+        recipient.keyId(), started, finished, outputs);
+    DsseEnvelope env = Receipts.sign(receipt, keys.signing().getPrivate(), keys.signing().getPublic());
+    // Kept until the task is recorded as succeeded, so that a restart after the log append finds
+    // the leaf already logged instead of re-running the task and logging a second receipt.
+    state.writeJson(pendingReceiptPath(t.taskId()), env);
+    long index = log.append(env.logLeafInput());
+    faults.afterLogAppend(t.taskId());
+    finish(t, env, index, finished);
+  }
+
+  private void finish(TaskRecord t, DsseEnvelope env, long leafIndex, String finished) throws IOException {
+    state.writeJson(receiptPath(t.taskId()), new StoredReceipt(env, leafIndex));
+    save(t.with("succeeded", 1.0, "done", finished, null));
+    Files.deleteIfExists(pendingReceiptPath(t.taskId()));
+  }
+
+  private void save(TaskRecord t) throws IOException {
+    state.writeJson(taskPath(t.taskId()), t);
+    if (t.finished()) live.remove(t.taskId());
+  }
+
+  private Path taskPath(String taskId) {
+    if (taskId == null || !taskId.matches("task-[0-9a-f]{32}")) throw Problem.badRequest("task id must be task-<32 hex>");
+    return state.tasks().resolve(taskId + ".json");
+  }
+
+  private Path resultPath(String taskId) {
+    return state.results().resolve(taskId + ".sealed");
+  }
+
+  private Path receiptPath(String taskId) {
+    return state.receipts().resolve(taskId + ".json");
+  }
+
+  private Path pendingReceiptPath(String taskId) {
+    return state.receipts().resolve(taskId + ".pending.json");
+  }
+
+  private static String sha256Hex(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
