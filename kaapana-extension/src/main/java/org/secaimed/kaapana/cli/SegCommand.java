@@ -126,7 +126,7 @@ public final class SegCommand implements Runnable {
         CodeLookup codes = codeTable == null ? null : CodeLookup.load(codeTable);
         SegmentationMetadata md = SegmentMetadataFiles.read(metadata, codes, algorithm);
         SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed)
-            .contentDateTime(contentTime);
+            .contentDateTime(contentTime).zone(java.time.ZoneId.systemDefault());
         if (md.seriesDescription() != null) b.seriesDescription(md.seriesDescription());
         if (md.seriesNumber() != null) b.seriesNumber(md.seriesNumber());
         if (md.instanceNumber() != null) b.instanceNumber(md.instanceNumber());

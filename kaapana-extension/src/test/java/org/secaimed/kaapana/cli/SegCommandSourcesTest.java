@@ -62,8 +62,9 @@ class SegCommandSourcesTest {
         common));
     assertThat(refused.exit()).isEqualTo(1);
     JsonNode e = refused.json();
-    assertThat(e.get("error").asText()).isEqualTo("series:MIXED_SERIES");
-    assertThat(e.get("message").asText()).contains(CT3_SERIES + " (CT, 3 instances")
+    assertThat(e.path("error").path("code").asText()).isEqualTo("MIXED_SERIES");
+    assertThat(e.path("error").path("field").asText()).isEqualTo("--series");
+    assertThat(e.path("error").path("message").asText()).contains(CT3_SERIES + " (CT, 3 instances")
         .contains("1.3.6.1.4.1.5962.1.3.1.1.20040119072730.12322 (CT, 1 instance").contains("--series-uid");
     assertThat(Files.exists(tmp.resolve("a.dcm"))).isFalse();
 
