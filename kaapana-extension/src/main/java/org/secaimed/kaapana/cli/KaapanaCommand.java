@@ -190,7 +190,7 @@ public final class KaapanaCommand implements Runnable {
       m.put("pacs", ke.pacsHost() + ":" + ke.pacsPort());
       m.put("gatewayProfile", ke.site().gatewayProfile());
       m.put("gatewayUrl", ke.site().gatewayUrl());
-      m.put("policyFile", ke.site().policyFile().toString());
+      m.put("defaultAlgorithm", ke.site().defaultAlgorithm().orElse(null));
       return m;
     }
   }
