@@ -84,4 +84,14 @@ final class EnclaveFixture implements AutoCloseable {
   public void close() {
     if (enclave != null) enclave.close();
   }
+
+  /**
+   * Protocol v2: the receipt names no instance UIDs, only a commitment to the site's manifest keyed
+   * by the site's own key for that blob (a membership test needs that key).
+   */
+  void assertCommitsTo(org.secaimed.connector.receipt.TaskReceipt.Input in, Map<String, String> manifest) {
+    org.assertj.core.api.Assertions.assertThat(in.instances()).as("instance UIDs in the receipt").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(in.instancesCommitment()).isEqualTo(org.secaimed.connector.receipt.InstanceCommitments.commit(
+        org.secaimed.connector.receipt.InstanceCommitments.key(siteKeys, in.blobId()), manifest));
+  }
 }
