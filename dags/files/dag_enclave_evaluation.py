@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
+from kaapana.operators.LocalWorkflowCleanerOperator import LocalWorkflowCleanerOperator
 from secaimed.SecaimedOperator import SecaimedOperator
 from secaimed.ui_forms import MODEL, workflow_form
 
@@ -36,3 +37,6 @@ dag = DAG(
 )
 
 evaluate = SecaimedOperator(dag=dag, task_kind="evaluation", execution_timeout=timedelta(hours=12))
+# Removes the run's conf ConfigMap (0.6.0) and Airflow-side run folder once the task succeeded.
+clean = LocalWorkflowCleanerOperator(dag=dag, clean_workflow_dir=True)
+evaluate >> clean

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
+from kaapana.operators.LocalWorkflowCleanerOperator import LocalWorkflowCleanerOperator
 from secaimed.SecaimedOperator import SecaimedOperator
 from secaimed.ui_forms import MODEL, workflow_form
 
@@ -30,3 +31,6 @@ dag = DAG(
 )
 
 segment = SecaimedOperator(dag=dag, task_kind="segmentation")
+# Removes the run's conf ConfigMap (0.6.0) and Airflow-side run folder once the task succeeded.
+clean = LocalWorkflowCleanerOperator(dag=dag, clean_workflow_dir=True)
+segment >> clean

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from airflow import DAG
+from kaapana.operators.LocalWorkflowCleanerOperator import LocalWorkflowCleanerOperator
 from secaimed.SecaimedOperator import SecaimedOperator
 from secaimed.ui_forms import workflow_form
 
@@ -44,3 +45,6 @@ dag = DAG(
 )
 
 train = SecaimedOperator(dag=dag, task_kind="training", execution_timeout=timedelta(hours=48))
+# Removes the run's conf ConfigMap (0.6.0) and Airflow-side run folder once the task succeeded.
+clean = LocalWorkflowCleanerOperator(dag=dag, clean_workflow_dir=True)
+train >> clean

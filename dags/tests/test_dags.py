@@ -1,9 +1,12 @@
-"""Checks of the secaimed DAG files without Airflow (see stubs/airflow: a test double).
+"""Checks of the secaimed DAG files against the real Kaapana 0.6.0 and 0.5.3 sources.
 
-What they cover: syntax for the pinned Python, imports and structure (AST), the DAG objects the
-files build (imported against the stub), Kaapana's build conventions (image line, DAG image
-Dockerfile, chart wiring) and the ui_forms as JSON schema. What they cannot cover: the real
-DagBag import, KaapanaBaseOperator's own validation, scheduling.
+What they cover: syntax, imports and structure (AST); that every ``kaapana.*`` import names a
+module of that release and every keyword we pass exists in that release's real
+``KaapanaBaseOperator.__init__`` (read from ../shared/kaapana); the DAG objects the files build,
+imported against a package generated from those sources (kaapana_release.py) and the real
+``LocalWorkflowCleanerOperator``/``kubetools.secret`` files; Kaapana's build conventions (image
+line, DAG image Dockerfile, chart wiring) and the ui_forms as JSON schema. What they cannot cover:
+the real DagBag import (Airflow is a stub: stubs/airflow), KaapanaBaseOperator's own behaviour.
 """
 
 import ast
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import kaapana_release
 import pytest
 import yaml
 
@@ -26,10 +30,10 @@ ALL_PY = sorted(FILES.rglob("*.py"))
 # Kaapana's build and the base installer scan operator files for exactly this one-line form
 # (build-scripts/build_helper/helm/helm_chart.py IMAGE_PATTERN; base-installer run.py).
 IMAGE_LINE = re.compile(r'image=f"\{DEFAULT_REGISTRY\}/(?P<image>[a-z0-9][a-z0-9._-]*):\{KAAPANA_BUILD_VERSION\}"')
-ALLOWED_IMPORTS = {"airflow", "kaapana", "secaimed", "datetime"}
+ALLOWED_IMPORTS = {"airflow", "kaapana", "kubernetes", "secaimed", "datetime"}
 # Variables the Java side refuses to take from workflow_form (KaapanaEnvironment.PROTECTED).
 PROTECTED_ENV = {
-    "SECAIMED_CONFIG_DIR", "SECAIMED_KEYS_DIR", "SECAIMED_TASK_KIND", "KAAPANA_PROJECT_USER_NAME",
+    "SECAIMED_SITE_CONFIG", "SECAIMED_SITE_KEY", "SECAIMED_TASK_KIND", "KAAPANA_PROJECT_USER_NAME",
     "KAAPANA_PROJECT_USER_PASSWORD", "KAAPANA_CLIENT_SECRET", "KEYCLOAK_URL", "DICOM_WEB_FILTER_URL",
     "KAAPANA_BACKEND_URL", "AII_URL", "WORKFLOW_DIR", "BATCH_NAME", "OPERATOR_OUT_DIR", "OPERATOR_IN_DIR",
     "RUN_ID", "DAG_ID", "PACS_HOST", "PACS_PORT", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
@@ -81,33 +85,124 @@ def _load(path):
     return module
 
 
+def _kaapana_imports(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kaapana"):
+            yield node.module, {a.name for a in node.names}, node.lineno
+
+
+@pytest.mark.parametrize("version", kaapana_release.RELEASES)
+@pytest.mark.parametrize("path", ALL_PY, ids=lambda p: p.name)
+def test_every_kaapana_import_names_a_module_of_the_real_release(path, version):
+    globals_module = "kaapana.blueprints.kaapana_global_variables"
+    for module, names, line in _kaapana_imports(path):
+        where = f"{path.name}:{line} imports {module}"
+        if module == globals_module:
+            missing = names - kaapana_release.global_names(version)
+            assert not missing, f"{where}: Kaapana {version}'s operators import no {sorted(missing)} from it"
+        elif module == "kaapana.kubetools.secret":
+            # only inside the try/except ImportError that picks the release's secrets API
+            assert path.name == "site_settings.py", where
+        elif module == "kaapana.operators.LocalWorkflowCleanerOperator" and version == "0.5.3":
+            # not in ../shared/kaapana/0.5.3 (only KaapanaBaseOperator and secret.py are)
+            assert kaapana_release.real_module_exists("0.6.0", module), where
+        else:
+            assert kaapana_release.real_module_exists(version, module), f"{where}: no such module in Kaapana {version}"
+
+
+@pytest.mark.parametrize("version", kaapana_release.RELEASES)
+def test_every_keyword_we_pass_exists_in_the_real_kaapana_base_operator(version):
+    source = (kaapana_release.plugin_dir(version) / "operators" / "KaapanaBaseOperator.py").read_text()
+    real, defaults, _ = kaapana_release.init_parameters(source)
+    assert real[:2] == ["dag", "name"]
+    tree = ast.parse((FILES / "secaimed" / "SecaimedOperator.py").read_text())
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+             and n.func.attr == "__init__" and isinstance(n.func.value, ast.Call)]
+    assert len(calls) == 1
+    passed = {k.arg for k in calls[0].keywords if k.arg}
+    assert passed <= set(real), f"not in Kaapana {version}'s KaapanaBaseOperator.__init__: {sorted(passed - set(real))}"
+    # what we override on purpose, and that the release still defaults it the other way
+    assert defaults["delete_output_on_start"] is True and "delete_output_on_start" in passed
+
+
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
-def test_dag_builds_one_secaimed_task_with_kaapanas_wiring(path):
+def test_dag_builds_the_secaimed_task_then_kaapanas_cleaner(path, release):
+    from kubernetes import client
+
     module = _load(path)
     dag = module.dag
     kind = dag.dag_id.split("-", 1)[1]
     assert dag.default_args["ui_visible"] is True
     assert dag.kwargs["schedule"] is None and dag.kwargs["catchup"] is False
-    assert list(dag.tasks) == [f"secaimed-{kind}"]
+    assert list(dag.tasks) == [f"secaimed-{kind}", "workflow-cleaner"]
     task = dag.tasks[f"secaimed-{kind}"]
-    assert task.env_vars["SECAIMED_TASK_KIND"] == kind
+    cleaner = dag.tasks["workflow-cleaner"]
+    assert task.downstream == [cleaner] and cleaner.clean_workflow_dir is True
+    assert task.env_vars == {"SECAIMED_TASK_KIND": kind}
     # egress to the gateway and the C-STORE to CTP pass the project namespace's deny-all policy
     assert task.labels == {"network-access-external-ips": "true", "network-access-ctp": "true"}
-    assert task.enable_proxy is True
-    mounts = {s.secret: s.deploy_target for s in task.secrets}
-    assert mounts == {"secaimed-config": task.env_vars["SECAIMED_CONFIG_DIR"],
-                      "secaimed-site-keys": task.env_vars["SECAIMED_KEYS_DIR"]}
-    assert all(s.deploy_type == "volume" for s in task.secrets), "keys are files, never environment variables"
-    assert task.image == "registry.stub.invalid/kaapana/secaimed-operator:0.0.0-stub"
-    assert 1024 <= task.ram_mem_mb <= task.ram_mem_mb_lmt
-    assert task.kwargs["retries"] >= 1, "retries are safe: the job resumes from its journal"
+    assert task.effective("enable_proxy") is True
+    # a retry must find the journal and the gateway checkpoint it left
+    assert task.effective("delete_output_on_start") is False
+    assert task.image == f"{kaapana_release.REGISTRY}/secaimed-operator:{kaapana_release.BUILD_VERSION}"
+    assert 1024 <= task.effective("ram_mem_mb") <= task.effective("ram_mem_mb_lmt")
+    assert task.effective("retries") >= 1
+    refs = {}
+    for s in task.secrets:
+        if release == "0.6.0":
+            assert isinstance(s, client.V1EnvVar), "0.6.0 passes secrets on as K8sConfig.env_vars (List[V1EnvVar])"
+            refs[s.name] = (s.value_from.secret_key_ref.name, s.value_from.secret_key_ref.key)
+        else:
+            from kaapana.kubetools.secret import Secret  # the real 0.5.3 class
+            assert isinstance(s, Secret) and s.deploy_type == "env"
+            assert s.get_kube_object_env().value_from.secret_key_ref.key == s.key
+            refs[s.deploy_target] = (s.secret, s.key)
+    assert refs == {"SECAIMED_SITE_CONFIG": ("secaimed-config", "site-config.json"),
+                    "SECAIMED_SITE_KEY": ("secaimed-site-keys", "site-key.json")}
 
 
-def test_operator_refuses_unknown_task_kinds():
+def test_operator_refuses_unknown_task_kinds(release):
     module = _load(DAG_FILES[0])
     from secaimed.SecaimedOperator import SecaimedOperator
     with pytest.raises(ValueError, match="task_kind"):
         SecaimedOperator(dag=module.dag, task_kind="mining")
+
+
+class FakeCoreV1Api:
+    """In-memory Secrets with the CoreV1Api method names site_settings uses (not a cluster)."""
+
+    def __init__(self, secrets):
+        self.secrets = dict(secrets)
+        self.calls = []
+
+    def read_namespaced_secret(self, name, namespace):
+        from kubernetes.client.exceptions import ApiException
+        if (namespace, name) not in self.secrets:
+            raise ApiException(status=404, reason="Not Found")
+        return self.secrets[(namespace, name)]
+
+    def create_namespaced_secret(self, namespace, body):
+        self.calls.append(("create", namespace))
+        self.secrets[(namespace, body.metadata.name)] = body
+
+    def replace_namespaced_secret(self, name, namespace, body):
+        self.calls.append(("replace", namespace))
+        self.secrets[(namespace, name)] = body
+
+
+def test_a_project_created_later_gets_the_sites_configuration(release):
+    from kubernetes import client
+    from secaimed.site_settings import copy_site_config
+
+    site = client.V1Secret(metadata=client.V1ObjectMeta(name="secaimed-config"), data={"site-config.json": "e30="})
+    api = FakeCoreV1Api({("services", "secaimed-config"): site})
+    assert copy_site_config(api, "services", "project-new") == "created"
+    assert api.secrets[("project-new", "secaimed-config")].data == {"site-config.json": "e30="}
+    assert copy_site_config(api, "services", "project-new") == "unchanged"
+    site.data = {"site-config.json": "e30K"}
+    assert copy_site_config(api, "services", "project-new") == "updated"
+    assert api.calls == [("create", "project-new"), ("replace", "project-new")]
+    assert copy_site_config(FakeCoreV1Api({}), "services", "project-x") == "missing"
 
 
 def test_operator_files_carry_the_image_line_kaapanas_build_scans_for():
@@ -141,7 +236,9 @@ def test_chart_installs_this_dag_image():
     assert values["global"]["action"] == "copy"
     chart = yaml.safe_load((REPO / "charts" / "secaimed-workflow" / "Chart.yaml").read_text())
     assert "kaapanaworkflow" in chart["keywords"]
-    assert chart["dependencies"][0]["name"] == "dag-installer-chart"
+    # Kaapana's build looks for the dag dependency in requirements.yaml only
+    requirements = yaml.safe_load((REPO / "charts" / "secaimed-workflow" / "requirements.yaml").read_text())
+    assert requirements["dependencies"][0]["name"] == "dag-installer-chart"
 
 
 def kaapana_to_draft7(schema):
@@ -155,7 +252,7 @@ def kaapana_to_draft7(schema):
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
-def test_ui_forms_are_json_schema_objects_kaapana_can_render(path):
+def test_ui_forms_are_json_schema_objects_kaapana_can_render(path, release):
     forms = _load(path).ui_forms
     assert set(forms) <= {"workflow_form", "data_form", "documentation_form", "publication_form"}
     form = forms["workflow_form"]

@@ -2,24 +2,18 @@
 
 The container (``secaimed kaapana run``) reads Kaapana's environment contract itself: the run's
 conf.json, the service URLs, the project user's credentials. This class only decides what
-Kaapana cannot infer: which kind of enclave task runs, where the site's trust settings are
-mounted from, which network exceptions the pod needs, and how much memory it gets.
+Kaapana cannot infer: which kind of enclave task runs, which Secrets carry the site's trust
+settings (site_settings), which network exceptions the pod needs, and how much memory it gets.
+Checked against the real KaapanaBaseOperator of Kaapana 0.6.0 and 0.5.3 (dags/tests).
 """
 
 from datetime import timedelta
 
 from kaapana.blueprints.kaapana_global_variables import DEFAULT_REGISTRY, KAAPANA_BUILD_VERSION
-from kaapana.kubetools.secret import Secret
 from kaapana.operators.KaapanaBaseOperator import KaapanaBaseOperator
+from secaimed.site_settings import copy_site_config, secret_env_refs
 
 TASK_KINDS = ("segmentation", "training", "evaluation")
-
-# Mount points; the Java side reads the same defaults (KaapanaEnvironment).
-CONFIG_DIR = "/kaapana/secaimed/config"
-KEYS_DIR = "/kaapana/secaimed/keys"
-# Created by the chart in each project namespace (config) and by the site's key ceremony (keys).
-CONFIG_SECRET = "secaimed-config"
-KEYS_SECRET = "secaimed-site-keys"
 
 # Heap stays small because studies are streamed, never held whole; the limit leaves room for
 # the JIT and direct buffers. Provisional until measured on a Kaapana node (dags/README.md).
@@ -47,15 +41,8 @@ class SecaimedOperator(KaapanaBaseOperator):
             name=name or f"secaimed-{task_kind}",
             image=f"{DEFAULT_REGISTRY}/secaimed-operator:{KAAPANA_BUILD_VERSION}",
             image_pull_secrets=["registry-secret"],
-            env_vars={
-                "SECAIMED_TASK_KIND": task_kind,
-                "SECAIMED_CONFIG_DIR": CONFIG_DIR,
-                "SECAIMED_KEYS_DIR": KEYS_DIR,
-            },
-            secrets=[
-                Secret("volume", CONFIG_DIR, CONFIG_SECRET),
-                Secret("volume", KEYS_DIR, KEYS_SECRET),
-            ],
+            env_vars={"SECAIMED_TASK_KIND": task_kind},
+            secrets=secret_env_refs(),
             # Project namespaces deny all egress: the enclave gateway is outside the cluster,
             # and the SEG goes back to CTP by C-STORE.
             labels={"network-access-external-ips": "true", "network-access-ctp": "true"},
@@ -63,9 +50,23 @@ class SecaimedOperator(KaapanaBaseOperator):
             no_proxy=".svc,.svc.cluster,.svc.cluster.local",
             ram_mem_mb=ram_mem_mb,
             ram_mem_mb_lmt=ram_mem_mb_lmt,
-            # A retry resumes from the run journal and never resubmits or stores a second SEG.
+            # A retry resumes from the run journal and never resubmits or stores a second SEG, so
+            # Kaapana must not wipe the output folder (journal, gateway checkpoint) at each try.
+            delete_output_on_start=False,
             retries=2,
             retry_delay=timedelta(seconds=60),
             execution_timeout=execution_timeout,
             **kwargs,
         )
+
+    def set_env_secrets(self):
+        """Kaapana calls this at execute time, once the run's project namespace is known."""
+        super().set_env_secrets()
+        from kubernetes import client, config
+
+        try:
+            config.load_incluster_config()
+        except config.ConfigException:
+            config.load_kube_config()
+        done = copy_site_config(client.CoreV1Api(), self.services_namespace, self.namespace)
+        self.log.info("secaimed-config in %s: %s", self.namespace, done)

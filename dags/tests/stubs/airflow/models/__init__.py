@@ -1,5 +1,6 @@
 """NOT Airflow: stub DAG and BaseOperator (see airflow/__init__.py)."""
 
+import logging
 from datetime import timedelta
 
 STUB = True
@@ -50,6 +51,7 @@ class BaseOperator:
                 raise TypeError(f"{key} must be a timedelta")
         self.task_id = task_id
         self.dag = dag
+        self.log = logging.getLogger(f"airflow.task.{task_id}")
         self.downstream = []
         self.kwargs = kwargs
         dag.add_task(self)

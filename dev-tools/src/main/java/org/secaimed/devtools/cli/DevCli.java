@@ -1,5 +1,6 @@
 package org.secaimed.devtools.cli;
 
+import org.secaimed.kaapana.cli.CliContract;
 import org.secaimed.kaapana.cli.SecaimedCli;
 import picocli.CommandLine;
 
@@ -19,10 +20,8 @@ public final class DevCli {
     cli.addSubcommand(new DevEnclaveCommand());
     cli.addSubcommand(new BenchCommand());
     if (help != null) cli.addSubcommand("help", help);
-    // Settings reach only the subcommands present when they are set: set them again for ours.
-    cli.setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
-    cli.setExitCodeExceptionMapper(cli.getExitCodeExceptionMapper());
-    return cli;
+    // Settings reach only the subcommands present when they are set: apply the contract again for ours.
+    return CliContract.configure(cli);
   }
 
   public static void main(String[] args) {

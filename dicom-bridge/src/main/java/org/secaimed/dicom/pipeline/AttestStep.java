@@ -9,8 +9,8 @@ import org.secaimed.dicom.pipeline.PipelineException.Step;
 
 /**
  * Step 2, every run (also when resuming): data and results move only under a fresh, accepted
- * attestation. Until a task is submitted the journal follows the newest attestation; after that it
- * keeps the one the task was submitted under, and a changed enclave signing key stops the run.
+ * attestation. Until a task request is sent the journal follows the newest attestation; after that
+ * it keeps the one the request named, and a changed enclave signing key stops the run.
  */
 final class AttestStep {
   private AttestStep() {}
@@ -29,7 +29,8 @@ final class AttestStep {
     String signingKeyDigest = Digests.sha256Hex(enclave.signingKey().getEncoded());
     RunJournal journal = run.journal();
     Attested bound;
-    if (journal.has(JournalEntry.Submitted.class)) {
+    // Once a task request may have reached the gateway, the task is bound to the attestation it named.
+    if (journal.has(JournalEntry.Submitting.class) || journal.has(JournalEntry.Submitted.class)) {
       bound = journal.find(Attested.class).orElse(null);
       if (bound == null || !signingKeyDigest.equals(bound.signingKeySha256())) {
         throw new PipelineException(Step.ATTEST, subject, "the enclave's signing key changed since the task was submitted;"

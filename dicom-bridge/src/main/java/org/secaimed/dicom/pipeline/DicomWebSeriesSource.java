@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import org.secaimed.dicom.web.DicomJsonObject;
 import org.secaimed.dicom.web.DicomWebClient;
+import org.secaimed.dicom.web.DicomWebException;
 import org.secaimed.dicom.web.InstanceStream;
 import org.secaimed.dicom.web.QidoQuery;
 
@@ -21,15 +22,33 @@ public final class DicomWebSeriesSource implements SeriesSource {
     this.client = client;
   }
 
-  /** The study that holds {@code seriesUid}, by QIDO-RS. */
+  /**
+   * The study that holds {@code seriesUid}, by a study-level QIDO-RS with a series key
+   * ({@code GET /studies?SeriesInstanceUID=}): Kaapana's dicom-web-filter is study-rooted and
+   * answers its root {@code /series} with 400 "StudyInstanceUID is required". A PACS without
+   * relational queries (Orthanc) answers that search with nothing; only then is the root
+   * series-level search tried, and its refusal (the filter's 400) counts as "not found".
+   */
   public String studyOf(String seriesUid) throws IOException {
-    List<DicomJsonObject> found = client.search(QidoQuery.series().match("SeriesInstanceUID", seriesUid).build());
-    if (found.isEmpty()) throw new PipelineException(PipelineException.Step.RESOLVE, seriesUid, "no such series at " + client.baseUrl());
+    List<DicomJsonObject> found = client.search(QidoQuery.studies().match("SeriesInstanceUID", seriesUid).build());
+    if (found.isEmpty()) found = rootSeriesSearch(seriesUid);
+    if (found.isEmpty()) {
+      throw new PipelineException(PipelineException.Step.RESOLVE, seriesUid, "no such series visible at " + client.baseUrl());
+    }
     String study = found.get(0).string(STUDY_INSTANCE_UID);
     if (study == null || study.isBlank()) {
       throw new PipelineException(PipelineException.Step.RESOLVE, seriesUid, "QIDO-RS answer lacks StudyInstanceUID");
     }
     return study;
+  }
+
+  private List<DicomJsonObject> rootSeriesSearch(String seriesUid) throws IOException {
+    try {
+      return client.search(QidoQuery.series().match("SeriesInstanceUID", seriesUid).build());
+    } catch (DicomWebException e) {
+      if (e.status() == 400) return List.of();
+      throw e;
+    }
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public sealed interface JournalEntry {
 
-  /** The enclave the run's data and task are bound to. Rewritten by every attestation until a task is submitted. */
+  /** The enclave the run's data and task are bound to. Rewritten by every attestation until a task request is sent. */
   record Attested(String evidenceDigest, String policyDigest, String signingKeySha256, String kemKeyId, boolean insecure)
       implements JournalEntry {
     public Attested {
@@ -26,6 +26,18 @@ public sealed interface JournalEntry {
     public Uploaded {
       required(blobId, "blobId");
       required(instancesSha256, "instancesSha256");
+    }
+  }
+
+  /**
+   * A task request is about to be sent: its idempotency key and the digest of the request. Written
+   * before the request leaves, so a restart in the window between the gateway accepting it and
+   * {@link Submitted} sends the same request (same attestation context) under the same key again.
+   */
+  record Submitting(String idempotencyKey, String requestSha256) implements JournalEntry {
+    public Submitting {
+      required(idempotencyKey, "idempotencyKey");
+      required(requestSha256, "requestSha256");
     }
   }
 

@@ -40,6 +40,7 @@ public final class RunJournal {
   public enum Step {
     ATTESTED(JournalEntry.Attested.class),
     UPLOADED(JournalEntry.Uploaded.class),
+    SUBMITTING(JournalEntry.Submitting.class),
     SUBMITTED(JournalEntry.Submitted.class),
     COMPLETED(JournalEntry.Completed.class),
     RESULT_VERIFIED(JournalEntry.ResultVerified.class),

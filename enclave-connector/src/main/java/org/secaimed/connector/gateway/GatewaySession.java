@@ -24,7 +24,6 @@ import org.secaimed.connector.attest.AttestedKeys;
 import org.secaimed.connector.attest.EnclaveAttestation;
 import org.secaimed.connector.attest.Evidence;
 import org.secaimed.connector.attest.validate.Policy;
-import org.secaimed.connector.gateway.generated.model.AttestationContext;
 import org.secaimed.connector.gateway.generated.model.AttestationResponse;
 import org.secaimed.connector.gateway.generated.model.CompleteRequest;
 import org.secaimed.connector.party.PartyKey;
@@ -33,10 +32,8 @@ import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.receipt.InstanceCommitments;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.gateway.generated.model.Blob;
-import org.secaimed.connector.gateway.generated.model.KemKey;
 import org.secaimed.connector.gateway.generated.model.Receipt;
 import org.secaimed.connector.gateway.generated.model.Task;
-import org.secaimed.connector.gateway.generated.model.TaskRequest;
 import org.secaimed.connector.gateway.generated.model.UploadStatus;
 import org.secaimed.connector.receipt.DsseEnvelope;
 import org.secaimed.connector.receipt.ExpectedTask;
@@ -257,18 +254,20 @@ public final class GatewaySession {
   /** Submits a task whose result is sealed to {@code recipient}; the same idempotency key never makes two tasks. */
   public SubmittedTask submit(AttestedEnclave enclave, TaskSpec spec, KemPublicKey recipient, String idempotencyKey)
       throws GatewayException {
+    return submit(enclave, TaskSubmission.of(enclave, spec, recipient, idempotencyKey));
+  }
+
+  /**
+   * Sends {@code submission} — possibly again, after a crash, bound to the attestation it was
+   * first sent under. {@code enclave} is this session's fresh attestation: nothing is sent without
+   * one. The receipt is then held against the submission's attestation context.
+   */
+  public SubmittedTask submit(AttestedEnclave enclave, TaskSubmission submission) throws GatewayException {
     requireFresh(enclave);
-    TaskRequest req = new TaskRequest()
-        .kind(TaskRequest.KindEnum.fromValue(spec.kind()))
-        .algorithm(new org.secaimed.connector.gateway.generated.model.AlgorithmRef()
-            .id(spec.algorithm().id()).version(spec.algorithm().version()).digest(spec.algorithm().digest()))
-        .inputs(spec.inputBlobIds())
-        .parameters(spec.parameters())
-        .recipient(new KemKey().suite(recipient.suite().label()).publicKey(recipient.encoded()))
-        .attestation(new AttestationContext().evidenceDigest(enclave.evidenceDigest()).policyDigest(enclave.policyDigest()));
-    if (party != null) req.purpose(spec.purpose());
-    Task t = client.submit(req, idempotencyKey);
-    return new SubmittedTask(t.getTaskId(), spec, recipient.keyId(), enclave.evidenceDigest(), enclave.policyDigest());
+    // Protocol v2 names the purpose the inputs' usage policies must allow (sessions with the site's keys).
+    Task t = client.submit(submission.toRequest(party != null), submission.idempotencyKey());
+    return new SubmittedTask(t.getTaskId(), submission.spec(), submission.recipient().keyId(), submission.evidenceDigest(),
+        submission.policyDigest());
   }
 
   /** Polls until the task finishes; throws {@link GatewayProblemException} (task-failed / task-cancelled) unless it succeeded. */

@@ -75,33 +75,47 @@ public final class AttestCommand implements Runnable {
       List<PublicKey> pinned = new ArrayList<>();
       byte[] expectedReportData = null;
       Evidence ev;
-      try {
-        if (policy != null) {
-          pol = Policy.load(policy);
-          pinned.addAll(pol.earVerifierKeys());
-        }
-        for (Path k : keys) {
-          JsonNode jwk = JsonOutput.mapper().readTree(read(k));
-          pinned.add(Policy.publicKey(jwk, "--key " + k));
-        }
-        if (reportData != null) {
-          expectedReportData = Hex.parse(reportData);
-          if (expectedReportData.length != 64) throw new IllegalArgumentException("must be 64 bytes");
-        }
-        List<byte[]> certDers = new ArrayList<>();
-        for (Path c : certs) certDers.addAll(certificates(read(c)));
-        List<byte[]> coll = new ArrayList<>();
-        for (Path c : collateral) coll.add(read(c));
-        ev = new Evidence(format, read(evidence), certDers, coll);
-      } catch (PolicyException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--report-data: " + e.getMessage());
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + e.getMessage());
+      Verifiers verifiers = Verifiers.standard();
+      if (!verifiers.formats().contains(format)) {
+        throw Usage.error(spec, "--format", "unknown format '" + format + "'; expected one of " + String.join(", ", new java.util.TreeSet<>(verifiers.formats())));
       }
+      if (reportData != null) {
+        try {
+          expectedReportData = Hex.parse(reportData);
+        } catch (IllegalArgumentException e) {
+          throw Usage.error(spec, "--report-data", "not hex");
+        }
+        if (expectedReportData.length != 64) throw Usage.error(spec, "--report-data", "must be 64 bytes, is " + expectedReportData.length);
+      }
+      if (policy != null) {
+        try {
+          pol = Policy.load(Usage.inputFile("--policy", policy));
+        } catch (PolicyException e) {
+          throw new CliFailure("INVALID_POLICY", "--policy " + policy + ": " + e.getMessage().replaceFirst("^policy: ", ""), "--policy");
+        }
+        pinned.addAll(pol.earVerifierKeys());
+      }
+      for (Path k : keys) {
+        try {
+          JsonNode jwk = JsonOutput.mapper().readTree(read("--key", k));
+          pinned.add(Policy.publicKey(jwk, "--key " + k));
+        } catch (PolicyException | IOException e) {
+          throw new CliFailure("INVALID_KEY", e instanceof PolicyException ? e.getMessage() : "--key " + k + ": " + ErrorReport.of(e).message(), "--key");
+        }
+      }
+      List<byte[]> certDers = new ArrayList<>();
+      for (Path c : certs) {
+        try {
+          certDers.addAll(certificates(read("--cert", c)));
+        } catch (IOException e) {
+          throw new CliFailure("INVALID_CERT", "--cert " + c + ": " + e.getMessage(), "--cert");
+        }
+      }
+      List<byte[]> coll = new ArrayList<>();
+      for (Path c : collateral) coll.add(read("--collateral", c));
+      ev = new Evidence(format, read("--evidence", evidence), certDers, coll);
 
-      VerifiedEvidence v = Verifiers.standard().verify(ev, new VerificationContext(when, pinned));
+      VerifiedEvidence v = verifiers.verify(ev, new VerificationContext(when, pinned));
       List<Check> policyChecks = new ArrayList<>();
       if (pol != null) policyChecks.addAll(new PolicyValidator(pol).validate(v, when));
       if (expectedReportData != null) {
@@ -112,12 +126,14 @@ public final class AttestCommand implements Runnable {
       }
       boolean accepted = v.verified() && policyChecks.stream().noneMatch(Check::failed);
       boolean judged = pol != null || expectedReportData != null;
-      if (json) printJson(out, v, when, pol, policyChecks, accepted, judged);
+      boolean ok = judged ? accepted : v.verified();
+      if (json) printJson(out, v, when, pol, policyChecks, accepted, judged, ok);
       else printHuman(out, v, when, pol, policyChecks, accepted, judged);
-      return (judged ? accepted : v.verified()) ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
+      return ok ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
     }
 
-    private void printJson(PrintWriter out, VerifiedEvidence v, Instant when, Policy pol, List<Check> policyChecks, boolean accepted, boolean judged) {
+    private void printJson(PrintWriter out, VerifiedEvidence v, Instant when, Policy pol, List<Check> policyChecks, boolean accepted,
+        boolean judged, boolean ok) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("verified", v.verified());
       o.put("format", v.format());
@@ -140,7 +156,13 @@ public final class AttestCommand implements Runnable {
           o.put("policyFailure", c.description() + (c.detail().isEmpty() ? "" : " — " + c.detail()));
         });
       }
-      JsonOutput.print(out, o);
+      if (ok) {
+        JsonOutput.ok(out, o);
+      } else {
+        String code = v.verified() ? "REJECTED" : "NOT_VERIFIED";
+        Object why = v.verified() ? o.getOrDefault("policyFailure", "rejected") : o.getOrDefault("failure", "not verified");
+        JsonOutput.failed(out, new ErrorReport(code, String.valueOf(why), null), o);
+      }
     }
 
     private static Map<String, String> statusMap(List<Check> checks) {
@@ -166,11 +188,12 @@ public final class AttestCommand implements Runnable {
       out.flush();
     }
 
-    private static byte[] read(Path p) throws IOException {
+    /** An input file's bytes; a missing file or a folder is a failure naming the option (exit 1). */
+    private static byte[] read(String option, Path p) {
       try {
-        return Files.readAllBytes(p);
+        return Files.readAllBytes(Usage.inputFile(option, p));
       } catch (IOException e) {
-        throw new IOException(p + ": " + e.getClass().getSimpleName(), e);
+        throw new CliFailure("IO", option + " " + ErrorReport.of(e).message(), option);
       }
     }
 

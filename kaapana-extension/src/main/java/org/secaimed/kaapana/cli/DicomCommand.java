@@ -146,6 +146,8 @@ public final class DicomCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cmd, e.getMessage());
       }
+      if (Files.exists(out) && !Files.isDirectory(out)) throw new CliFailure("NOT_A_FOLDER", "--out: " + out + " is a file, not a folder", "--out");
+      boolean created = !Files.exists(out);
       Files.createDirectories(out);
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("protocol", endpoint.protocol());
@@ -153,13 +155,20 @@ public final class DicomCommand implements Runnable {
       if (series != null) report.put("series", series);
       report.put("out", out.toAbsolutePath().toString());
       long started = System.nanoTime();
-      if (endpoint.dicomweb != null) pullWeb(report);
-      else pullDimse(cmd, report);
+      try {
+        if (endpoint.dicomweb != null) pullWeb(report);
+        else pullDimse(cmd, report);
+      } catch (IOException | RuntimeException e) {
+        // Leave nothing behind that we made: an --out folder created for a pull that failed at once.
+        if (created) try (Stream<Path> left = Files.list(out)) {
+          if (left.findAny().isEmpty()) Files.deleteIfExists(out);
+        }
+        throw e;
+      }
       report.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
-      report.put("ok", true);
       PrintWriter o = cmd.getOut();
-      if (json) JsonOutput.print(o, report);
-      else o.printf("pulled %s instances (%s) into %s over %s%n", report.get("instances"), human((long) report.getOrDefault("bytes", 0L)), out, endpoint.protocol());
+      if (json) JsonOutput.ok(o, report);
+      else o.printf("pulled %s instances (%s) into %s over %s%n", report.get("instances"), Units.bytes((long) report.getOrDefault("bytes", 0L)), out, endpoint.protocol());
       return SecaimedCli.EXIT_OK;
     }
 
@@ -224,7 +233,7 @@ public final class DicomCommand implements Runnable {
     public Integer call() throws Exception {
       CommandLine cmd = spec.commandLine();
       endpoint.validate(cmd);
-      if (!Files.isDirectory(dir)) throw new CommandLine.ParameterException(cmd, "not a folder: " + dir);
+      Usage.inputFolder("DIR", dir);
       List<Path> files = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
       try (Stream<Path> walk = Files.walk(dir)) {
@@ -233,7 +242,7 @@ public final class DicomCommand implements Runnable {
           else skipped.add(dir.relativize(f).toString());
         }
       }
-      if (files.isEmpty()) throw new IOException("no DICOM Part-10 files under " + dir + (skipped.isEmpty() ? "" : " (" + skipped.size() + " other files skipped)"));
+      if (files.isEmpty()) throw new CliFailure("EMPTY", "no DICOM Part-10 files under " + dir + (skipped.isEmpty() ? "" : " (" + skipped.size() + " other files skipped)"), "DIR");
 
       List<Map<String, Object>> notStored = new ArrayList<>();
       long stored = 0;
@@ -264,7 +273,6 @@ public final class DicomCommand implements Runnable {
       }
       boolean ok = notStored.isEmpty() && stored == files.size();
       Map<String, Object> report = new LinkedHashMap<>();
-      report.put("ok", ok);
       report.put("protocol", endpoint.protocol());
       report.put("sent", files.size());
       report.put("stored", stored);
@@ -272,7 +280,8 @@ public final class DicomCommand implements Runnable {
       report.put("skippedNonDicom", skipped);
       PrintWriter o = cmd.getOut();
       if (json) {
-        JsonOutput.print(o, report);
+        if (ok) JsonOutput.ok(o, report);
+        else JsonOutput.failed(o, new ErrorReport("NOT_STORED", (files.size() - stored) + " of " + files.size() + " instances were not stored", null), report);
       } else {
         o.printf("stored %d of %d instances over %s%s%n", stored, files.size(), endpoint.protocol(),
             skipped.isEmpty() ? "" : " (" + skipped.size() + " non-DICOM files skipped)");
@@ -307,10 +316,8 @@ public final class DicomCommand implements Runnable {
     }
   }
 
+  /** Sizes for people, in binary units ({@link Units#bytes}); kept for the bench commands. */
   public static String human(long bytes) {
-    if (bytes < 1024) return bytes + " B";
-    if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
-    if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));
-    return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    return Units.bytes(bytes);
   }
 }

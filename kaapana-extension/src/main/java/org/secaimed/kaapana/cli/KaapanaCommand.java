@@ -67,10 +67,20 @@ public final class KaapanaCommand implements Runnable {
     String project;
     @Option(names = "--airflow-url", description = "Airflow API root for --via airflow, e.g. http://airflow-webserver-service.services.svc:8080/flow/api/v1 (env AIRFLOW_API_URL)")
     String airflowUrl;
-    @Option(names = "--timeout", defaultValue = "PT2H", description = "how long --wait waits (ISO-8601, default PT2H)")
+    @Option(names = "--timeout", defaultValue = "2h", paramLabel = "DURATION", description = "how long --wait waits, e.g. 30m, 2h, 1h30m or PT2H (default 2h)")
     Duration timeout;
-    @Option(names = "--interval", defaultValue = "PT5S", description = "poll interval (default PT5S)")
+    @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", description = "poll interval, e.g. 5s (default 5s)")
     Duration interval;
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec mixee;
+
+    /** A missing URL or credential is a usage mistake (exit 2) naming the option or variable to set. */
+    <T> T client(Supplier<T> build) {
+      try {
+        return build.get();
+      } catch (IllegalArgumentException e) {
+        throw Usage.error(mixee, e.getMessage());
+      }
+    }
 
     OkHttpClient http() {
       return new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
@@ -105,7 +115,8 @@ public final class KaapanaCommand implements Runnable {
     }
   }
 
-  @Command(name = "run", description = "Container entry point: read Kaapana's environment and conf.json, then run the job. Exit 126 = every series skipped.")
+  @Command(name = "run", description = {"Container entry point: read Kaapana's environment and conf.json, then run the job.",
+      "Exit 0 done, 1 a series failed, 2 usage, 126 every series skipped (Kaapana's 'skipped' code)."})
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Option(names = "--check", description = "only read and check the environment, print it, and exit")
@@ -122,7 +133,7 @@ public final class KaapanaCommand implements Runnable {
       try {
         ke = KaapanaEnvironment.load(env);
       } catch (KaapanaEnvironmentException e) {
-        if (json) JsonOutput.print(out, Map.of("ok", false, "error", "environment", "source", e.source(), "message", e.getMessage()));
+        if (json) JsonOutput.failed(out, new ErrorReport("ENVIRONMENT", e.getMessage(), e.source()), Map.of("source", e.source()));
         else err.println("kaapana run: environment: " + e.getMessage());
         return SecaimedCli.EXIT_FAILED;
       }
@@ -134,7 +145,7 @@ public final class KaapanaCommand implements Runnable {
       Optional<KaapanaJob> job = KaapanaJobs.find();
       if (job.isEmpty()) {
         String msg = "pipeline not wired yet: no KaapanaJob implementation on the class path";
-        if (json) JsonOutput.print(out, Map.of("ok", false, "error", "not-wired", "message", msg));
+        if (json) JsonOutput.failed(out, new ErrorReport("NOT_WIRED", msg, null), Map.of());
         else err.println("kaapana run: " + msg);
         return SecaimedCli.EXIT_FAILED;
       }
@@ -145,18 +156,20 @@ public final class KaapanaCommand implements Runnable {
         report = job.get().run(ke, tokens);
       } catch (Exception e) {
         // A failure before any series outcome exists (keys, policy, gateway): one clear line, exit 1.
-        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (json) JsonOutput.print(out, Map.of("ok", false, "error", "job", "message", msg));
-        else err.println("kaapana run: job failed: " + msg);
+        ErrorReport error = ErrorReport.of(e);
+        if (json) JsonOutput.failed(out, new ErrorReport("JOB_FAILED", error.line(), null), Map.of());
+        else err.println("kaapana run: job failed: " + error.line());
         if ("1".equals(env.get("SECAIMED_DEBUG"))) e.printStackTrace(err);
         return SecaimedCli.EXIT_FAILED;
       }
       if (json) {
         Map<String, Object> m = describe(ke);
-        m.put("ok", report.exitCode() == 0);
+        m.remove("ok");
         m.put("exitCode", report.exitCode());
         m.put("outcomes", report.series());
-        JsonOutput.print(out, m);
+        if (report.exitCode() == 0) JsonOutput.ok(out, m);
+        else if (report.exitCode() == KaapanaEnvironment.EXIT_SKIPPED) JsonOutput.failed(out, new ErrorReport("ALL_SKIPPED", "every series was skipped (exit 126, Kaapana's 'skipped')", null), m);
+        else JsonOutput.failed(out, new ErrorReport("SERIES_FAILED", report.series().stream().filter(s -> s.status() == JobReport.Status.FAILED).count() + " series failed", null), m);
       } else {
         for (JobReport.SeriesOutcome s : report.series()) out.println(s.status() + " " + s.seriesUid() + (s.detail() == null ? "" : " – " + s.detail()));
       }
@@ -177,7 +190,7 @@ public final class KaapanaCommand implements Runnable {
       m.put("pacs", ke.pacsHost() + ":" + ke.pacsPort());
       m.put("gatewayProfile", ke.site().gatewayProfile());
       m.put("gatewayUrl", ke.site().gatewayUrl());
-      m.put("policyFile", ke.site().policyFile().toString());
+      m.put("defaultAlgorithm", ke.site().defaultAlgorithm().orElse(null));
       return m;
     }
   }
@@ -208,7 +221,7 @@ public final class KaapanaCommand implements Runnable {
       result.put("dagId", dagId);
       int exit = SecaimedCli.EXIT_OK;
       if (connection.via == Via.backend) {
-        KaapanaBackendClient backend = connection.backend(env);
+        KaapanaBackendClient backend = connection.client(() -> connection.backend(env));
         KaapanaProject project = backend.project(connection.project);
         WorkflowSubmission.Builder b = WorkflowSubmission.builder().dagId(dagId).workflowName(workflowName)
             .instanceName(backend.localInstanceName(project)).series(series);
@@ -226,7 +239,7 @@ public final class KaapanaCommand implements Runnable {
           if (!ok) exit = SecaimedCli.EXIT_FAILED;
         }
       } else {
-        AirflowClient airflow = connection.airflow(env);
+        AirflowClient airflow = connection.client(() -> connection.airflow(env));
         Map<String, Object> conf = new LinkedHashMap<>();
         conf.put("workflow_form", new LinkedHashMap<>(form));
         conf.put("data_form", Map.of("identifiers", series));
@@ -245,7 +258,10 @@ public final class KaapanaCommand implements Runnable {
           if (!done.isSuccess()) exit = SecaimedCli.EXIT_FAILED;
         }
       }
-      if (json) JsonOutput.print(out, result);
+      if (json) {
+        if (exit == SecaimedCli.EXIT_OK) JsonOutput.ok(out, result);
+        else JsonOutput.failed(out, new ErrorReport("RUN_FAILED", "the workflow did not succeed", null), result);
+      }
       return exit;
     }
   }
@@ -271,7 +287,7 @@ public final class KaapanaCommand implements Runnable {
       boolean ok;
       boolean running;
       if (connection.via == Via.backend) {
-        KaapanaBackendClient backend = connection.backend(env);
+        KaapanaBackendClient backend = connection.client(() -> connection.backend(env));
         KaapanaProject project = backend.project(connection.project);
         List<BackendJob> jobs;
         if (wait) {
@@ -289,7 +305,7 @@ public final class KaapanaCommand implements Runnable {
         }
       } else {
         if (dagId == null) throw new CommandLine.ParameterException(spec.commandLine(), "--dag is required with --via airflow");
-        AirflowClient airflow = connection.airflow(env);
+        AirflowClient airflow = connection.client(() -> connection.airflow(env));
         RunStatus status;
         if (wait) {
           status = followAirflow(spec, json, connection, airflow, dagId, run);
@@ -310,7 +326,10 @@ public final class KaapanaCommand implements Runnable {
       }
       result.put("succeeded", ok);
       result.put("final", !running);
-      if (json) JsonOutput.print(out, result);
+      if (json) {
+        if (ok || running) JsonOutput.ok(out, result);
+        else JsonOutput.failed(out, new ErrorReport("RUN_FAILED", "the run did not succeed", null), result);
+      }
       // A run still going is not a failure of this command; a failed one is.
       return ok || running ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
     }

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code secaimed keygen}: a new HPKE key pair as two JSON key files (the private one owner-only). */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-    description = {"Generate an HPKE key pair for sealing: a private key file (mode 0600, never overwritten)",
-        "and a public key file to give to whoever seals to you."})
+    description = {"Generate an HPKE key pair for sealing.",
+        "Writes a private key file (mode 0600, never overwritten) and a public key file to give to whoever seals to you."})
 public final class KeygenCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,11 +38,13 @@ public final class KeygenCommand implements Callable<Integer> {
     try {
       s = HpkeSuite.fromLabel(suite);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--suite: " + e.getMessage());
+      throw Usage.error(spec, "--suite", e.getMessage());
     }
+    // Refusing is a run-time decision about the world, not a usage mistake: exit 1.
     if (Files.exists(outPrivate)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--out-private: " + outPrivate + " exists; refusing to overwrite a private key");
+      throw new CliFailure("EXISTS", "--out-private: " + outPrivate + " exists; refusing to overwrite a private key", "--out-private");
     }
+    Usage.outputFile("--out-public", outPublic);
     KemKeyPair pair = KemKeyPair.generate(s);
     KemKeys.writePrivateKey(outPrivate, pair);
     KemKeys.writePublicKey(outPublic, pair.publicKey());

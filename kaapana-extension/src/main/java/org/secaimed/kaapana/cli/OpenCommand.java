@@ -46,14 +46,10 @@ public final class OpenCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
     byte[] bindingBytes = binding.bytes(cmd);
-    SealOptions options;
-    try {
-      options = SealOptions.defaults().withParallelism(threads);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, e.getMessage());
-    }
-    SealCommand.Support.requireReadable(cmd, "--key", key);
-    SealCommand.Support.requireReadable(cmd, "--in", in);
+    SealOptions options = SealCommand.Support.options(spec, null, threads);
+    Usage.inputFile("--key", key);
+    Usage.inputFile("--in", in);
+    Usage.outputFile("--out", out);
     KemKeyPair pair;
     try {
       pair = KemKeys.readPrivateKey(key);
@@ -82,11 +78,11 @@ public final class OpenCommand implements Callable<Integer> {
       o.put("keyId", pair.publicKey().keyId());
       o.put("plaintextBytes", plaintextBytes);
       o.put("seconds", nanos / 1e9);
-      o.put("mbPerSecond", SealCommand.Support.mbPerSecond(plaintextBytes, nanos));
+      o.put("mibPerSecond", Units.mibPerSecond(plaintextBytes, nanos));
       JsonOutput.print(cmd.getOut(), o);
     } else {
-      cmd.getOut().printf("opened %s: %,d bytes authenticated and written to %s (%.0f MB/s)%n", in, plaintextBytes, out,
-          SealCommand.Support.mbPerSecond(plaintextBytes, nanos));
+      cmd.getOut().printf("opened %s: %,d bytes authenticated (%s) and written to %s (%s)%n", in, plaintextBytes,
+          Units.bytes(plaintextBytes), out, Units.rate(plaintextBytes, nanos));
     }
     return SecaimedCli.EXIT_OK;
   }

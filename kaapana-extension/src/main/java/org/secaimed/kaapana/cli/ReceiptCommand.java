@@ -29,8 +29,8 @@ public final class ReceiptCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify a receipt bundle offline: the enclave's signature, inclusion in the signed log checkpoint and,",
-          "with --checkpoint, that the log only grew since the checkpoint the site stored (no fork, no rewrite)."})
+      description = {"Verify a receipt bundle offline: the enclave's signature and its inclusion in the signed log checkpoint.",
+          "With --checkpoint, also that the log only grew since the checkpoint the site stored (no fork, no rewrite)."})
   static final class Verify implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "receipt bundle (secaimed-receipt-bundle-v1 JSON)")
     Path file;
@@ -48,6 +48,8 @@ public final class ReceiptCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("file", file.toString());
+      Usage.inputFile("FILE", file);
+      if (checkpoint != null) Usage.inputFile("--checkpoint", checkpoint);
       try {
         String stored = checkpoint == null ? null : Files.readString(checkpoint, StandardCharsets.UTF_8);
         ReceiptVerifier.Verified v = ReceiptVerifier.verify(ReceiptBundle.read(file), stored);
@@ -63,7 +65,7 @@ public final class ReceiptCommand implements Runnable {
             "leafIndex", ReceiptBundle.read(file).leafIndex()));
         report.put("consistencyChecked", v.consistencyChecked());
         if (json) {
-          JsonOutput.print(out, report);
+          JsonOutput.ok(out, report);
         } else {
           out.printf("VERIFIED receipt of %s (%s, %s %s)%n", r.taskId(), r.kind(), r.algorithm().id(), r.algorithm().version());
           out.printf("  signed by the enclave key of log %s; included at index %d of %d%n", v.checkpoint().origin(),
@@ -78,10 +80,11 @@ public final class ReceiptCommand implements Runnable {
         return SecaimedCli.EXIT_OK;
       } catch (ReceiptException e) {
         report.put("verified", false);
-        report.put("reason", e.reason().name());
-        report.put("error", e.getMessage());
-        if (json) JsonOutput.print(out, report);
-        else spec.commandLine().getErr().println("NOT VERIFIED: " + e.getMessage());
+        // The library quotes its JSON parser; the report keeps the reason and the words, not the parser's internals.
+        ErrorReport error = ErrorReport.of(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            ? new ReceiptException(e.reason(), file + ": not a receipt bundle: " + ErrorReport.json(j)) : e);
+        if (json) JsonOutput.failed(out, error, report);
+        else spec.commandLine().getErr().println("NOT VERIFIED: " + error.line());
         return SecaimedCli.EXIT_FAILED;
       }
     }

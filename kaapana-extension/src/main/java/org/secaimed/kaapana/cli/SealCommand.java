@@ -18,7 +18,6 @@ import org.secaimed.connector.seal.KemKeys;
 import org.secaimed.connector.seal.KemPublicKey;
 import org.secaimed.connector.seal.SealOptions;
 import org.secaimed.connector.seal.SealedArchive;
-import org.secaimed.connector.seal.SealedArchiveException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -56,13 +55,10 @@ public final class SealCommand implements Callable<Integer> {
     CommandLine cmd = spec.commandLine();
     byte[] bindingBytes = binding.bytes(cmd);
     SealOptions options;
-    try {
-      options = SealOptions.defaults().withChunkSize(chunkSize).withParallelism(threads);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, e.getMessage());
-    }
-    Support.requireReadable(cmd, "--recipient", recipient);
-    Support.requireReadable(cmd, "--in", in);
+    options = Support.options(spec, chunkSize, threads);
+    Usage.inputFile("--recipient", recipient);
+    Usage.inputFile("--in", in);
+    Usage.outputFile("--out", out);
     KemPublicKey key;
     try {
       key = KemKeys.readPublicKey(recipient);
@@ -95,11 +91,11 @@ public final class SealCommand implements Callable<Integer> {
       o.put("chunkSize", options.chunkSize());
       o.put("threads", options.parallelism());
       o.put("seconds", nanos / 1e9);
-      o.put("mbPerSecond", Support.mbPerSecond(plaintextBytes, nanos));
+      o.put("mibPerSecond", Units.mibPerSecond(plaintextBytes, nanos));
       JsonOutput.print(cmd.getOut(), o);
     } else {
-      cmd.getOut().printf("sealed %,d bytes to %s (%s, key %s): %,d bytes, %.0f MB/s%n", plaintextBytes, out,
-          key.suite().label(), key.keyId().substring(0, 16), archiveBytes, Support.mbPerSecond(plaintextBytes, nanos));
+      cmd.getOut().printf("sealed %s to %s (%s, key %s): %s, %s%n", Units.bytes(plaintextBytes), out,
+          key.suite().label(), key.keyId().substring(0, 16), Units.bytes(archiveBytes), Units.rate(plaintextBytes, nanos));
     }
     return SecaimedCli.EXIT_OK;
   }
@@ -146,26 +142,24 @@ public final class SealCommand implements Callable<Integer> {
       }
     }
 
-    static void requireReadable(CommandLine cmd, String option, Path file) {
-      if (!Files.isRegularFile(file)) throw new CommandLine.ParameterException(cmd, option + ": no such file: " + file);
-    }
-
-    /** Reports a rejected archive or key file: one JSON object, or one line naming the reason. */
-    static int failure(CommandLine cmd, boolean json, String command, Exception e) {
-      if (json) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("ok", false);
-        if (e instanceof SealedArchiveException s) o.put("reason", s.reason().name());
-        o.put("error", e.getMessage());
-        JsonOutput.print(cmd.getOut(), o);
-      } else {
-        cmd.getErr().println(command + ": " + e.getMessage());
+    /** Chunk size and threads checked as the options they are, not as the library's field names. */
+    static SealOptions options(CommandLine.Model.CommandSpec spec, Integer chunkSize, int threads) {
+      Usage.range(spec, "--threads", threads, 1, 256);
+      try {
+        SealOptions o = SealOptions.defaults().withParallelism(threads);
+        return chunkSize == null ? o : o.withChunkSize(chunkSize);
+      } catch (IllegalArgumentException e) {
+        throw Usage.error(spec, "--chunk-size", e.getMessage().replaceFirst("^chunkSize ", ""));
       }
-      return SecaimedCli.EXIT_FAILED;
     }
 
-    static double mbPerSecond(long bytes, long nanos) {
-      return nanos <= 0 ? 0 : bytes / 1e6 / (nanos / 1e9);
+    /** Reports a rejected archive or key file: one JSON envelope, or one line naming the reason. */
+    static int failure(CommandLine cmd, boolean json, String command, Exception e) {
+      ErrorReport report = ErrorReport.of(e);
+      if (json) JsonOutput.failed(cmd.getOut(), report, Map.of());
+      else cmd.getErr().println(command + ": " + report.line());
+      cmd.getErr().flush();
+      return SecaimedCli.EXIT_FAILED;
     }
 }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
  * The {@code secaimed} command line of a site: what the operator image runs. Exit codes: 0 ok,
  * 1 failed (or not verified), 2 usage. Each command group lives in its own class so that the
  * modules behind them stay independent. The developer's {@code ./secaimed} adds {@code demo},
- * {@code dev-enclave} and {@code bench} from the dev-tools module ({@code DevCli}).
+ * {@code dev-enclave} and {@code bench} from the dev-tools module ({@code DevCli}). The shared
+ * contract (help, errors, JSON envelope, converters) is applied by {@link CliContract}.
  */
 @Command(
     name = "secaimed",
@@ -23,13 +24,15 @@ import picocli.CommandLine.Command;
       KeygenCommand.class,
       ReceiptCommand.class,
       KaapanaCommand.class,
-      CommandLine.HelpCommand.class
+      ProviderCommand.class,
+      HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class SecaimedCli implements Runnable {
 
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_OK = CliContract.EXIT_OK;
+  public static final int EXIT_FAILED = CliContract.EXIT_FAILED;
+  public static final int EXIT_USAGE = CliContract.EXIT_USAGE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,9 +42,9 @@ public final class SecaimedCli implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new SecaimedCli());
-    cli.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
-    cli.setExecutionExceptionHandler(new FailureHandler());
+    CommandLine cli = CliContract.configure(new CommandLine(new SecaimedCli()));
+    // The completion script generator is a tool for packagers, not part of the everyday command list.
+    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     return cli;
   }
 
@@ -54,16 +57,6 @@ public final class SecaimedCli implements Runnable {
     public String[] getVersion() {
       String v = SecaimedCli.class.getPackage().getImplementationVersion();
       return new String[] {"secaimed " + (v == null ? "dev" : v)};
-    }
-  }
-
-  /** Prints a failure as one line naming its type and message; stack traces only with SECAIMED_DEBUG=1. */
-  static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
-    @Override
-    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-      cmd.getErr().println(cmd.getCommandName() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
-      if ("1".equals(System.getenv("SECAIMED_DEBUG"))) e.printStackTrace(cmd.getErr());
-      return EXIT_FAILED;
     }
   }
 }

@@ -54,27 +54,24 @@ public final class SegCommand implements Runnable {
     System.setProperty("org.slf4j.simpleLogger.log.com.pixelmed", "error");
   }
 
-  /** A failure with a stable error name, printed as one line or one JSON object. */
+  /**
+   * A failure as the shared envelope: the library's reason as the code and the option whose input
+   * caused it as the field (a series problem is about --series, a label-map problem about --labelmap).
+   */
   static int fail(PrintWriter out, PrintWriter err, boolean json, Exception e) {
-    String error;
-    if (e instanceof SeriesAssemblyException s) error = "series:" + s.reason();
-    else if (e instanceof LabelMapException l) error = "labelmap:" + l.reason();
-    else if (e instanceof SegmentMetadataException m) error = "metadata:" + m.reason();
-    else if (e instanceof SegmentationException s) error = "seg:" + s.reason();
-    else error = "io";
+    ErrorReport r = ErrorReport.of(e);
+    String field = e instanceof SeriesAssemblyException ? "--series" : e instanceof LabelMapException ? "--labelmap"
+        : e instanceof SegmentMetadataException ? "--metadata" : r.field();
+    ErrorReport report = new ErrorReport(r.code(), r.message(), field);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("ok", false);
-      m.put("error", error);
-      m.put("message", e.getMessage());
       if (e instanceof SeriesAssemblyException s) {
         m.put("instance", s.instance());
         m.put("attribute", s.attribute());
       }
-      JsonOutput.print(out, m);
+      JsonOutput.failed(out, report, m);
     } else {
-      // Typed errors already start with their reason.
-      err.println("seg: " + (error.equals("io") ? "io: " : "") + e.getMessage());
+      err.println("seg: " + report.line());
       err.flush();
     }
     return SecaimedCli.EXIT_FAILED;
@@ -113,9 +110,14 @@ public final class SegCommand implements Runnable {
       try {
         segType = SegmentationType.parse(type);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--type must be binary, fractional or labelmap, not '" + type + "'");
+        throw Usage.error(spec, "--type", "must be binary, fractional or labelmap, not '" + type + "'");
       }
       try {
+        Usage.inputFolder("--series", series);
+        Usage.inputFile("--labelmap", labelmap);
+        Usage.inputFile("--metadata", metadata);
+        if (codeTable != null) Usage.inputFile("--code-table", codeTable);
+        Usage.outputFile("--out", out);
         AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
         ImageGeometry grid = source.geometry();
         LabelVolume labels = LabelMapAlignment.onto(LabelMapFiles.read(labelmap), grid);
@@ -181,6 +183,9 @@ public final class SegCommand implements Runnable {
       quietPixelMed();
       PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
       try {
+        Usage.inputFile("--seg", seg);
+        Usage.inputFolder("--series", series);
+        Usage.outputFile("--out", out);
         LabelMapFiles.formatOf(out);
         AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
         SegmentationOnSeries decoded = SegmentationReader.read(seg, source);

@@ -41,8 +41,8 @@ public final class PipelineKaapanaJob implements KaapanaJob {
 
   @Override
   public JobReport run(KaapanaEnvironment env, TokenSource tokens) throws Exception {
-    KemKeyPair siteKey = KemKeys.readPrivateKey(env.site().siteKeyFile());
-    Policy policy = Policy.load(env.site().policyFile());
+    KemKeyPair siteKey = KemKeys.parsePrivateKey(env.site().siteKeyJson(), "SECAIMED_SITE_KEY");
+    Policy policy = Policy.parse(env.site().policyYaml());
     Path runDir = env.runOutputDir();
     GatewaySession gateway = GatewaySession.builder(env.site().gatewayUrl())
         .policy(policy)

@@ -16,6 +16,27 @@ public record KaapanaAeTitles(AeTitle calling, AeTitle called) {
     return new KaapanaAeTitles(prefixed(dataset, "dataset"), prefixed(project, "project"));
   }
 
+  /**
+   * {@code kp-<name>} when it fits; otherwise {@code kp-<first 6>-<6 hex of SHA-256(name)>}
+   * (16 characters): deterministic, so every run of one workflow files under one dataset, and
+   * distinct names stay apart (DCMTK, which Kaapana's DcmSend uses, would cut at 16 and merge them).
+   */
+  public static AeTitle derived(String name) {
+    if (name == null || name.isBlank()) throw new IllegalArgumentException("no name to derive the calling AE title from");
+    String clean = name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+    if (PREFIX.length() + clean.length() <= AeTitle.MAX_LENGTH && clean.equals(name)) return new AeTitle(PREFIX + clean);
+    String head = clean.substring(0, Math.min(6, clean.length())).replaceAll("-+$", "");
+    return new AeTitle(PREFIX + head + "-" + java.util.HexFormat.of().formatHex(sha256(name)).substring(0, 6));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static AeTitle prefixed(String name, String what) {
     if (name == null || name.isBlank()) throw new IllegalArgumentException(what + " name is empty");
     try {

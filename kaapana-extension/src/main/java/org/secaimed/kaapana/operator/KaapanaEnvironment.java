@@ -19,7 +19,7 @@ import org.secaimed.kaapana.backend.KaapanaProject;
  * What a Kaapana processing container is told, read once and checked (Kaapana 0.6.0
  * {@code KaapanaBaseOperator}): run and DAG ids, the workflow directory and its {@code conf.json},
  * the batch and output folder names, service URLs, the project user's credentials, the AE titles
- * for the write-back, and the site's trust settings from mounted Secrets.
+ * for the write-back, and the site's trust settings from Secrets (secret-key-ref variables).
  *
  * <p>Kaapana turns every {@code workflow_form} key into an upper-cased environment variable that
  * overrides the operator's own. A form key that would shadow a trust or credential variable is
@@ -31,19 +31,14 @@ public final class KaapanaEnvironment {
   /** Exit code Kaapana reads as "skipped". */
   public static final int EXIT_SKIPPED = 126;
 
-  public static final String DEFAULT_CONFIG_DIR = "/kaapana/secaimed/config";
-  public static final String DEFAULT_KEYS_DIR = "/kaapana/secaimed/keys";
-  public static final String SITE_KEY_FILE = "site-key.json";
-
   /** Variables a workflow_form key must never shadow. */
   static final Set<String> PROTECTED = Set.of(
-      "SECAIMED_CONFIG_DIR", "SECAIMED_KEYS_DIR", "SECAIMED_TASK_KIND",
+      SiteSettings.CONFIG_ENV, SiteSettings.KEY_ENV, "SECAIMED_TASK_KIND",
       PasswordCredentials.ENV_USER, PasswordCredentials.ENV_PASSWORD, PasswordCredentials.ENV_CLIENT_SECRET,
       "KEYCLOAK_URL", "DICOM_WEB_FILTER_URL", "KAAPANA_BACKEND_URL", "AII_URL",
       "WORKFLOW_DIR", "BATCH_NAME", "OPERATOR_OUT_DIR", "OPERATOR_IN_DIR", "RUN_ID", "DAG_ID",
       "PACS_HOST", "PACS_PORT", "http_proxy", "https_proxy", "no_proxy");
 
-  private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final Pattern DIR_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
   /** Which kind of enclave task this operator runs. */
@@ -104,9 +99,9 @@ public final class KaapanaEnvironment {
     this.pacsPort = port("PACS_PORT", env.getOrDefault("PACS_PORT", "11112"));
 
     this.aeTitles = deriveAeTitles();
-    this.site = siteConfig();
-    this.algorithm = formString("algorithm").orElseThrow(
-        () -> new KaapanaEnvironmentException("conf.json#/workflow_form/algorithm", "no algorithm chosen"));
+    this.site = SiteSettings.load(env, formString("gateway_profile").orElse("default"));
+    this.algorithm = formString("algorithm").or(site::defaultAlgorithm).orElseThrow(
+        () -> new KaapanaEnvironmentException("conf.json#/workflow_form/algorithm", "no algorithm chosen and the site sets no default"));
   }
 
   /** Reads and checks the whole contract; the first problem is reported with its source. */
@@ -114,46 +109,27 @@ public final class KaapanaEnvironment {
     return new KaapanaEnvironment(env);
   }
 
+  /**
+   * Kaapana's DcmSend convention: calling {@code kp-<AETITLE>}, else {@code kp-<workflow name>};
+   * called {@code kp-<project>}. An explicit AETITLE must fit; a derived name is shortened the way
+   * {@link KaapanaAeTitles#derived} does, so the default launch (Datasets view: no dataset name,
+   * a 27-character workflow name) never fails.
+   */
   private KaapanaAeTitles deriveAeTitles() throws KaapanaEnvironmentException {
-    // Dataset: an explicit AETITLE form value, else the dataset the input came from, else the workflow name.
-    String dataset = firstNonBlank(env.get("AETITLE"), conf.datasetName(), env.get("WORKFLOW_NAME"),
-        formString("workflow_name").orElse(null));
-    String source = env.get("AETITLE") != null && !env.get("AETITLE").isBlank() ? "AETITLE"
-        : conf.datasetName() != null ? "conf.json#/data_form/dataset_name" : "WORKFLOW_NAME";
-    if (dataset == null) throw new KaapanaEnvironmentException("AETITLE", "no dataset name to derive the calling AE title kp-<dataset> from");
+    String explicit = firstNonBlank(env.get("AETITLE"));
+    String derivedFrom = firstNonBlank(env.get("WORKFLOW_NAME"), formString("workflow_name").orElse(null), conf.datasetName(), dagId);
+    String source = explicit != null ? "AETITLE" : "conf.json#/project_form/name";
     try {
       AeTitle called = env.get("CALLED_AE_TITLE_SCP") != null && !env.get("CALLED_AE_TITLE_SCP").isBlank()
           ? new AeTitle(env.get("CALLED_AE_TITLE_SCP"))
           : KaapanaAeTitles.forDatasetAndProject("x", project.name()).called();
-      AeTitle calling = KaapanaAeTitles.forDatasetAndProject(dataset, "x").calling();
+      AeTitle calling = explicit != null
+          ? KaapanaAeTitles.forDatasetAndProject(explicit, "x").calling()
+          : KaapanaAeTitles.derived(derivedFrom);
       return new KaapanaAeTitles(calling, called);
     } catch (IllegalArgumentException e) {
       throw new KaapanaEnvironmentException(source, e.getMessage(), e);
     }
-  }
-
-  private SiteConfig siteConfig() throws KaapanaEnvironmentException {
-    Path configDir = Path.of(env.getOrDefault("SECAIMED_CONFIG_DIR", DEFAULT_CONFIG_DIR));
-    Path keysDir = Path.of(env.getOrDefault("SECAIMED_KEYS_DIR", DEFAULT_KEYS_DIR));
-    String profile = formString("gateway_profile").orElse("default");
-    if (!PROFILE.matcher(profile).matches()) {
-      throw new KaapanaEnvironmentException("conf.json#/workflow_form/gateway_profile", "'" + profile + "' is not a profile name ([a-z0-9-], at most 32)");
-    }
-    Path urlFile = configDir.resolve(profile + ".gateway-url");
-    Path policy = configDir.resolve(profile + ".policy.yaml");
-    Path key = keysDir.resolve(SITE_KEY_FILE);
-    String gatewayUrl;
-    try {
-      gatewayUrl = Files.readString(urlFile, StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      throw new KaapanaEnvironmentException(urlFile.toString(),
-          "gateway profile '" + profile + "' is not configured (secaimed-config Secret not mounted or profile unknown)", e);
-    }
-    HttpUrl parsed = HttpUrl.parse(gatewayUrl);
-    if (parsed == null) throw new KaapanaEnvironmentException(urlFile.toString(), "not an http(s) URL");
-    if (!Files.isRegularFile(policy)) throw new KaapanaEnvironmentException(policy.toString(), "policy for profile '" + profile + "' missing");
-    if (!Files.isRegularFile(key)) throw new KaapanaEnvironmentException(key.toString(), "site key missing (secaimed-site-keys Secret not mounted)");
-    return new SiteConfig(profile, parsed.toString(), policy, key);
   }
 
   private String need(String name) throws KaapanaEnvironmentException {

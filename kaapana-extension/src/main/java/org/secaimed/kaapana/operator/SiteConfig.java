@@ -1,16 +1,19 @@
 package org.secaimed.kaapana.operator;
 
-import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Where the site's trust settings come from: files mounted from the {@code secaimed-config} and
- * {@code secaimed-site-keys} Secrets (the chart creates the first; the site's key ceremony the
- * second). Never from {@code workflow_form}: the user picks only a profile name.
+ * The site's trust settings for one run, from two Secrets the pod gets as secret-key-ref
+ * environment variables (Kaapana 0.6.0 {@code KaapanaBaseOperator(secrets=[V1EnvVar])}):
+ * {@code SECAIMED_SITE_CONFIG} (gateway profiles and the default algorithm, rendered by the chart
+ * from its extension_params) and {@code SECAIMED_SITE_KEY} (the site's private key). Never from
+ * {@code workflow_form}: the user picks only a profile name.
  */
-public record SiteConfig(String gatewayProfile, String gatewayUrl, Path policyFile, Path siteKeyFile) {
+public record SiteConfig(String gatewayProfile, String gatewayUrl, String policyYaml, String siteKeyJson,
+                         Optional<String> defaultAlgorithm) {
   @Override
   public String toString() {
-    return "SiteConfig[profile=" + gatewayProfile + ", gateway=" + gatewayUrl + ", policy=" + policyFile
-        + ", siteKey=" + siteKeyFile + "]";
+    return "SiteConfig[profile=" + gatewayProfile + ", gateway=" + gatewayUrl + ", policy=" + policyYaml.length()
+        + " chars, siteKey=(set)" + defaultAlgorithm.map(a -> ", defaultAlgorithm=" + a).orElse("") + "]";
   }
 }

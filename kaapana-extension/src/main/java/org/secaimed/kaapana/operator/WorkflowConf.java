@@ -16,8 +16,9 @@ import org.secaimed.kaapana.backend.KaapanaProject;
 
 /**
  * A run's {@code $WORKFLOW_DIR/conf/conf.json} (Airflow's {@code dag_run.conf}, mounted read-only):
- * {@code data_form.identifiers} are the series instance UIDs, {@code workflow_form} the user's
- * form values, {@code project_form} the project the run belongs to.
+ * {@code data_form.identifiers} are the series instance UIDs (the first {@code data_form.dataset_limit}
+ * of them when set, as Kaapana's GetInputOperator does), {@code workflow_form} the user's form
+ * values, {@code project_form} the project the run belongs to.
  */
 public record WorkflowConf(
     List<String> seriesUids,
@@ -63,6 +64,14 @@ public record WorkflowConf(
             "not a DICOM UID: " + (n.isTextual() ? "'" + n.asText() + "'" : n.getNodeType()));
       }
       if (!uids.contains(uid)) uids.add(uid);
+    }
+    JsonNode limit = dataForm.path("dataset_limit");
+    if (!limit.isMissingNode() && !limit.isNull()) {
+      if (!limit.canConvertToInt() || limit.asInt() < 1 || (limit.isTextual() && !limit.asText().matches("[0-9]+"))) {
+        throw new KaapanaEnvironmentException(where + "#/data_form/dataset_limit", "not a positive whole number: " + limit);
+      }
+      int n = limit.isTextual() ? Integer.parseInt(limit.asText()) : limit.asInt();
+      if (n < uids.size()) uids = new ArrayList<>(uids.subList(0, n));
     }
     String dataset = dataForm.path("dataset_name").isTextual() ? dataForm.path("dataset_name").asText() : null;
 

@@ -221,11 +221,13 @@ class AttestCommandTest {
   @Test
   void usageErrorsExitTwo() throws Exception {
     assertThat(run("--format", "sgx", "--evidence", v("sgx/quote_v3_occlum.dat"), "--at", "yesterday").exit()).isEqualTo(2);
-    assertThat(run("--format", "sgx", "--evidence", tmp.resolve("missing.dat").toString()).exit()).isEqualTo(2);
+    // A missing or unacceptable input file is a run-time failure (1), not a usage error (2).
+    assertThat(run("--format", "sgx", "--evidence", tmp.resolve("missing.dat").toString()).exit()).isEqualTo(1);
     Path bad = file("bad.yaml", "policyVersion: 1\nallowDebug: true\n");
     Result r = run("--format", "sgx", "--evidence", v("sgx/quote_v3_occlum.dat"), "--policy", bad.toString());
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("allowDebug");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.json().path("error").path("code").asText()).isEqualTo("INVALID_POLICY");
+    assertThat(r.json().path("error").path("message").asText()).contains("allowDebug").contains(bad.toString());
     assertThat(run("--evidence", v("sgx/quote_v3_occlum.dat")).exit()).isEqualTo(2);
   }
 

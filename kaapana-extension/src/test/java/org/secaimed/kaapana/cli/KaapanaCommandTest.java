@@ -30,14 +30,10 @@ class KaapanaCommandTest {
         "data_form", Map.of("identifiers", List.of("1.2.3.4"), "dataset_name", "phantoms"),
         "workflow_form", Map.of("algorithm", "organ-seg", "gateway_profile", "dev"),
         "project_form", Map.of("id", "p1", "name", "admin")));
-    Path config = Files.createDirectories(tmp.resolve("config"));
-    Files.writeString(config.resolve("dev.gateway-url"), "http://127.0.0.1:9");
-    Files.writeString(config.resolve("dev.policy.yaml"), "allowInsecureDevEnclave: true\n");
-    Path keys = Files.createDirectories(tmp.resolve("keys"));
-    Files.writeString(keys.resolve("site-key.json"), "{}");
     env.putAll(Map.of("RUN_ID", "r1", "DAG_ID", "secaimed-segmentation", "WORKFLOW_DIR", tmp.resolve("run").toString(),
         "OPERATOR_OUT_DIR", "secaimed", "SECAIMED_TASK_KIND", "segmentation", "KEYCLOAK_URL", "http://127.0.0.1:9",
-        "DICOM_WEB_FILTER_URL", "http://127.0.0.1:9", "SECAIMED_CONFIG_DIR", config.toString(), "SECAIMED_KEYS_DIR", keys.toString()));
+        "DICOM_WEB_FILTER_URL", "http://127.0.0.1:9"));
+    env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "allowInsecureDevEnclave: true\n"}), null));
     env.put("KAAPANA_PROJECT_USER_NAME", "system");
     env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
     KaapanaCommand.environment = () -> env;
@@ -72,8 +68,8 @@ class KaapanaCommandTest {
     assertThat(run("kaapana", "run", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
     JsonNode j = new ObjectMapper().readTree(out.toString());
     assertThat(j.path("ok").asBoolean()).isFalse();
-    assertThat(j.path("error").asText()).isEqualTo("job");
-    assertThat(j.path("message").asText()).isNotBlank().doesNotContain("pw");
+    assertThat(j.path("error").path("code").asText()).isEqualTo("JOB_FAILED");
+    assertThat(j.path("error").path("message").asText()).isNotBlank().doesNotContain("pw").doesNotContain("Exception");
   }
 
   @Test

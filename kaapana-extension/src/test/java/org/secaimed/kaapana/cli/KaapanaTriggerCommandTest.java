@@ -115,7 +115,8 @@ class KaapanaTriggerCommandTest {
   @Test
   void missingCredentialsAreNamed() {
     env.remove("KAAPANA_PROJECT_USER_PASSWORD");
-    assertThat(run("kaapana", "status", "wf-1")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    // Missing configuration is a usage mistake: exit 2, naming what to set.
+    assertThat(run("kaapana", "status", "wf-1")).isEqualTo(SecaimedCli.EXIT_USAGE);
     assertThat(err.toString()).contains("KAAPANA_PROJECT_USER_PASSWORD");
   }
 }

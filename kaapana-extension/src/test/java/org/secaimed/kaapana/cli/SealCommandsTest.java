@@ -75,14 +75,14 @@ class SealCommandsTest {
     Path out = tmp.resolve("out.bin");
     Result wrongBinding = run("open", "--key", priv.toString(), "--in", sealed.toString(), "--out", out.toString(), "--binding", "ab12", "--json");
     assertThat(wrongBinding.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(wrongBinding.json().path("reason").asText()).isEqualTo("WRONG_BINDING");
+    assertThat(wrongBinding.json().path("error").path("code").asText()).isEqualTo("WRONG_BINDING");
 
     byte[] damaged = Files.readAllBytes(sealed);
     damaged[damaged.length - 70_000] ^= 1; // inside a later chunk: earlier chunks open first
     Files.write(sealed, damaged);
     Result tampered = run("open", "--key", priv.toString(), "--in", sealed.toString(), "--out", out.toString(), "--binding-hex", "AB12", "--json");
     assertThat(tampered.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(tampered.json().path("reason").asText()).isEqualTo("CHUNK_AUTH_FAILED");
+    assertThat(tampered.json().path("error").path("code").asText()).isEqualTo("CHUNK_AUTH_FAILED");
     assertThat(out).doesNotExist();
     try (Stream<Path> files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).as("no partial output left behind").noneMatch(n -> n.endsWith(".part"));
@@ -96,11 +96,10 @@ class SealCommandsTest {
     Path pub = tmp.resolve("p.json");
     assertThat(run("keygen", "--suite", "rsa-4096", "--out-private", tmp.resolve("k").toString(), "--out-public", pub.toString()).exit())
         .isEqualTo(SecaimedCli.EXIT_USAGE);
-    assertThat(run("seal", "--recipient", pub.toString(), "--in", "nope", "--out", "x").exit()).isEqualTo(SecaimedCli.EXIT_USAGE);
     Path priv = tmp.resolve("k2.json");
     run("keygen", "--out-private", priv.toString(), "--out-public", pub.toString());
     assertThat(run("keygen", "--out-private", priv.toString(), "--out-public", pub.toString()).exit())
-        .as("refuses to overwrite a private key").isEqualTo(SecaimedCli.EXIT_USAGE);
+        .as("refusing to overwrite a private key is a run-time refusal, not a usage error").isEqualTo(SecaimedCli.EXIT_FAILED);
     assertThat(run("seal", "--recipient", pub.toString(), "--in", pub.toString(), "--out", tmp.resolve("o").toString(), "--chunk-size", "3").exit())
         .isEqualTo(SecaimedCli.EXIT_USAGE);
   }

@@ -83,7 +83,8 @@ class SegCommandTest {
         "--labelmap", data("ct-24x38x3-dcmqi/label.nrrd").toString(),
         "--metadata", data("dcmqi-metadata/examples/seg-example.json").toString(), "--out", tmp.resolve("x.dcm").toString(), "--json");
     assertThat(mismatch.exit()).isEqualTo(1);
-    assertThat(mismatch.json().get("error").asText()).isEqualTo("labelmap:GEOMETRY_MISMATCH");
+    assertThat(mismatch.json().path("error").path("code").asText()).isEqualTo("GEOMETRY_MISMATCH");
+    assertThat(mismatch.json().path("error").path("field").asText()).isEqualTo("--labelmap");
     assertThat(tmp.resolve("x.dcm")).doesNotExist();
     try (var s = Files.list(tmp)) {
       assertThat(s.toList()).as("no partial file left behind").isEmpty();

@@ -26,13 +26,6 @@ class KaapanaEnvironmentTest {
   @BeforeEach
   void kaapanaShapedRun() throws Exception {
     workflowDir = Files.createDirectories(tmp.resolve("data/secaimed-segmentation-251122021500000000"));
-    Path config = Files.createDirectories(tmp.resolve("secaimed/config"));
-    Path keys = Files.createDirectories(tmp.resolve("secaimed/keys"));
-    Files.writeString(config.resolve("default.gateway-url"), "https://enclave.example.org/\n");
-    Files.writeString(config.resolve("default.policy.yaml"), "allowInsecureDevEnclave: false\n");
-    Files.writeString(config.resolve("dev.gateway-url"), "http://127.0.0.1:8443\n");
-    Files.writeString(config.resolve("dev.policy.yaml"), "allowInsecureDevEnclave: true\n");
-    Files.writeString(keys.resolve("site-key.json"), "{}");
 
     env = new HashMap<>();
     env.put("RUN_ID", "secaimed-segmentation-251122021500000000");
@@ -44,8 +37,9 @@ class KaapanaEnvironmentTest {
     env.put("KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80");
     env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
     env.put("SERVICES_NAMESPACE", "services");
-    env.put("SECAIMED_CONFIG_DIR", config.toString());
-    env.put("SECAIMED_KEYS_DIR", keys.toString());
+    env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of(
+        "default", new String[] {"https://enclave.example.org/", "allowInsecureDevEnclave: false\n"},
+        "dev", new String[] {"http://127.0.0.1:8443", "allowInsecureDevEnclave: true\n"})), null));
     env.put("KAAPANA_PROJECT_USER_NAME", "system");
     env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
     env.put("KAAPANA_CLIENT_SECRET", "secret");
@@ -75,7 +69,7 @@ class KaapanaEnvironmentTest {
     assertThat(e.taskKind()).isEqualTo(KaapanaEnvironment.TaskKind.SEGMENTATION);
     assertThat(e.algorithm()).isEqualTo("organ-seg");
     assertThat(e.project().name()).isEqualTo("admin");
-    assertThat(e.aeTitles().calling().value()).isEqualTo("kp-liver-ct");
+    assertThat(e.aeTitles().calling().value()).isEqualTo("kp-seg-abc123"); // Kaapana: the workflow name
     assertThat(e.aeTitles().called().value()).isEqualTo("kp-admin");
     assertThat(e.pacsHost()).isEqualTo("ctp-dicom-service.services.svc");
     assertThat(e.pacsPort()).isEqualTo(11112);
@@ -87,7 +81,7 @@ class KaapanaEnvironmentTest {
   }
 
   @Test
-  void gatewayProfileChoosesAmongMountedProfilesOnly() throws Exception {
+  void gatewayProfileChoosesAmongTheSitesProfilesOnly() throws Exception {
     form().put("gateway_profile", "dev");
     assertThat(load().site().gatewayUrl()).isEqualTo("http://127.0.0.1:8443/");
 
@@ -97,12 +91,12 @@ class KaapanaEnvironmentTest {
 
     form().put("gateway_profile", "unknown");
     assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
-        ex -> assertThat(ex.source()).endsWith("unknown.gateway-url"));
+        ex -> assertThat(ex.source()).isEqualTo("SECAIMED_SITE_CONFIG#/profiles/unknown"));
   }
 
   @Test
   void formKeysThatWouldShadowTrustOrCredentialVariablesAreRefused() {
-    for (String key : List.of("secaimed_config_dir", "SECAIMED_KEYS_DIR", "kaapana_client_secret", "keycloak_url", "pacs_host", "secaimed_anything")) {
+    for (String key : List.of("secaimed_site_config", "SECAIMED_SITE_KEY", "kaapana_client_secret", "keycloak_url", "pacs_host", "secaimed_anything")) {
       form().clear();
       form().put("algorithm", "organ-seg");
       form().put(key, "/tmp/evil");
@@ -112,16 +106,47 @@ class KaapanaEnvironmentTest {
   }
 
   @Test
-  void aeTitleOverLimitIsAClearError() {
-    conf.put("data_form", Map.of("identifiers", List.of(SERIES), "dataset_name", "a-very-long-dataset-name"));
+  void theDatasetsViewLaunchGetsAShortDeterministicAeTitle() throws Exception {
+    // The Datasets view sends data_form.identifiers only; the backend adds a workflow_name.
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES)));
+    form().put("workflow_name", "enclave-segmentation-a1b2c3");
+    env.put("WORKFLOW_NAME", "enclave-segmentation-a1b2c3");
+    String first = load().aeTitles().calling().value();
+    assertThat(first).hasSizeLessThanOrEqualTo(16).startsWith("kp-enclav-").matches("kp-enclav-[0-9a-f]{6}");
+    assertThat(load().aeTitles().calling().value()).isEqualTo(first);
+    env.put("WORKFLOW_NAME", "enclave-segmentation-d4e5f6");
+    assertThat(load().aeTitles().calling().value()).isNotEqualTo(first);
+    env.put("WORKFLOW_NAME", "seg-abc123");
+    assertThat(load().aeTitles().calling().value()).isEqualTo("kp-seg-abc123");
+  }
+
+  @Test
+  void anExplicitAeTitleOverTheLimitIsAClearError() {
+    env.put("AETITLE", "a-very-long-dataset-name");
     assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> {
-      assertThat(ex.source()).isEqualTo("conf.json#/data_form/dataset_name");
+      assertThat(ex.source()).isEqualTo("AETITLE");
       assertThat(ex.getMessage()).contains("kp-a-very-long-dataset-name").contains("at most 16");
     });
   }
 
   @Test
-  void explicitAeTitleWinsOverDataset() throws Exception {
+  void datasetLimitKeepsTheFirstSeries() throws Exception {
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES, SERIES2), "dataset_limit", 1));
+    assertThat(load().seriesUids()).containsExactly(SERIES);
+    conf.put("data_form", Map.of("identifiers", List.of(SERIES, SERIES2), "dataset_limit", 0));
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).endsWith("#/data_form/dataset_limit"));
+  }
+
+  @Test
+  void theSitesDefaultAlgorithmAppliesWhenTheFormNamesNone() throws Exception {
+    form().remove("algorithm");
+    env.putAll(SiteEnv.of(Map.of("default", new String[] {"https://e.example/", "allowInsecureDevEnclave: false\n"}), "ct-body"));
+    assertThat(load().algorithm()).isEqualTo("ct-body");
+  }
+
+  @Test
+  void explicitAeTitleWinsOverTheWorkflowName() throws Exception {
     env.put("AETITLE", "results");
     env.put("CALLED_AE_TITLE_SCP", "kp-research");
     KaapanaEnvironment e = load();
@@ -159,9 +184,12 @@ class KaapanaEnvironmentTest {
 
   @Test
   void missingSiteKeyFailsClosed() throws Exception {
-    Files.delete(tmp.resolve("secaimed/keys/site-key.json"));
+    env.remove("SECAIMED_SITE_KEY");
     assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
-        ex -> assertThat(ex.getMessage()).contains("site key missing"));
+        ex -> assertThat(ex.getMessage()).contains("secaimed-site-keys"));
+    env.put("SECAIMED_SITE_KEY", "{}");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class,
+        ex -> assertThat(ex.source()).isEqualTo("SECAIMED_SITE_KEY"));
   }
 
   @Test

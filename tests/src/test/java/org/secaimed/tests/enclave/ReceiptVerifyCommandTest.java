@@ -89,7 +89,7 @@ class ReceiptVerifyCommandTest {
     Files.writeString(stored, note(fork, 1), StandardCharsets.UTF_8);
     Run forked = cli("receipt", "verify", file.toString(), "--checkpoint", stored.toString(), "--json");
     assertThat(forked.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(forked.out()).contains("\"reason\":\"LOG\"");
+    assertThat(forked.out()).contains("\"code\":\"LOG\"");
 
     assertThat(cli("receipt", "verify").exit()).isEqualTo(SecaimedCli.EXIT_USAGE);
     Files.writeString(file, "{not json");

@@ -32,25 +32,28 @@ import org.secaimed.devtools.enclave.DevEnclave;
 import org.secaimed.devtools.phantom.CtPhantom;
 import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.pipeline.RunJournal;
-import org.secaimed.tests.servers.KeycloakServer;
+import org.secaimed.kaapana.operator.KaapanaAeTitles;
+import org.secaimed.tests.servers.DicomWebFilterStack;
 import org.secaimed.tests.servers.OrthancServer;
 
 /**
  * The Kaapana operator end to end, as a pod would run it: a Kaapana-shaped workflow folder and
- * environment, a real Orthanc standing in for dicom-web-filter (WADO-RS in) and for CTP (C-STORE
- * out), a real Keycloak issuing the project user's token, and the dev enclave. The operator runs
- * as its own JVM (`secaimed kaapana run`), so killing it is a real kill -9.
+ * environment, Kaapana 0.6.0's REAL dicom-web-filter with PostgreSQL in front of Orthanc (WADO-RS
+ * in, filtered by the token's {@code projects} claim), a second Orthanc standing in for CTP
+ * (C-STORE out, AE titles recorded), and the dev enclave. The operator runs as its own JVM
+ * (`secaimed kaapana run`), so killing it is a real kill -9.
  *
- * <p>Simulated: Orthanc instead of dcm4chee/dicom-web-filter/CTP (it ignores the bearer token, so
- * the token is proven only to be obtainable from Keycloak); the dev enclave instead of a TEE.
+ * <p>Simulated: Keycloak (the filter stack's stand-in issues RS256 tokens with Kaapana's projects
+ * claim; a real Keycloak needs a protocol mapper for it), dcm4chee (Orthanc behind a dcm4chee-compat
+ * proxy), CTP (Orthanc: it does not rewrite (0012,0020) or trigger Kaapana's incoming DAG), and a TEE.
  */
 class OperatorEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DATASET = "phantoms";
-  private static final String PROJECT = "demo";
+  private static final String PROJECT = "alpha";
+  private static final String WORKFLOW_NAME = "enclave-seg-abc123";
 
   static OrthancServer orthanc;
-  static KeycloakServer keycloak;
+  static DicomWebFilterStack dwf;
   static DevEnclave enclave;
   static PhantomSeries series;
   static Path root;
@@ -59,7 +62,7 @@ class OperatorEndToEndTest {
   static void startPlatform(@TempDir Path dir) throws Exception {
     root = dir;
     orthanc = OrthancServer.builder().aeTitle("CTP").build().start();
-    keycloak = KeycloakServer.shared();
+    dwf = DicomWebFilterStack.start();
     enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave-state")),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // Large enough that the enclave's work takes a moment, so the kill below lands mid-run.
@@ -67,22 +70,27 @@ class OperatorEndToEndTest {
     // Loaded into the PACS by STOW-RS (our client, one request), as a modality would have sent it.
     var stow = org.secaimed.dicom.web.StowRequest.builder();
     for (Path f : series.writeTo(dir.resolve("source"))) stow.addFile(f);
-    var stored = org.secaimed.dicom.web.DicomWebClient.builder(orthanc.dicomWebUrl()).build().store(stow.build());
+    var stored = org.secaimed.dicom.web.DicomWebClient.builder(dwf.orthancDicomWeb()).build().store(stow.build());
     assertThat(stored.allStored()).as(stored.outcomes().toString()).isTrue();
+    // Kaapana's incoming-DICOM DAG maps each series to its project in the filter's database.
+    dwf.assignToProject(series.studyInstanceUid(), series.seriesInstanceUid(), DicomWebFilterStack.ALPHA);
+    siteKey = KemKeys.privateKeyJson(KemKeyPair.generate(HpkeSuite.DEFAULT));
+  }
 
-    Path config = Files.createDirectories(dir.resolve("secaimed-config"));
-    Files.writeString(config.resolve("default.gateway-url"), enclave.baseUrl());
-    try (var in = OperatorEndToEndTest.class.getClassLoader().getResourceAsStream("policies/dev.yaml")) {
-      Files.write(config.resolve("default.policy.yaml"), in.readAllBytes());
+  static String siteKey;
+
+  private static String siteConfig(String policyResource) throws IOException {
+    try (var in = OperatorEndToEndTest.class.getClassLoader().getResourceAsStream(policyResource)) {
+      return JSON.writeValueAsString(Map.of("profiles", Map.of("default",
+          Map.of("gateway_url", enclave.baseUrl(), "policy", new String(in.readAllBytes(), StandardCharsets.UTF_8)))));
     }
-    Path keys = Files.createDirectories(dir.resolve("secaimed-keys"));
-    KemKeys.writePrivateKey(keys.resolve("site-key.json"), KemKeyPair.generate(HpkeSuite.DEFAULT));
   }
 
   @AfterAll
   static void stopPlatform() {
     if (enclave != null) enclave.close();
     if (orthanc != null) orthanc.close();
+    if (dwf != null) dwf.close();
   }
 
   @Test
@@ -122,7 +130,8 @@ class OperatorEndToEndTest {
     List<String> segs = segInstances();
     assertThat(segs).hasSize(1);
     String seg = segs.get(0);
-    assertThat(metadata(seg, "RemoteAET")).isEqualTo("kp-" + DATASET);
+    // Kaapana's DcmSend convention: kp-<workflow name> (shortened to 16, deterministic) -> kp-<project>
+    assertThat(metadata(seg, "RemoteAET")).isEqualTo(KaapanaAeTitles.derived(WORKFLOW_NAME).value());
     assertThat(metadata(seg, "CalledAET")).isEqualTo("kp-" + PROJECT);
     JsonNode tags = get("/instances/" + seg + "/simplified-tags");
     assertThat(tags.path("SeriesInstanceUID").asText()).isNotEqualTo(series.seriesInstanceUid());
@@ -140,12 +149,7 @@ class OperatorEndToEndTest {
   void aDevEnclaveUnderAProductionPolicyGetsNoData() throws Exception {
     Path workflow = workflowDir("run-prod");
     Map<String, String> env = environment(workflow, "run-prod");
-    Path config = Files.createDirectories(root.resolve("prod-config"));
-    Files.writeString(config.resolve("default.gateway-url"), enclave.baseUrl());
-    try (var in = getClass().getClassLoader().getResourceAsStream("policies/production-example.yaml")) {
-      Files.write(config.resolve("default.policy.yaml"), in.readAllBytes());
-    }
-    env.put("SECAIMED_CONFIG_DIR", config.toString());
+    env.put("SECAIMED_SITE_CONFIG", siteConfig("policies/production-example.yaml"));
     long blobsBefore = enclave.blobCount();
 
     Process p = operator(env, workflow.resolve("prod.log"));
@@ -156,20 +160,41 @@ class OperatorEndToEndTest {
     assertThat(enclave.blobCount()).isEqualTo(blobsBefore);
   }
 
+  @Test
+  void aUserOfAnotherProjectSeesNothingOfTheData() throws Exception {
+    assertThat(dwf.status("/studies?SeriesInstanceUID=" + series.seriesInstanceUid(), "bob")).isEqualTo(204);
+    assertThat(dwf.status("/studies/" + series.studyInstanceUid() + "/series/" + series.seriesInstanceUid(), "bob")).isEqualTo(403);
+    Path workflow = workflowDir("run-bob");
+    Map<String, String> env = environment(workflow, "run-bob");
+    env.put("KAAPANA_PROJECT_USER_NAME", "bob");
+    env.put("KAAPANA_PROJECT_USER_PASSWORD", "bob");
+    long blobsBefore = enclave.blobCount();
+    int segsBefore = segInstances().size();
+
+    Process p = operator(env, workflow.resolve("bob.log"));
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(workflow.resolve("bob.log"));
+    assertThat(p.exitValue()).as(log).isEqualTo(1);
+    assertThat(log).contains("FAILED " + series.seriesInstanceUid()).contains("no such series visible");
+    assertThat(enclave.blobCount()).isEqualTo(blobsBefore);
+    assertThat(segInstances()).hasSize(segsBefore);
+  }
+
   private Path workflowDir(String runId) throws IOException {
     Path workflow = Files.createDirectories(root.resolve(runId));
     Files.createDirectories(workflow.resolve("conf"));
     Map<String, Object> conf = Map.of(
-        "data_form", Map.of("identifiers", List.of(series.seriesInstanceUid()), "dataset_name", DATASET),
+        // as the Datasets view sends it: identifiers only, no dataset name
+        "data_form", Map.of("identifiers", List.of(series.seriesInstanceUid())),
         "workflow_form", Map.of("algorithm", "ct-body-lungs-bone", "gateway_profile", "default",
-            "workflow_name", "enclave-seg-abc123", "single_execution", false),
-        "project_form", Map.of("id", "1", "name", PROJECT, "kubernetes_namespace", "project-" + PROJECT,
+            "workflow_name", WORKFLOW_NAME, "single_execution", false),
+        "project_form", Map.of("id", DicomWebFilterStack.ALPHA, "name", PROJECT, "kubernetes_namespace", "project-" + PROJECT,
             "opensearch_index", "project_" + PROJECT));
     Files.writeString(workflow.resolve("conf/conf.json"), JSON.writeValueAsString(conf));
     return workflow;
   }
 
-  private Map<String, String> environment(Path workflow, String runId) {
+  private Map<String, String> environment(Path workflow, String runId) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", System.getenv("PATH"));
     env.put("RUN_ID", runId);
@@ -179,15 +204,16 @@ class OperatorEndToEndTest {
     env.put("BATCH_NAME", "batch");
     env.put("OPERATOR_OUT_DIR", "secaimed");
     env.put("SECAIMED_TASK_KIND", "segmentation");
-    env.put("KEYCLOAK_URL", keycloak.keycloakUrl());
-    env.put("DICOM_WEB_FILTER_URL", orthanc.dicomWebUrl());
+    env.put("WORKFLOW_NAME", WORKFLOW_NAME);
+    env.put("KEYCLOAK_URL", dwf.keycloakUrl());
+    env.put("DICOM_WEB_FILTER_URL", dwf.filterUrl());
     env.put("PACS_HOST", "127.0.0.1");
     env.put("PACS_PORT", Integer.toString(orthanc.dicomPort()));
-    env.put("KAAPANA_PROJECT_USER_NAME", KeycloakServer.USERNAME);
-    env.put("KAAPANA_PROJECT_USER_PASSWORD", KeycloakServer.PASSWORD);
-    env.put("KAAPANA_CLIENT_SECRET", KeycloakServer.CLIENT_SECRET);
-    env.put("SECAIMED_CONFIG_DIR", root.resolve("secaimed-config").toString());
-    env.put("SECAIMED_KEYS_DIR", root.resolve("secaimed-keys").toString());
+    env.put("KAAPANA_PROJECT_USER_NAME", "alice"); // project alpha
+    env.put("KAAPANA_PROJECT_USER_PASSWORD", "alice");
+    env.put("KAAPANA_CLIENT_SECRET", "not-checked-by-the-stand-in");
+    env.put("SECAIMED_SITE_CONFIG", siteConfig("policies/dev.yaml"));
+    env.put("SECAIMED_SITE_KEY", siteKey);
     return env;
   }
 

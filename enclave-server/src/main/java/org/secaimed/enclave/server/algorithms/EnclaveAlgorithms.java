@@ -8,6 +8,8 @@ import org.secaimed.enclave.server.algorithms.classifier.VoxelClassifier;
 import org.secaimed.enclave.server.algorithms.command.CommandAlgorithm;
 import org.secaimed.enclave.server.algorithms.ct.CtBodyLungsBone;
 import org.secaimed.enclave.server.algorithms.models.ModelStore;
+import org.secaimed.enclave.server.algorithms.onnx.OnnxAlgorithm;
+import org.secaimed.onnx.OnnxSegmentationModel;
 
 /** The one place that assembles the dev enclave's algorithms; the gateway's task service calls {@link #runner(Path)}. */
 public final class EnclaveAlgorithms {
@@ -26,11 +28,21 @@ public final class EnclaveAlgorithms {
    * the catalogue under its own id with the digest of its program and configuration.
    */
   public static AlgorithmRunner runner(Path modelDirectory, List<CommandAlgorithm.Config> commands) throws IOException {
+    return runner(modelDirectory, commands, List.of());
+  }
+
+  /**
+   * As {@link #runner(Path, List)}, plus providers' models already loaded into ONNX Runtime, each
+   * listed under its manifest's id and version with the digest of its bytes.
+   */
+  public static AlgorithmRunner runner(Path modelDirectory, List<CommandAlgorithm.Config> commands, List<OnnxSegmentationModel> providerModels)
+      throws IOException {
     ModelStore models = new ModelStore(modelDirectory);
     List<Algorithm> algorithms = new ArrayList<>();
     algorithms.add(new CtBodyLungsBone());
     algorithms.add(new VoxelClassifier(models));
     for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c));
+    for (OnnxSegmentationModel m : providerModels) algorithms.add(new OnnxAlgorithm(m));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
 }

@@ -1,0 +1,19 @@
+package org.secaimed.dicom.exchange;
+
+import java.io.IOException;
+
+/** A model manifest that is not JSON or breaks a rule; {@link #field()} names the field at fault. */
+public final class ModelManifestException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final String field;
+
+  public ModelManifestException(String field, String message) {
+    super("model manifest [" + field + "]: " + message);
+    this.field = field;
+  }
+
+  public String field() {
+    return field;
+  }
+}

@@ -1,0 +1,36 @@
+package org.secaimed.kaapana.cli;
+
+/**
+ * A command refused or failed at run time (exit 1): a stable {@code code} for scripts, a message
+ * for people, and the option it is about when there is one. Usage mistakes are not failures: they
+ * are picocli {@code ParameterException}s (exit 2), see {@link Usage}.
+ */
+public final class CliFailure extends RuntimeException {
+  private final String code;
+  private final String field;
+
+  public CliFailure(String code, String message, String field) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+
+  public CliFailure(String code, String message, String field, Throwable cause) {
+    super(message, cause);
+    this.code = code;
+    this.field = field;
+  }
+
+  public static CliFailure of(String code, String message) {
+    return new CliFailure(code, message, null);
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** The option (e.g. {@code --out-private}) the failure is about, or null. */
+  public String field() {
+    return field;
+  }
+}
