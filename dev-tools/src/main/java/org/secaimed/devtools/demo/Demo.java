@@ -1,6 +1,7 @@
 package org.secaimed.devtools.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -70,6 +71,7 @@ public final class Demo {
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(runFolder.resolve("enclave-state")), enclaveLog)) {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
           .policy(policy)
+          .site(siteKey) // signs the site's requests and seals each upload under a usage policy it owns
           .checkpointStore(runDir.resolve("checkpoint.txt"))
           .workDir(runDir.resolve("tmp"))
           .pollInterval(Duration.ofMillis(100))
@@ -86,6 +88,8 @@ public final class Demo {
           .listener(listener)
           .build();
       SeriesOutcome outcome = pipeline.segmentSeries(source.onlySeries(), runDir);
+      // The policy that admitted the enclave, kept with the receipt: `receipt verify run/receipt.json --policy run/policy.yaml`.
+      Files.writeString(runDir.resolve("policy.yaml"), policy.text());
       Map<String, Double> dice = diceAgainstTruth(segPath, seriesDir, phantom);
       return new Result(outcome, segPath, seriesDir, dice, true, enclave.baseUrl(), (System.nanoTime() - started) / 1e9);
     }
