@@ -37,6 +37,9 @@ public final class GatewayRoutes {
   private final TaskService tasks;
   private final ReceiptLog log;
 
+  /** JSON requests (attestation, uploads, tasks) are small; 1 MiB is generous. */
+  public static final int MAX_JSON_BYTES = 1 << 20;
+
   public GatewayRoutes(EvidenceProvider issuer, EnclaveKeys keys, BlobStore blobs, TaskService tasks, ReceiptLog log) {
     this.issuer = issuer;
     this.keys = keys;
@@ -70,7 +73,9 @@ public final class GatewayRoutes {
       problem(ctx, new Problem("internal", 500, "Internal error", e.getClass().getSimpleName()));
     });
     app.error(404, ctx -> {
-      if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
+      // Javalin fills unmatched routes with a text/plain body; only our own problem answers are kept.
+      String type = ctx.res().getContentType();
+      if (!ctx.res().isCommitted() && (type == null || !type.startsWith("application/problem+json"))) {
         problem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
       }
     });
@@ -124,7 +129,7 @@ public final class GatewayRoutes {
   private void submit(Context ctx) throws IOException {
     TaskRecord.Request request;
     try {
-      request = JSON.readValue(ctx.bodyInputStream(), TaskRecord.Request.class);
+      request = JSON.readValue(jsonBytes(ctx), TaskRecord.Request.class);
     } catch (IOException e) {
       throw Problem.badRequest("task request is not valid JSON for TaskRequest");
     }
@@ -169,9 +174,24 @@ public final class GatewayRoutes {
     }
   }
 
+  /**
+   * A JSON request body, at most {@link #MAX_JSON_BYTES}: the server's request size limit is sized
+   * for upload parts, and a stream read does not enforce it, so JSON gets its own, much smaller, bound.
+   */
+  static byte[] jsonBytes(Context ctx) throws IOException {
+    if (ctx.req().getContentLengthLong() > MAX_JSON_BYTES) throw tooLarge();
+    byte[] bytes = ctx.bodyInputStream().readNBytes(MAX_JSON_BYTES + 1);
+    if (bytes.length > MAX_JSON_BYTES) throw tooLarge();
+    return bytes;
+  }
+
+  private static Problem tooLarge() {
+    return new Problem("too-large", 413, "Request body too large", "JSON request bodies are limited to " + MAX_JSON_BYTES + " bytes");
+  }
+
   private static JsonNode body(Context ctx) {
     try {
-      JsonNode n = JSON.readTree(ctx.bodyInputStream());
+      JsonNode n = JSON.readTree(jsonBytes(ctx));
       if (n == null || !n.isObject()) throw Problem.badRequest("body must be a JSON object");
       return n;
     } catch (IOException e) {
