@@ -105,7 +105,7 @@ public final class EnclaveBenchmark {
       AlgorithmRunner runner = EnclaveAlgorithms.runner(workDir.resolve("baseline-models"));
       GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
           .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
-          .checkpointStore(workDir.resolve("site/checkpoint.note")).workDir(workDir.resolve("site/work")).build();
+          .checkpointStore(workDir.resolve("site/checkpoints")).workDir(workDir.resolve("site/work")).build();
       KemKeyPair site = KemKeyPair.generate(suite);
       log.accept("warming up both paths on a small phantom");
       baseline(enclave, session.client(), runner, warmup, partSize, workDir);

@@ -80,7 +80,7 @@ public final class Demo {
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(outDir.resolve("enclave-state")), enclaveLog)) {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
           .policy(policy)
-          .checkpointStore(runDir.resolve("checkpoint.txt"))
+          .checkpointStore(runDir.resolve("checkpoints"))
           .workDir(runDir.resolve("tmp"))
           .pollInterval(Duration.ofMillis(100))
           .build();

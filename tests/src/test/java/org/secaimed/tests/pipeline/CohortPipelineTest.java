@@ -101,7 +101,7 @@ class CohortPipelineTest {
     GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
         .policy(Policy.resource("policies/dev.yaml"))
         .pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve("site/checkpoint.note"))
+        .checkpointStore(dir.resolve("site/checkpoints"))
         .workDir(dir.resolve("site/work"))
         .build();
     return BridgePipeline.builder()

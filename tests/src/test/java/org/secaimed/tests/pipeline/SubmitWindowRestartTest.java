@@ -84,7 +84,7 @@ class SubmitWindowRestartTest {
 
   private static GatewaySession.Builder session(String baseUrl, Path dir) throws Exception {
     return GatewaySession.builder(baseUrl).policy(Policy.resource("policies/dev.yaml")).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve("site/checkpoint.note")).workDir(dir.resolve("site/work"));
+        .checkpointStore(dir.resolve("site/checkpoints")).workDir(dir.resolve("site/work"));
   }
 
   private static BridgePipeline pipeline(GatewaySession gateway, KemKeyPair site, Path pacs, Path dir) throws Exception {
