@@ -236,7 +236,9 @@ def test_chart_installs_this_dag_image():
     assert values["global"]["action"] == "copy"
     chart = yaml.safe_load((REPO / "charts" / "secaimed-workflow" / "Chart.yaml").read_text())
     assert "kaapanaworkflow" in chart["keywords"]
-    assert chart["dependencies"][0]["name"] == "dag-installer-chart"
+    # Kaapana's build looks for the dag dependency in requirements.yaml only
+    requirements = yaml.safe_load((REPO / "charts" / "secaimed-workflow" / "requirements.yaml").read_text())
+    assert requirements["dependencies"][0]["name"] == "dag-installer-chart"
 
 
 def kaapana_to_draft7(schema):

@@ -39,6 +39,16 @@ public final class Bindings {
     return ("secaimed-commitment-key-v1:" + blobSha256Hex).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A provider's model bundle is bound to the enclave KEM key and to the digest of its usage
+   * licence: a gateway that pairs the bundle with another licence makes it fail to open.
+   */
+  public static byte[] modelBundle(String enclaveKemKeyId, String usageLicenceDigest) {
+    requireHex64(enclaveKemKeyId, "enclave KEM key id");
+    requireHex64(usageLicenceDigest, "usage licence digest");
+    return ("secaimed-model-bundle-v1:" + enclaveKemKeyId + ":" + usageLicenceDigest).getBytes(StandardCharsets.UTF_8);
+  }
+
   private static void requireHex64(String s, String what) {
     if (s == null || !s.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(what + " must be 64 lower-case hex digits");
   }

@@ -27,7 +27,16 @@ public final class RequestRefusedException extends Exception {
     POLICY_EXPIRED("policy-expired", 403),
     MAX_USES_EXCEEDED("max-uses-exceeded", 403),
     CONSENT_REVOKED("consent-revoked", 403),
-    NOT_POLICY_OWNER("not-policy-owner", 403);
+    NOT_POLICY_OWNER("not-policy-owner", 403),
+    // Algorithm providers' usage licences (issue #15, docs/gateway-protocol.md "Usage licence").
+    LICENCE_INVALID("usage-licence-invalid", 403),
+    LICENCE_REVOKED("licence-revoked", 403),
+    LICENCE_EXPIRED("expired-licence", 403),
+    SITE_NOT_LICENSED("site-not-licensed", 403),
+    LICENCE_TASK_KIND_NOT_ALLOWED("licence-task-kind-not-allowed", 403),
+    LICENCE_RUNS_EXCEEDED("licence-runs-exceeded", 403),
+    LICENCE_MODEL_MISMATCH("licence-model-mismatch", 403),
+    NOT_LICENCE_OWNER("not-licence-owner", 403);
 
     private final String slug;
     private final int status;

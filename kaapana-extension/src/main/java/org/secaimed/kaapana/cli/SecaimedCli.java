@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       KeygenCommand.class,
       ReceiptCommand.class,
       KaapanaCommand.class,
+      ProviderCommand.class,
       HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
@@ -30,13 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The secaimed workflow chart with real Helm (helm-java embeds Helm 3): strict lint, rendering
- * with values.schema.json enforced, and every rendered manifest parsed strictly into the
- * Kubernetes model (unknown fields fail), then Kaapana specifics asserted.
+ * The secaimed workflow chart with real Helm (helm-java embeds Helm 3) and Kaapana 0.6.0's REAL
+ * {@code dag-installer-chart} (../shared/kaapana) as its subchart, rendered with the globals
+ * kube-helm passes (platform values and the extension params as {@code global.<name>}): strict
+ * lint, values.schema.json enforced, every manifest parsed strictly into the Kubernetes model
+ * (unknown fields fail), then Kaapana specifics asserted.
  */
 class WorkflowChartTest {
   @TempDir static Path work;
   static Path chart;
+  static final ObjectMapper JSON = new ObjectMapper();
 
   /** fabric8's models keep unknown fields in additionalProperties; switch that off. */
   static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
@@ -57,12 +61,35 @@ class WorkflowChartTest {
       });
   static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of("Job", Job.class, "Secret", Secret.class);
 
+  /** What kube-helm sets on every extension install (a subset of the platform's global values). */
+  static TemplateCommand platform(TemplateCommand t) {
+    return t.set("global.registry_url", "registry.hospital.example/kaapana")
+        .set("global.kaapana_build_version", "0.6.0")
+        .set("global.services_namespace", "services")
+        .set("global.admin_namespace", "admin")
+        .set("global.main_node_name", "kaapana-main")
+        .set("global.pull_policy_images", "IfNotPresent");
+  }
+
   @BeforeAll
-  static void copyChartsAndResolveTheDependency() throws IOException {
-    Path charts = Path.of(System.getProperty("secaimed.repo.root", "..")).resolve("charts");
-    copyTree(charts, work.resolve("charts"));
-    chart = work.resolve("charts/secaimed-workflow");
-    new Helm(chart).dependency().update().skipRefresh().call();
+  static void assembleTheChartWithKaapanasDagInstaller() throws IOException {
+    Path root = Path.of(System.getProperty("secaimed.repo.root", ".."));
+    chart = work.resolve("secaimed-workflow");
+    copyTree(root.resolve("charts/secaimed-workflow"), chart);
+    // what scripts/kaapana-extension does before packaging, and Kaapana's build by name
+    copyTree(root.resolve("../shared/kaapana/0.6.0/services/utils/dag-installer-chart").normalize(),
+        chart.resolve("charts/dag-installer-chart"));
+  }
+
+  @Test
+  void declaresKaapanasRealDagInstallerAndNoStandIn() throws IOException {
+    Path root = Path.of(System.getProperty("secaimed.repo.root", ".."));
+    assertThat(root.resolve("charts/dag-installer-chart")).doesNotExist();
+    String requirements = Files.readString(root.resolve("charts/secaimed-workflow/requirements.yaml"));
+    assertThat(requirements).contains("name: dag-installer-chart").contains("version: 0.0.0");
+    String chartYaml = Files.readString(root.resolve("charts/secaimed-workflow/Chart.yaml"));
+    assertThat(chartYaml).contains("apiVersion: v1").contains("version: \"0.0.0\"").contains("- kaapanaworkflow")
+        .contains("documentation:");
   }
 
   @Test
@@ -72,59 +99,57 @@ class WorkflowChartTest {
   }
 
   @Test
-  void defaultsRenderTheDagInstallerJobsAndOneConfigSecret() throws IOException {
+  void theRealCopyJobGetsWhatKaapanasBaseInstallerNeeds() throws IOException {
     List<HasMetadata> objects = render(t -> t);
     assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
         // helm-java's template leaves hooks out (the pre-delete removal Job); lint renders and checks them.
-        .containsExactlyInAnyOrder("Job/services/dag-secaimed", "Secret/project-admin/secaimed-config");
+        .containsExactlyInAnyOrder("Job/services/dag-secaimed", "Secret/services/secaimed-config");
     Job copy = (Job) objects.stream().filter(o -> o.getMetadata().getName().equals("dag-secaimed")).findFirst().orElseThrow();
-    assertThat(copy.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .isEqualTo("registry.kaapana.invalid/kaapana/dag-secaimed:0.0.0");
-    assertThat(copy.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("ACTION=copy"));
-    Secret config = secret(objects, "project-admin", "secaimed-config");
-    assertThat(config.getStringData()).containsOnlyKeys("default.gateway-url", "default.policy.yaml");
-    assertThat(config.getStringData().get("default.gateway-url")).isEqualTo("https://enclave-gateway.invalid");
-    assertThat(config.getStringData().get("default.policy.yaml")).contains("allowInsecureDevEnclave: false");
+    var pod = copy.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.hospital.example/kaapana/dag-secaimed:0.0.0");
+    Map<String, String> env = new java.util.TreeMap<>();
+    pod.getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    // base-installer run.py exits 1 without the last four (dags/tests/test_base_installer.py runs it)
+    assertThat(env).containsEntry("ACTION", "copy").containsEntry("KAAPANA_BUILD_VERSION", "0.6.0")
+        .containsEntry("KAAPANA_DEFAULT_REGISTRY", "registry.hospital.example/kaapana")
+        .containsEntry("ADMIN_NAMESPACE", "admin").containsEntry("SERVICES_NAMESPACE", "services")
+        .containsEntry("DOCKER_VERSION", "0.0.0");
+    assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/hostname", "kaapana-main");
+    assertThat(pod.getInitContainers()).extracting(c -> c.getImage()).containsExactly("registry.hospital.example/kaapana/service-checker:0.6.0");
   }
 
   @Test
-  void profilesAndNamespacesFromValues() throws IOException {
+  void theExtensionParamsBecomeTheSitesConfiguration() throws IOException {
+    JsonNode defaults = siteConfig(render(t -> t));
+    assertThat(defaults.path("profiles").path("default").path("gateway_url").asText()).isEqualTo("https://enclave-gateway.invalid");
+    assertThat(defaults.path("profiles").path("default").path("policy").asText()).contains("allowInsecureDevEnclave: false");
+    assertThat(defaults.has("default_algorithm")).isFalse();
+
     Path values = work.resolve("site-values.yaml");
     Files.writeString(values, """
-        global:
-          registry_url: registry.hospital.example/kaapana
-          custom_registry_url: registry.vendor.example/secaimed
         secaimed:
-          projectNamespaces: [project-radiology, project-oncology]
+          policies:
+            production: |
+              allowInsecureDevEnclave: false
+              measurements: [ab12]
+            research: "allowInsecureDevEnclave: false"
           gateways:
-            default:
-              url: https://enclave.eu.example
-              policy: |
-                allowInsecureDevEnclave: false
-                measurements: [ab12]
-            research:
-              url: https://enclave-research.eu.example
-              policy: "allowInsecureDevEnclave: false"
-          siteKeys:
-            create: false
+            research: {url: "https://enclave-research.eu.example", policy: research}
+          siteKeys: {create: false}
         """);
-    List<HasMetadata> objects = render(t -> t.withValuesFile(values));
-    for (String ns : List.of("project-radiology", "project-oncology")) {
-      Secret s = secret(objects, ns, "secaimed-config");
-      assertThat(s.getStringData()).containsOnlyKeys("default.gateway-url", "default.policy.yaml",
-          "research.gateway-url", "research.policy.yaml");
-      assertThat(s.getStringData().get("default.policy.yaml")).contains("measurements: [ab12]");
-    }
-    Job copy = (Job) objects.stream().filter(o -> o.getMetadata().getName().equals("dag-secaimed")).findFirst().orElseThrow();
-    assertThat(copy.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .isEqualTo("registry.vendor.example/secaimed/dag-secaimed:0.0.0");
+    // as kube-helm passes what the admin typed on the Extensions page
+    JsonNode site = siteConfig(render(t -> t.withValuesFile(values).set("global.secaimed_gateway_url", "https://enclave.eu.example")
+        .set("global.secaimed_policy", "production").set("global.secaimed_default_algorithm", "ct-body-lungs-bone")));
+    assertThat(site.path("profiles").path("default").path("gateway_url").asText()).isEqualTo("https://enclave.eu.example");
+    assertThat(site.path("profiles").path("default").path("policy").asText()).contains("measurements: [ab12]");
+    assertThat(site.path("profiles").path("research").path("gateway_url").asText()).isEqualTo("https://enclave-research.eu.example");
+    assertThat(site.path("default_algorithm").asText()).isEqualTo("ct-body-lungs-bone");
   }
 
   @Test
   void demoSiteKeySecretIsKeptOnUninstall() throws IOException {
     List<HasMetadata> objects = render(t -> t.set("secaimed.siteKeys.create", "true")
-        .set("secaimed.siteKeys.siteKeyJson", "{\"kty\":\"demo\"}"));
+        .set("secaimed.siteKeys.namespaces[0]", "project-admin").set("secaimed.siteKeys.siteKeyJson", "{\"kty\":\"demo\"}"));
     Secret keys = secret(objects, "project-admin", "secaimed-site-keys");
     assertThat(new String(Base64.getDecoder().decode(keys.getData().get("site-key.json")), StandardCharsets.UTF_8))
         .isEqualTo("{\"kty\":\"demo\"}");
@@ -132,22 +157,26 @@ class WorkflowChartTest {
   }
 
   @Test
-  void valuesSchemaRejectsWhatWouldMisconfigureTheSite() {
-    assertSchemaRejects(t -> t.set("secaimed.gateways.default.url", "ftp://enclave.example"));
-    assertSchemaRejects(t -> t.set("secaimed.gateways.Bad_Name.url", "https://x.example").set("secaimed.gateways.Bad_Name.policy", "p"));
-    assertSchemaRejects(t -> t.set("secaimed.projectNamespaces[0]", "kube-system"));
+  void valuesSchemaAndTemplatesRejectWhatWouldMisconfigureTheSite() {
+    assertSchemaRejects(t -> t.set("global.secaimed_gateway_url", "ftp://enclave.example"));
+    assertSchemaRejects(t -> t.set("secaimed.gateways.Bad_Name.url", "https://x.example").set("secaimed.gateways.Bad_Name.policy", "production"));
     assertSchemaRejects(t -> t.set("secaimed.siteKeys.create", "true"));
     assertSchemaRejects(t -> t.set("secaimed.gatewayUrl", "https://typo.example"));
     assertSchemaRejects(t -> t.set("global.image", "dag-something-else"));
+    assertThatThrownBy(() -> render(t -> t.set("global.secaimed_policy", "lenient"))).hasMessageContaining("not one of secaimed.policies");
   }
 
   @Test
-  void aProfileAdmittingTheDevEnclaveNeedsAnExplicitAcknowledgement() throws IOException {
-    UnaryOperator<TemplateCommand> dev = t -> t.set("secaimed.gateways.dev.url", "http://127.0.0.1:8443")
-        .set("secaimed.gateways.dev.policy", "allowInsecureDevEnclave: true");
+  void aPolicyAdmittingTheDevEnclaveNeedsAnExplicitAcknowledgement() throws IOException {
+    UnaryOperator<TemplateCommand> dev = t -> t.set("secaimed.policies.dev", "allowInsecureDevEnclave: true")
+        .set("global.secaimed_policy", "dev").set("global.secaimed_gateway_url", "http://127.0.0.1:8443");
     assertThatThrownBy(() -> render(dev)).hasMessageContaining("INSECURE dev enclave");
-    List<HasMetadata> objects = render(t -> dev.apply(t).set("secaimed.acknowledgeInsecureDevEnclave", "true"));
-    assertThat(secret(objects, "project-admin", "secaimed-config").getStringData()).containsKey("dev.gateway-url");
+    JsonNode site = siteConfig(render(t -> dev.apply(t).set("secaimed.acknowledgeInsecureDevEnclave", "true")));
+    assertThat(site.path("profiles").path("default").path("gateway_url").asText()).isEqualTo("http://127.0.0.1:8443");
+  }
+
+  private static JsonNode siteConfig(List<HasMetadata> objects) throws IOException {
+    return JSON.readTree(secret(objects, "services", "secaimed-config").getStringData().get("site-config.json"));
   }
 
   @Test
@@ -169,7 +198,7 @@ class WorkflowChartTest {
   }
 
   static List<HasMetadata> render(UnaryOperator<TemplateCommand> configure) throws IOException {
-    String out = configure.apply(new Helm(chart).template().withName("secaimed").withNamespace("admin")).call();
+    String out = configure.apply(platform(new Helm(chart).template().withName("secaimed").withNamespace("admin"))).call();
     return parse(out);
   }
 
@@ -195,9 +224,7 @@ class WorkflowChartTest {
   static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
-        Path rel = from.relativize(p);
-        if (rel.toString().contains("charts/") && rel.getNameCount() > 2 && rel.getName(1).toString().equals("charts")) continue;
-        Path target = to.resolve(rel.toString());
+        Path target = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) Files.createDirectories(target);
         else Files.copy(p, target);
       }
