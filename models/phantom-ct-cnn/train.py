@@ -3,7 +3,8 @@
 
 What it makes (next to this file):
   model.onnx     the network: input "hu" float32 [N,1,H,W] in Hounsfield units on a 2 mm in-plane grid,
-                 output "logits" float32 [N,4,H,W] (0 background, 1 body, 2 lungs, 3 bone)
+                 output "logits" float32 [N,4,H,W] (0 background, 1 body, 2 lungs, 3 bone) and
+                 "features" float32 [N,16,H,W] (the input of the final 1x1 layer, for fine-tuning)
 The metadata beside it, manifest.json (id, version, input spec, output segments with coded concepts),
 is written by hand: it is what the provider declares, and the enclave checks the model against it.
 
@@ -206,6 +207,21 @@ def dice(pred, truth, label):
     return 2.0 * np.logical_and(p, t).sum() / max(1, p.sum() + t.sum())
 
 
+def add_features_output(path):
+    """Exposes the input of the final 1x1 convolution (the 16 ReLU feature maps) as a second output,
+    "features" [N,16,H,W]. The enclave fine-tunes that last layer on a site's data (OnnxFineTuning):
+    it re-fits a linear head on these features, so every other weight stays the provider's."""
+    import onnx
+    from onnx import helper, TensorProto
+    m = onnx.load(path)
+    head = m.graph.node[-1]
+    assert head.op_type == "Conv" and head.output[0] == "logits", "the last node must be the 1x1 head"
+    m.graph.node.append(helper.make_node("Identity", [head.input[0]], ["features"], name="features"))
+    m.graph.output.append(helper.make_tensor_value_info("features", TensorProto.FLOAT, ["n", 16, "h", "w"]))
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=400)
@@ -248,6 +264,7 @@ def main():
     torch.onnx.export(net, torch.zeros(1, 1, 64, 64), onnx_path, input_names=["hu"], output_names=["logits"],
                       dynamic_axes={"hu": {0: "n", 2: "h", 3: "w"}, "logits": {0: "n", 2: "h", 3: "w"}},
                       opset_version=17, dynamo=False)
+    add_features_output(onnx_path)
     size = os.path.getsize(onnx_path)
     print(f"wrote {onnx_path}: {size} bytes ({time.time() - started:.0f} s in all)")
     assert size < 2_000_000, "the model must stay under 2 MB to be committed"

@@ -25,10 +25,19 @@ GATEWAY_PROFILE = {
 RESULT_DATASET = {
     "title": "Result dataset",
     "description": (
-        "Dataset the results are filed under (AE title kp-<name>, at most 13 characters). Empty: the input dataset."
+        "Dataset the results are filed under (AE title kp-<name>, at most 13 characters). Empty: the workflow name."
     ),
     "type": "string",
     "pattern": "^[A-Za-z0-9._-]{0,13}$",
+}
+
+
+MODALITY = {
+    "title": "Input modality",
+    "description": "Series of another modality are skipped (as Kaapana's check_modality does); empty: no check.",
+    "type": "string",
+    "default": "CT",
+    "pattern": "^([A-Z]{2,16})?$",
 }
 
 
@@ -56,6 +65,7 @@ def workflow_form(extra=None, single_execution_default=True, single_execution_re
         "algorithm": dict(ALGORITHM),
         "gateway_profile": dict(GATEWAY_PROFILE),
         "aetitle": dict(RESULT_DATASET),
+        "modality": dict(MODALITY),
         "single_execution": single_execution(single_execution_default, single_execution_read_only),
     }
     properties.update(extra or {})

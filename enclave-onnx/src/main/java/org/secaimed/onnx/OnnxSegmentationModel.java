@@ -66,6 +66,7 @@ public final class OnnxSegmentationModel implements AutoCloseable {
     try {
       checkTensor(session.getInputInfo(), manifest.input().name(), 1, "input", manifest);
       checkTensor(session.getOutputInfo(), manifest.outputName(), manifest.classes(), "output", manifest);
+      if (manifest.fineTunable()) checkTensor(session.getOutputInfo(), manifest.featuresName(), -1, "output.features", manifest);
     } catch (OnnxModelException | OrtException e) {
       closeQuietly(session);
       if (e instanceof OnnxModelException m) throw m;
@@ -85,7 +86,7 @@ public final class OnnxSegmentationModel implements AutoCloseable {
       throw new OnnxModelException(OnnxModelException.Reason.MODEL_MISMATCH, side + " '" + name + "' must be a float tensor");
     }
     long[] shape = t.getShape();
-    if (shape.length != 4 || (shape[1] != channels && shape[1] >= 0)) {
+    if (shape.length != 4 || (channels > 0 && shape[1] != channels && shape[1] >= 0)) {
       throw new OnnxModelException(OnnxModelException.Reason.MODEL_MISMATCH, side + " '" + name + "' must be [N, " + channels
           + ", H, W] for " + m.segments().size() + " segment(s) plus background; the model declares " + java.util.Arrays.toString(shape));
     }
@@ -105,6 +106,15 @@ public final class OnnxSegmentationModel implements AutoCloseable {
    * thread is interrupted or {@code progress} says so.
    */
   public LabelVolume segment(ImageVolume image, SliceProgress progress) throws OnnxModelException {
+    return segment(image, null, progress);
+  }
+
+  /**
+   * As {@link #segment(ImageVolume, SliceProgress)}, with the model's final layer replaced by
+   * {@code head} (fine-tuned in the enclave) when it is not null.
+   */
+  public LabelVolume segment(ImageVolume image, LinearHead head, SliceProgress progress) throws OnnxModelException {
+    if (head != null) requireFineTunable();
     ImageGeometry g = image.geometry();
     double[] spacing = g.spacing();
     SliceResampler grid = new SliceResampler(g.columns(), g.rows(), spacing[0], spacing[1], manifest.input().pixelSpacingMm());
@@ -122,8 +132,9 @@ public final class OnnxSegmentationModel implements AutoCloseable {
         throw new OnnxModelException(OnnxModelException.Reason.INTERRUPTED, "stopped before slice " + k + " of " + g.slices());
       }
       grid.toModelGrid(image.voxels(), k * frame, slice);
-      float[] scores = run(slice, shape, k);
-      grid.labelsFromScores(scores, manifest.classes(), labels, k * frame);
+      float[] scores = head == null ? run(slice, shape, k, manifest.outputName(), manifest.classes())
+          : head.scores(run(slice, shape, k, manifest.featuresName(), -1), mx * my);
+      grid.labelsFromScores(scores, head == null ? manifest.classes() : head.classes(), labels, k * frame);
       if (!progress.continueAfter(k + 1, g.slices()) && k + 1 < g.slices()) {
         throw new OnnxModelException(OnnxModelException.Reason.INTERRUPTED, "stopped after slice " + k + " of " + g.slices());
       }
@@ -131,14 +142,45 @@ public final class OnnxSegmentationModel implements AutoCloseable {
     return new LabelVolume(g, labels);
   }
 
-  private float[] run(float[] slice, long[] shape, int k) throws OnnxModelException {
+  /** Feature maps of one slice on the model grid, for fine-tuning: what {@link SliceFeatures} receives. */
+  public interface SliceFeatures {
+    void accept(int slice, float[] features, int channels, SliceResampler grid) throws OnnxModelException;
+  }
+
+  /** Runs the model up to its final layer on every slice of {@code image}; stops between slices when interrupted. */
+  public void features(ImageVolume image, SliceFeatures consumer) throws OnnxModelException {
+    requireFineTunable();
+    ImageGeometry g = image.geometry();
+    double[] spacing = g.spacing();
+    SliceResampler grid = new SliceResampler(g.columns(), g.rows(), spacing[0], spacing[1], manifest.input().pixelSpacingMm());
+    int plane = grid.modelColumns() * grid.modelRows();
+    float[] slice = new float[plane];
+    long[] shape = {1, 1, grid.modelRows(), grid.modelColumns()};
+    for (int k = 0; k < g.slices(); k++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new OnnxModelException(OnnxModelException.Reason.INTERRUPTED, "stopped before slice " + k + " of " + g.slices());
+      }
+      grid.toModelGrid(image.voxels(), k * g.frameSize(), slice);
+      float[] f = run(slice, shape, k, manifest.featuresName(), -1);
+      consumer.accept(k, f, f.length / plane, grid);
+    }
+  }
+
+  private void requireFineTunable() throws OnnxModelException {
+    if (!manifest.fineTunable()) {
+      throw new OnnxModelException(OnnxModelException.Reason.MODEL_MISMATCH, "model " + manifest.id() + " exposes no features output, so it cannot be fine-tuned");
+    }
+  }
+
+  /** Runs one slice and returns output {@code name}; {@code channels} &lt; 0 accepts any channel count. */
+  private float[] run(float[] slice, long[] shape, int k, String name, int channels) throws OnnxModelException {
     try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(slice), shape);
-         OrtSession.Result result = session.run(Map.of(manifest.input().name(), input))) {
-      OnnxTensor out = (OnnxTensor) result.get(manifest.outputName()).orElseThrow();
+         OrtSession.Result result = session.run(Map.of(manifest.input().name(), input), java.util.Set.of(name))) {
+      OnnxTensor out = (OnnxTensor) result.get(name).orElseThrow();
       long[] s = out.getInfo().getShape();
-      if (s.length != 4 || s[0] != 1 || s[1] != manifest.classes() || s[2] != shape[2] || s[3] != shape[3]) {
-        throw new OnnxModelException(OnnxModelException.Reason.MODEL_MISMATCH, "slice " + k + ": output shape "
-            + java.util.Arrays.toString(s) + " is not [1, " + manifest.classes() + ", " + shape[2] + ", " + shape[3] + "]");
+      if (s.length != 4 || s[0] != 1 || (channels > 0 && s[1] != channels) || s[2] != shape[2] || s[3] != shape[3]) {
+        throw new OnnxModelException(OnnxModelException.Reason.MODEL_MISMATCH, "slice " + k + ": output '" + name + "' shape "
+            + java.util.Arrays.toString(s) + " is not [1, " + (channels > 0 ? channels : "C") + ", " + shape[2] + ", " + shape[3] + "]");
       }
       FloatBuffer b = out.getFloatBuffer();
       float[] scores = new float[b.remaining()];

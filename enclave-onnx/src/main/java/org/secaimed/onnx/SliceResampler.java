@@ -90,6 +90,23 @@ public final class SliceResampler {
   }
 
   /**
+   * Reference labels at the model grid's pixel centres (nearest native pixel), for fitting a head
+   * on the model's features: {@code out} is my x mx, row-major.
+   */
+  public void labelsToModelGrid(byte[] labels, int offset, byte[] out) {
+    int[] x0 = new int[mx], x1 = new int[mx];
+    float[] fx = new float[mx];
+    axis(nx, mx, stepX, x0, x1, fx);
+    int[] y0 = new int[my], y1 = new int[my];
+    float[] fy = new float[my];
+    axis(ny, my, stepY, y0, y1, fy);
+    for (int j = 0; j < my; j++) {
+      int row = offset + (fy[j] < 0.5f ? y0[j] : y1[j]) * nx;
+      for (int i = 0; i < mx; i++) out[j * mx + i] = labels[row + (fx[i] < 0.5f ? x0[i] : x1[i])];
+    }
+  }
+
+  /**
    * For each of the {@code m} target samples along one axis: the two source indices around it and
    * the weight of the second. Target sample t sits at source position c + (t - (m-1)/2) * step with
    * c = (n-1)/2, clamped to the source.

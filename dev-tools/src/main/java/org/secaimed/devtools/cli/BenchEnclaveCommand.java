@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 
 /** {@code secaimed bench enclave}: end-to-end overhead of the confidential path over the same pipeline unsealed. */
 @Command(name = "enclave", mixinStandardHelpOptions = true,
-    description = {"End-to-end cost of attest + seal + upload + run + receipt + verify + open for a generated CT",
-        "phantom on loopback (INSECURE dev enclave), next to the same pipeline with sealing switched off,",
-        "measured in the same run, in alternating rounds. Goal: the median of the rounds' confidential /",
-        "baseline ratios <= " + BenchEnclaveCommand.GOAL + "x."})
+    description = {"End-to-end cost of the confidential path next to the same pipeline unsealed.",
+        "Attest + seal + upload + run + receipt + verify + open for a generated CT phantom on loopback",
+        "(INSECURE dev enclave), next to the same pipeline with sealing switched off, measured in the same",
+        "run, in alternating rounds. Goal: the median of the rounds' confidential / baseline ratios <= "
+            + BenchEnclaveCommand.GOAL + "x."})
 public final class BenchEnclaveCommand implements Callable<Integer> {
   static final double GOAL = 1.10;
   /**

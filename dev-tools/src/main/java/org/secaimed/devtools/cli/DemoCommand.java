@@ -1,7 +1,12 @@
 package org.secaimed.devtools.cli;
 
 import org.secaimed.kaapana.cli.JsonOutput;
+import org.secaimed.devtools.demo.DemoWorkspace;
+import org.secaimed.kaapana.cli.CliFailure;
+import org.secaimed.kaapana.cli.ErrorReport;
 import org.secaimed.kaapana.cli.SecaimedCli;
+import org.secaimed.kaapana.cli.Units;
+import org.secaimed.kaapana.cli.Usage;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,9 +24,10 @@ import picocli.CommandLine.Option;
 
 /** {@code secaimed demo}: the whole job on a generated CT phantom against the in-process INSECURE dev enclave. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on a generated CT phantom against the in-process INSECURE dev enclave:",
-        "attest, seal, upload, segment (ct-body-lungs-bone), verify the receipt and log, write a DICOM SEG,",
-        "and score it against the phantom's ground truth."})
+    description = {"Run the whole pipeline on a generated CT phantom against an in-process INSECURE dev enclave.",
+        "Attest, seal, upload, segment (ct-body-lungs-bone), verify the receipt and log, write a DICOM SEG,",
+        "and score it against the phantom's ground truth (exit 1 if any Dice is below 0.95).",
+        "Each run starts from a fresh phantom and run folder; files it did not write are left alone."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--out", description = "Output folder (default: ./secaimed-demo)", defaultValue = "secaimed-demo")
@@ -40,8 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (slices < 8 || slices > 2000) throw new CommandLine.ParameterException(spec.commandLine(), "--slices must be 8..2000");
-    if (size < 64 || size > 1024) throw new CommandLine.ParameterException(spec.commandLine(), "--size must be 64..1024");
+    Usage.range(spec, "--slices", slices, 8, 2000);
+    Usage.range(spec, "--size", size, 64, 1024);
     PrintWriter outWriter = spec.commandLine().getOut();
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     PrintStream enclaveLog = json ? quiet : new PrintStream(System.out, true);
@@ -52,7 +58,12 @@ public final class DemoCommand implements Callable<Integer> {
       outWriter.flush();
     }
 
-    Demo.Result r = new Demo(out.toAbsolutePath(), slices, size, listener, enclaveLog).run();
+    Demo.Result r;
+    try {
+      r = new Demo(out.toAbsolutePath(), slices, size, listener, enclaveLog).run();
+    } catch (DemoWorkspace.NotOursException e) {
+      throw new CliFailure("NOT_OURS", e.getMessage(), "--out");
+    }
     SeriesOutcome o = r.outcome();
     boolean diceOk = r.dice().values().stream().allMatch(d -> d >= 0.95);
 
@@ -77,26 +88,28 @@ public final class DemoCommand implements Callable<Integer> {
       j.put("sealSeconds", o.sealSeconds());
       j.put("resumedSteps", o.resumedSteps());
       j.put("totalSeconds", r.totalSeconds());
-      JsonOutput.print(outWriter, j);
+      if (diceOk) JsonOutput.ok(outWriter, j);
+      else JsonOutput.failed(outWriter, new ErrorReport("QUALITY_CHECK_FAILED", "a Dice score against the phantom's truth is below 0.95", null), j);
     } else {
-      double mb = o.plaintextBytes() / 1e6;
+      long nanos = (long) (o.sealSeconds() * 1e9);
       outWriter.println();
       outWriter.println("Result");
       outWriter.printf("  attested enclave  %s, measurement %s%n", o.enclaveInsecure() ? "INSECURE dev enclave (software keys)" : "enclave",
           o.enclaveMeasurement());
-      outWriter.printf("  sealed            %d instances, %.1f MB%s%n", o.instances(), mb,
-          o.sealSeconds() > 0 ? String.format(Locale.ROOT, " in %.2f s (%.0f MB/s, pull+seal+upload)", o.sealSeconds(), mb / o.sealSeconds()) : " (resumed)");
+      outWriter.printf("  sealed            %d instances, %s%s%n", o.instances(), Units.bytes(o.plaintextBytes()),
+          o.sealSeconds() > 0 ? String.format(Locale.ROOT, " in %.2f s (%s, pull+seal+upload)", o.sealSeconds(), Units.rate(o.plaintextBytes(), nanos)) : " (resumed)");
       outWriter.printf("  task              %s (%s)%n", o.taskId(), o.algorithm());
       outWriter.printf("  receipt           verified: signature, contents, log inclusion at index %d, log consistency%n", o.logIndex());
       outWriter.printf("                    %s%n", o.receiptFile());
       outWriter.printf("  SEG               %s (%d segments: %s)%n", r.segPath(), o.segments().size(), String.join(", ", o.segments()));
       StringBuilder d = new StringBuilder();
       r.dice().forEach((k, v) -> d.append(String.format(Locale.ROOT, "%s %.3f  ", k, v)));
-      outWriter.printf("  Dice vs truth     %s%s%n", d.toString().trim(), diceOk ? "" : "  (below 0.95!)");
+      outWriter.printf("  Dice vs truth     %s%s%n", d.toString().trim(), diceOk ? "" : "  (below 0.95: quality check FAILED)");
       outWriter.printf("  total             %.1f s%n", r.totalSeconds());
       outWriter.flush();
     }
-    return SecaimedCli.EXIT_OK;
+    // The demo's own quality check is its verdict: a segmentation that misses the truth is a failure.
+    return diceOk ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
   }
 
   /** Prints each step on one line as it finishes. */

@@ -1,8 +1,6 @@
 package org.secaimed.devtools.demo;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -57,27 +55,19 @@ public final class Demo {
 
   public Result run() throws Exception {
     long started = System.nanoTime();
-    Files.createDirectories(outDir);
-    Path seriesDir = outDir.resolve("ct-phantom");
-    Path runDir = outDir.resolve("run");
-    Path segPath = outDir.resolve("seg.dcm");
-
-    // Each demo is a fresh run: its site key lives only in memory, so an old journal could not be resumed.
-    deleteRecursively(runDir);
-    deleteRecursively(outDir.resolve("enclave-state"));
-    Files.deleteIfExists(segPath);
-
+    // Fresh or verified, never stale: see DemoWorkspace. Nothing the demo did not write is deleted.
+    DemoWorkspace workspace = new DemoWorkspace(outDir);
     CtPhantom phantom = CtPhantom.builder().size(size, size, slices).seed(20261122L).build();
-    PhantomSeries series = new PhantomSeries(phantom);
-    if (!Files.isDirectory(seriesDir) || isEmpty(seriesDir)) {
-      series.writeTo(seriesDir);
-    }
+    Path seriesDir = workspace.phantom(new PhantomSeries(phantom), "ct-phantom-" + size + "x" + size + "x" + slices);
+    Path runFolder = workspace.newRun();
+    Path runDir = runFolder.resolve("run");
+    Path segPath = runFolder.resolve("seg.dcm");
 
     // The site's KEM key lives only in memory for the demo; a site keeps it in a Kubernetes Secret.
     KemKeyPair siteKey = KemKeyPair.generate(HpkeSuite.DEFAULT);
     Policy policy = Policy.resource("policies/dev.yaml");
 
-    try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(outDir.resolve("enclave-state")), enclaveLog)) {
+    try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(runFolder.resolve("enclave-state")), enclaveLog)) {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
           .policy(policy)
           .checkpointStore(runDir.resolve("checkpoints"))
@@ -90,7 +80,7 @@ public final class Demo {
           .gateway(gateway)
           .siteKey(siteKey)
           .source(source)
-          .destination(new DirectorySegDestination(outDir, segPath.getFileName().toString()))
+          .destination(new DirectorySegDestination(runFolder, segPath.getFileName().toString()))
           .algorithm(algorithm)
           .taskTimeout(Duration.ofMinutes(20))
           .listener(listener)
@@ -128,18 +118,5 @@ public final class Demo {
       dice.put(truthSegment.label(), inA + inB == 0 ? 1.0 : 2.0 * both / (inA + inB));
     }
     return dice;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (var s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
-
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (var s = Files.list(dir)) {
-      return s.findAny().isEmpty();
-    }
   }
 }

@@ -18,13 +18,15 @@ import org.secaimed.dicom.seg.SegmentDescription;
  * <pre>{@code
  * {"id": "phantom-ct-cnn", "version": "1.0.0", "modality": "CT", "runtime": "onnx",
  *  "input":  {"name": "hu", "units": "HU", "plane": "axial", "pixelSpacingMm": 2.0},
- *  "output": {"name": "logits"},
+ *  "output": {"name": "logits", "features": "features"},
  *  "segments": [{"number": 1, "label": "Body", "category": {...}, "type": {...}, ...}]}
  * }</pre>
  * Output class c is segment number c (0 is background), so segment numbers must be 1..N in order.
+ * {@code output.features} (optional) names the input of the model's final 1x1 layer, [N, C, H, W]:
+ * a model that exposes it can be fine-tuned in the enclave (that last layer is re-fitted).
  */
 public record ModelManifest(String id, String version, String modality, String runtime, Input input, String outputName,
-                            List<SegmentDescription> segments) {
+                            List<SegmentDescription> segments, String featuresName) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> RUNTIMES = Set.of("onnx");
   private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}";
@@ -34,6 +36,16 @@ public record ModelManifest(String id, String version, String modality, String r
 
   public ModelManifest {
     segments = segments == null ? null : List.copyOf(segments);
+  }
+
+  /** A manifest without a features output (not fine-tunable). */
+  public ModelManifest(String id, String version, String modality, String runtime, Input input, String outputName, List<SegmentDescription> segments) {
+    this(id, version, modality, runtime, input, outputName, segments, null);
+  }
+
+  /** Whether the model exposes the features of its last layer, so the enclave can fine-tune that layer. */
+  public boolean fineTunable() {
+    return featuresName != null;
   }
 
   /** Output classes the model produces: background plus one per segment. */
@@ -53,6 +65,7 @@ public record ModelManifest(String id, String version, String modality, String r
     require("axial".equals(input.plane()), "input.plane", "must be axial (2-D slice models)");
     require(input.pixelSpacingMm() >= 0.1 && input.pixelSpacingMm() <= 20, "input.pixelSpacingMm", "must be in 0.1..20");
     require(outputName != null && !outputName.isBlank(), "output.name", "is required");
+    require(featuresName == null || (!featuresName.isBlank() && !featuresName.equals(outputName)), "output.features", "must name another output than output.name");
     require(segments != null && !segments.isEmpty() && segments.size() <= 255, "segments", "must list 1..255 segments");
     for (int i = 0; i < segments.size(); i++) {
       require(segments.get(i).number() == i + 1, "segments[" + i + "].number", "must be " + (i + 1) + " (output class " + (i + 1) + ")");
@@ -82,7 +95,7 @@ public record ModelManifest(String id, String version, String modality, String r
       }
     }
     return new ModelManifest(text(root, "id"), text(root, "version"), text(root, "modality"), text(root, "runtime"), input,
-        text(root.path("output"), "name"), list.isArray() ? segments : null).validated();
+        text(root.path("output"), "name"), list.isArray() ? segments : null, text(root.path("output"), "features")).validated();
   }
 
   /** The canonical JSON form (field order fixed), as the bundle and the catalogue carry it. */
@@ -97,7 +110,8 @@ public record ModelManifest(String id, String version, String modality, String r
     in.put("units", input.units());
     in.put("plane", input.plane());
     in.put("pixelSpacingMm", input.pixelSpacingMm());
-    n.putObject("output").put("name", outputName);
+    ObjectNode out = n.putObject("output").put("name", outputName);
+    if (featuresName != null) out.put("features", featuresName);
     segments.forEach(s -> n.withArray("segments").add(ResultPayloads.segmentJson(s)));
     return n;
   }

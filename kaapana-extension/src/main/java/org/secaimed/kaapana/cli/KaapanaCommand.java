@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.secaimed.kaapana.airflow.AirflowClient;
+import org.secaimed.kaapana.airflow.KaapanaRunIds;
 import org.secaimed.kaapana.airflow.RunStatus;
 import org.secaimed.kaapana.airflow.TaskStatus;
 import org.secaimed.kaapana.auth.KeycloakRealm;
@@ -149,6 +150,15 @@ public final class KaapanaCommand implements Runnable {
         else err.println("kaapana run: " + msg);
         return SecaimedCli.EXIT_FAILED;
       }
+      // enable_proxy=True gives the pod http(s)_proxy/no_proxy; every OkHttp client follows the default selector.
+      try {
+        String proxy = org.secaimed.kaapana.net.EnvProxySelector.install(env);
+        if (!json) err.println("kaapana run: " + proxy);
+      } catch (IllegalArgumentException e) {
+        if (json) JsonOutput.failed(out, new ErrorReport("ENVIRONMENT", e.getMessage(), "https_proxy"), Map.of());
+        else err.println("kaapana run: environment: " + e.getMessage());
+        return SecaimedCli.EXIT_FAILED;
+      }
       OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofMinutes(5)).build();
       KeycloakTokenClient tokens = new KeycloakTokenClient(http, KeycloakRealm.kaapana(ke.keycloakUrl().toString()), ke.credentials());
       JobReport report;
@@ -223,7 +233,9 @@ public final class KaapanaCommand implements Runnable {
       if (connection.via == Via.backend) {
         KaapanaBackendClient backend = connection.client(() -> connection.backend(env));
         KaapanaProject project = backend.project(connection.project);
+        // Kaapana's own CI sends username; without it the backend needs oauth2-proxy's header (400 otherwise).
         WorkflowSubmission.Builder b = WorkflowSubmission.builder().dagId(dagId).workflowName(workflowName)
+            .username(PasswordCredentials.fromKaapanaEnvironment(env).username())
             .instanceName(backend.localInstanceName(project)).series(series);
         form.forEach(b::formValue);
         SubmittedWorkflow submitted = backend.submit(project, b.build());
@@ -246,7 +258,10 @@ public final class KaapanaCommand implements Runnable {
         // Without the backend nobody adds project_form: name the project the way Kaapana does.
         conf.put("project_form", Map.of("name", connection.project, "kubernetes_namespace", "project-" + connection.project,
             "opensearch_index", "project_" + connection.project));
-        RunStatus run = airflow.trigger(dagId, workflowName, conf);
+        // Kaapana 0.6.0 turns the run id into a ConfigMap name: Kaapana-style, never Airflow's manual__<time>.
+        String runId = connection.client(() -> workflowName == null
+            ? KaapanaRunIds.generate(dagId, java.time.Clock.systemUTC()) : KaapanaRunIds.check(workflowName));
+        RunStatus run = airflow.trigger(dagId, runId, conf);
         result.put("runId", run.runId());
         result.put("state", run.state());
         if (!json) out.println("triggered " + dagId + " run " + run.runId() + " (" + run.state() + ")");

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code secaimed keygen}: a new HPKE key pair as two JSON key files (the private one owner-only). */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-    description = {"Generate an HPKE key pair for sealing: a private key file (mode 0600, never overwritten)",
-        "and a public key file to give to whoever seals to you."})
+    description = {"Generate an HPKE key pair for sealing.",
+        "Writes a private key file (mode 0600, never overwritten) and a public key file to give to whoever seals to you."})
 public final class KeygenCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

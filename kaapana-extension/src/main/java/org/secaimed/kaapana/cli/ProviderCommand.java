@@ -34,7 +34,8 @@ public final class ProviderCommand implements Runnable {
   }
 
   @Command(name = "package", mixinStandardHelpOptions = true,
-      description = {"Attest the enclave under your policy, sign the usage licence with your key and seal the model bundle",
+      description = {"Seal a model bundle to an attested enclave under a usage licence you sign.",
+          "Attests the enclave under your policy, signs the usage licence with your key and seals the model bundle",
           "(manifest.json + model.onnx) to the attested enclave, bound to the licence's digest.",
           "Writes bundle.sealed, licence.json and bundle.json into --out; the model never leaves in plaintext."})
   static final class Package implements Callable<Integer> {

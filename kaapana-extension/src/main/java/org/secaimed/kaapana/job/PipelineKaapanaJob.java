@@ -43,6 +43,25 @@ public final class PipelineKaapanaJob implements KaapanaJob {
 
   @Override
   public JobReport run(KaapanaEnvironment env, TokenSource tokens) throws Exception {
+    DicomWebClient dicomWeb = DicomWebClient.builder(env.dicomWebFilterUrl().toString())
+        .bearerToken(() -> {
+          try {
+            return tokens.accessToken().value();
+          } catch (KeycloakAuthException e) {
+            throw new IllegalStateException("cannot get a Keycloak token for dicom-web-filter: " + e.getMessage(), e);
+          }
+        })
+        .build();
+    List<JobReport.SeriesOutcome> skipped = new ArrayList<>();
+    List<String> seriesUids = new ArrayList<>(env.seriesUids());
+    if (env.formString("modality").isPresent()) {
+      new ModalityCheck(dicomWeb).mismatches(env.seriesUids(), env.formString("modality").get()).forEach((uid, why) -> {
+        LOG.info("series {} skipped: {}", uid, why);
+        skipped.add(new JobReport.SeriesOutcome(uid, JobReport.Status.SKIPPED, why));
+        seriesUids.remove(uid);
+      });
+      if (seriesUids.isEmpty()) return new JobReport(skipped);
+    }
     KemKeyPair siteKey = KemKeys.parsePrivateKey(env.site().siteKeyJson(), "SECAIMED_SITE_KEY");
     Policy policy = Policy.parse(env.site().policyYaml());
     Path runDir = env.runOutputDir();
@@ -53,15 +72,6 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);
 
-    DicomWebClient dicomWeb = DicomWebClient.builder(env.dicomWebFilterUrl().toString())
-        .bearerToken(() -> {
-          try {
-            return tokens.accessToken().value();
-          } catch (KeycloakAuthException e) {
-            throw new IllegalStateException("cannot get a Keycloak token for dicom-web-filter: " + e.getMessage(), e);
-          }
-        })
-        .build();
     var calling = env.aeTitles().calling();
     var called = env.aeTitles().called();
     DimseClient ctp = new DimseClient(calling, new DimsePeer(env.pacsHost(), env.pacsPort(), called));
@@ -77,11 +87,11 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .build();
 
     if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {
-      return runCohort(env, pipeline);
+      return runCohort(env, pipeline, seriesUids, skipped);
     }
 
-    List<JobReport.SeriesOutcome> outcomes = new ArrayList<>();
-    for (String series : env.seriesUids()) {
+    List<JobReport.SeriesOutcome> outcomes = new ArrayList<>(skipped);
+    for (String series : seriesUids) {
       try {
         SeriesOutcome o = pipeline.segmentSeries(series, env.seriesOutputDir(series));
         outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.DONE,
@@ -108,18 +118,25 @@ public final class PipelineKaapanaJob implements KaapanaJob {
   }
 
   /** Training and evaluation: one task over every series of the run, each with its reference SEGs. */
-  private static JobReport runCohort(KaapanaEnvironment env, BridgePipeline pipeline) {
+  private static JobReport runCohort(KaapanaEnvironment env, BridgePipeline pipeline, List<String> seriesUids,
+      List<JobReport.SeriesOutcome> skipped) {
     String kind = env.taskKind().name().toLowerCase(java.util.Locale.ROOT);
     try {
-      CohortOutcome o = pipeline.runCohort(kind, env.seriesUids(), env.runOutputDir().resolve(kind));
+      CohortOutcome o = pipeline.runCohort(kind, seriesUids, env.runOutputDir().resolve(kind));
       String detail = "task " + o.taskId() + (o.modelId() == null ? "" : ", model " + o.modelId()) + ", log index " + o.logIndex()
           + ", metrics " + o.metrics();
-      return new JobReport(env.seriesUids().stream().map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.DONE, detail)).toList());
+      return report(skipped, seriesUids, JobReport.Status.DONE, detail);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} failed: {}", kind, e.getMessage());
       String detail = e instanceof PipelineException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      return new JobReport(env.seriesUids().stream().map(s -> new JobReport.SeriesOutcome(s, JobReport.Status.FAILED, detail)).toList());
+      return report(skipped, seriesUids, JobReport.Status.FAILED, detail);
     }
+  }
+
+  private static JobReport report(List<JobReport.SeriesOutcome> skipped, List<String> series, JobReport.Status status, String detail) {
+    List<JobReport.SeriesOutcome> all = new ArrayList<>(skipped);
+    series.forEach(s -> all.add(new JobReport.SeriesOutcome(s, status, detail)));
+    return new JobReport(all);
   }
 
   /**

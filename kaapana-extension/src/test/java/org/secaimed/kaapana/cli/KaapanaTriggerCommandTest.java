@@ -87,6 +87,7 @@ class KaapanaTriggerCommandTest {
     assertThat(j.path("succeeded").asBoolean()).isFalse();
     wm.verify(postRequestedFor(urlPathEqualTo("/kaapana-backend/client/workflow")).withRequestBody(equalToJson(
         "{\"dag_id\":\"enclave-segmentation\",\"workflow_name\":\"enclave-segmentation\",\"instance_names\":[\"central\"],\"federated\":false,"
+            + "\"username\":\"system\","
             + "\"conf_data\":{\"workflow_form\":{\"algorithm\":\"organ-seg\"},\"data_form\":{\"identifiers\":[\"" + UID + "\"]}}}")));
   }
 
@@ -110,6 +111,21 @@ class KaapanaTriggerCommandTest {
         .withHeader("Authorization", containing("Basic "))
         .withRequestBody(equalToJson("{\"dag_run_id\":\"run-1\",\"conf\":{\"workflow_form\":{},\"data_form\":{\"identifiers\":[\"" + UID
             + "\"]},\"project_form\":{\"name\":\"admin\",\"kubernetes_namespace\":\"project-admin\",\"opensearch_index\":\"project_admin\"}}}")));
+  }
+
+  @Test
+  void airflowTriggerNamesTheRunTheWayKaapanaDoes() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/flow/api/v1/dags/enclave-segmentation/dagRuns"))
+        .willReturn(json("{\"dag_run_id\":\"x\",\"dag_id\":\"enclave-segmentation\",\"state\":\"queued\"}")));
+    assertThat(run("kaapana", "trigger", "--via", "airflow", "--dag", "enclave-segmentation", "--series", UID, "--json")).isZero();
+    var sent = wm.findAll(postRequestedFor(urlPathEqualTo("/flow/api/v1/dags/enclave-segmentation/dagRuns")));
+    String runId = new ObjectMapper().readTree(sent.get(0).getBodyAsString()).path("dag_run_id").asText();
+    // Kaapana 0.6.0 creates ConfigMap <run id>-config labelled run_id=<run id>: no manual__<iso time>
+    assertThat(runId).matches("enclave-segmentation-[0-9]{18}");
+
+    assertThat(run("kaapana", "trigger", "--via", "airflow", "--dag", "enclave-segmentation", "--series", UID,
+        "--workflow-name", "manual__2025-12-18T10:00:00+00:00")).isEqualTo(SecaimedCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("ConfigMap");
   }
 
   @Test

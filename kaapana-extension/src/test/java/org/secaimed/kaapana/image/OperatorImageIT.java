@@ -62,6 +62,22 @@ class OperatorImageIT {
     assertThat(root.resolve("app/classes/org/secaimed/kaapana/cli/SecaimedCli.class")).isRegularFile();
   }
 
+  /** Issue #13: a site's image carries neither the enclave server nor Javalin/Jetty nor the dev tooling. */
+  @Test
+  void carriesNoEnclaveServerNoJettyAndNoDevTooling() throws IOException {
+    List<String> libs;
+    try (java.util.stream.Stream<Path> s = Files.list(root.resolve("app/libs"))) {
+      libs = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(libs).anyMatch(n -> n.startsWith("enclave-connector-"))
+        .noneMatch(n -> n.startsWith("enclave-server-") || n.startsWith("dev-tools-") || n.startsWith("dev-enclave-")
+            || n.startsWith("javalin-") || n.startsWith("jetty-") || n.startsWith("websocket-"));
+    assertThat(root.resolve("app/classes/org/secaimed/devtools")).doesNotExist();
+    assertThat(root.resolve("app/classes/org/secaimed/kaapana/demo")).doesNotExist();
+    assertThat(root.resolve("app/classes/org/secaimed/kaapana/cli/DemoCommand.class")).doesNotExist();
+    assertThat(root.resolve("app/classes/org/secaimed/kaapana/cli/BenchCommand.class")).doesNotExist();
+  }
+
   @Test
   void theEntrypointChecksAKaapanaEnvironmentInsideTheImage() throws Exception {
     boolean canChroot = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/unshare"));

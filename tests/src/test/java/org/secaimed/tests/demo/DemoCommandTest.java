@@ -61,4 +61,33 @@ class DemoCommandTest {
     assertThat(rc).as(receiptOut.toString()).isZero();
     assertThat(Files.readString(Path.of(j.path("recordFile").asText()))).contains(j.path("taskId").asText());
   }
+
+  /** Issue 12 item 6: "demo" then "demo --slices N" in one folder scored a stale 64-slice series against an N-slice truth. */
+  @Test
+  void aSecondDemoInTheSameFolderNeverReusesAStalePhantomNorDeletesUserFiles(@TempDir Path out) throws Exception {
+    JsonNode first = demo(out, "12");
+    Path mine = Files.writeString(Path.of(first.path("receiptFile").asText()).getParent().resolve("mine.txt"), "a user's notes");
+    Path interrupted = Files.createDirectories(out.resolve(".ct-phantom-256x256x16.partial-1"));
+    Files.write(interrupted.resolve("CT000001.dcm"), new byte[] {1});
+
+    JsonNode second = demo(out, "16");
+    assertThat(second.path("instances").asInt()).as("a fresh 16-slice phantom, not the 12-slice one").isEqualTo(16);
+    assertThat(second.path("seriesDir").asText()).isNotEqualTo(first.path("seriesDir").asText());
+    for (String structure : List.of("Body", "Lungs", "Bone")) {
+      assertThat(second.path("dice").path(structure).asDouble()).as(structure).isGreaterThanOrEqualTo(0.95);
+    }
+    assertThat(mine).as("a file the demo did not write survives").hasContent("a user's notes");
+    assertThat(Path.of(first.path("segPath").asText())).as("the first run's results stay").exists();
+  }
+
+  private static JsonNode demo(Path out, String slices) throws Exception {
+    CommandLine cli = DevCli.commandLine();
+    StringWriter stdout = new StringWriter();
+    cli.setOut(new PrintWriter(stdout));
+    int exit = cli.execute("demo", "--out", out.toString(), "--slices", slices, "--size", "256", "--json");
+    assertThat(exit).as(stdout.toString()).isZero();
+    JsonNode j = new ObjectMapper().readTree(stdout.toString());
+    assertThat(j.path("ok").asBoolean()).isTrue();
+    return j;
+  }
 }

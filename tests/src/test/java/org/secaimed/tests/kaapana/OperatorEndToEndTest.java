@@ -180,18 +180,41 @@ class OperatorEndToEndTest {
     assertThat(segInstances()).hasSize(segsBefore);
   }
 
+  @Test
+  void seriesOfAnotherModalityAreSkippedBeforeAnythingIsSent() throws Exception {
+    Path workflow = workflowDir("run-mr", Map.of("modality", "MR"));
+    Map<String, String> env = environment(workflow, "run-mr");
+    long blobsBefore = enclave.blobCount();
+    Process p = operator(env, workflow.resolve("mr.log"));
+    assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(workflow.resolve("mr.log"));
+    assertThat(p.exitValue()).as(log).isEqualTo(126); // Kaapana: skipped
+    assertThat(log).contains("modality CT, this workflow takes MR");
+    assertThat(enclave.blobCount()).isEqualTo(blobsBefore);
+  }
+
   private Path workflowDir(String runId) throws IOException {
+    return workflowDir(runId, Map.of());
+  }
+
+  private Path workflowDir(String runId, Map<String, Object> extraForm) throws IOException {
     Path workflow = Files.createDirectories(root.resolve(runId));
     Files.createDirectories(workflow.resolve("conf"));
     Map<String, Object> conf = Map.of(
         // as the Datasets view sends it: identifiers only, no dataset name
         "data_form", Map.of("identifiers", List.of(series.seriesInstanceUid())),
-        "workflow_form", Map.of("algorithm", "ct-body-lungs-bone", "gateway_profile", "default",
-            "workflow_name", WORKFLOW_NAME, "single_execution", false),
+        "workflow_form", form(extraForm),
         "project_form", Map.of("id", DicomWebFilterStack.ALPHA, "name", PROJECT, "kubernetes_namespace", "project-" + PROJECT,
             "opensearch_index", "project_" + PROJECT));
     Files.writeString(workflow.resolve("conf/conf.json"), JSON.writeValueAsString(conf));
     return workflow;
+  }
+
+  private static Map<String, Object> form(Map<String, Object> extra) {
+    Map<String, Object> form = new HashMap<>(Map.of("algorithm", "ct-body-lungs-bone", "gateway_profile", "default",
+        "workflow_name", WORKFLOW_NAME, "single_execution", false, "modality", "CT"));
+    form.putAll(extra);
+    return form;
   }
 
   private Map<String, String> environment(Path workflow, String runId) throws IOException {

@@ -56,7 +56,7 @@ class OnnxAlgorithmRunnerTest {
   void theCatalogueNamesTheModelByTheDigestOfItsBytes() {
     assertThat(descriptor.version()).isEqualTo("1.0.0");
     assertThat(descriptor.digest()).isEqualTo(Digests.of(modelBytes));
-    assertThat(descriptor.taskKinds()).containsExactlyInAnyOrder(TaskKind.SEGMENTATION, TaskKind.EVALUATION);
+    assertThat(descriptor.taskKinds()).containsExactlyInAnyOrder(TaskKind.SEGMENTATION, TaskKind.EVALUATION, TaskKind.TRAINING);
     assertThat(descriptor.inputModality()).isEqualTo("CT");
     assertThat(descriptor.outputSegments()).extracting(s -> s.type().value()).containsExactly("38266002", "39607008", "272673000");
   }
@@ -82,9 +82,31 @@ class OnnxAlgorithmRunnerTest {
     }
   }
 
+  @Test
+  void fineTuningRefitsTheLastLayerInsideTheEnclaveAndTheHeadSegmentsByItsId() throws Exception {
+    var trained = (ResultPayload.Training) run(TaskKind.TRAINING, Map.of("samples", "20000", "iterations", "150"), withTruth);
+    // the site learns the fine-tuned model's id and digest, never its weights
+    assertThat(trained.model().trainedBy()).isEqualTo("phantom-ct-cnn");
+    assertThat(DefaultAlgorithmRunnerTest.metric(trained.metrics(), "trainedParameters", 0)).isEqualTo(4 * 17);
+    assertThat(DefaultAlgorithmRunnerTest.metric(trained.metrics(), "trainingAccuracy", 0)).isGreaterThan(0.95);
+
+    PhantomSeries unseen = PhantomArchives.phantom(160, 12, 4343);
+    var payload = (ResultPayload.Segmentation) run(TaskKind.SEGMENTATION, Map.of("model", trained.model().id()),
+        PhantomArchives.archive(unseen, null));
+    assertThat(payload.model()).isEqualTo(trained.model());
+    byte[] truth = unseen.phantom().truth().labels();
+    for (int label = 1; label <= 3; label++) {
+      assertThat(OverlapMetrics.dice(payload.labels().labels(), label, truth, label)).as("label %d", label).isGreaterThanOrEqualTo(0.9);
+    }
+  }
+
   static ResultPayload run(TaskKind kind, byte[] input) throws Exception {
+    return run(kind, Map.of(), input);
+  }
+
+  static ResultPayload run(TaskKind kind, Map<String, Object> parameters, byte[] input) throws Exception {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    runner.run(new TaskRequest(kind, descriptor.id(), descriptor.version(), descriptor.digest(), Map.of()),
+    runner.run(new TaskRequest(kind, descriptor.id(), descriptor.version(), descriptor.digest(), parameters),
         List.of(new ByteArrayInputStream(input)), sink, ProgressListener.NONE);
     return ResultPayloads.read(new ByteArrayInputStream(sink.toByteArray()));
   }

@@ -32,6 +32,21 @@ public final class Verifiers {
     return v;
   }
 
+  /**
+   * The standard verifiers with some formats' verifiers replaced (a composite then uses the
+   * replacements too). Which roots a verifier trusts is fixed by how it is constructed; the
+   * production verifiers pin the vendors' roots and nothing configurable changes that.
+   */
+  public static Verifiers standardWith(EvidenceVerifier... replacements) {
+    Verifiers v = new Verifiers();
+    for (EvidenceVerifier e : standard().byFormat.values()) {
+      if (!e.format().equals(CompositeVerifier.FORMAT)) v.add(e);
+    }
+    for (EvidenceVerifier e : replacements) v.add(e);
+    v.add(new CompositeVerifier(v));
+    return v;
+  }
+
   private void add(EvidenceVerifier verifier) {
     byFormat.put(verifier.format(), verifier);
   }

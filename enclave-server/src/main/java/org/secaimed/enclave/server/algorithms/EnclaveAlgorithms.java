@@ -42,7 +42,7 @@ public final class EnclaveAlgorithms {
     algorithms.add(new CtBodyLungsBone());
     algorithms.add(new VoxelClassifier(models));
     for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c));
-    for (OnnxSegmentationModel m : providerModels) algorithms.add(new OnnxAlgorithm(m));
+    for (OnnxSegmentationModel m : providerModels) algorithms.add(new OnnxAlgorithm(m, models));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
 }

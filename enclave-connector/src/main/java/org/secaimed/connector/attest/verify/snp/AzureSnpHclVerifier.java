@@ -29,7 +29,7 @@ public final class AzureSnpHclVerifier implements EvidenceVerifier {
     AzureHclReport hcl = AzureHclReport.parse(evidence.data());
     VerifiedEvidence.Builder r = VerifiedEvidence.builder(FORMAT);
     SnpReportVerifier.verify(hcl.snp(), Certificates.parseAll(evidence.certificates(), FORMAT),
-        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), r);
+        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), ArkPins.AMD, r);
     byte[] rd = hcl.snp().reportData();
     String alg = switch (hcl.hashType()) {
       case 1 -> "SHA-256";

@@ -29,7 +29,7 @@ final class SnpReportVerifier {
 
   private SnpReportVerifier() {}
 
-  static void verify(SnpReport rep, List<X509Certificate> bundle, List<X509CRL> crls, Instant at, VerifiedEvidence.Builder r) {
+  static void verify(SnpReport rep, List<X509Certificate> bundle, List<X509CRL> crls, Instant at, ArkPins arks, VerifiedEvidence.Builder r) {
     if (!r.expect(rep.signatureAlgo() == 1, "snp.signature-algorithm", "The report uses AMD's ECDSA P-384 signature scheme",
         "SIGNATURE_ALGO is " + rep.signatureAlgo())) {
       return;
@@ -45,7 +45,7 @@ final class SnpReportVerifier {
     TcbVersion reported = new TcbVersion(rep.reportedTcb(), p);
     claims(rep, p, reported, r);
 
-    X509Certificate ark = bundle.stream().filter(c -> Certificates.sha256(c).equals(p.arkSha256())).findFirst().orElse(null);
+    X509Certificate ark = bundle.stream().filter(c -> Certificates.sha256(c).equals(arks.arkSha256(p))).findFirst().orElse(null);
     if (!r.expect(ark != null && Certificates.selfSigned(ark), "snp.ark-pinned",
         "The chain ends in AMD's root key for " + p.label() + " (ARK, pinned by fingerprint)",
         ark == null ? "no certificate with the pinned ARK-" + p.label() + " fingerprint; supply AMD KDS's cert_chain" : "ARK self-signature does not verify")) {

@@ -14,6 +14,18 @@ import org.secaimed.connector.attest.verify.VerifiedEvidence;
 public final class SnpVerifier implements EvidenceVerifier {
   public static final String FORMAT = "sev-snp";
 
+  private final ArkPins arks;
+
+  /** Chains must end in AMD's pinned ARK. */
+  public SnpVerifier() {
+    this(ArkPins.AMD);
+  }
+
+  /** Tests only, through this package: a simulated root instead of AMD's. */
+  SnpVerifier(ArkPins arks) {
+    this.arks = arks;
+  }
+
   @Override
   public String format() {
     return FORMAT;
@@ -24,7 +36,7 @@ public final class SnpVerifier implements EvidenceVerifier {
     SnpReport report = SnpReport.parse(evidence.data());
     VerifiedEvidence.Builder r = VerifiedEvidence.builder(FORMAT);
     SnpReportVerifier.verify(report, Certificates.parseAll(evidence.certificates(), FORMAT),
-        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), r);
+        Certificates.parseCrls(evidence.collateral(), FORMAT), context.at(), arks, r);
     r.reportData(report.reportData());
     return r.build();
   }

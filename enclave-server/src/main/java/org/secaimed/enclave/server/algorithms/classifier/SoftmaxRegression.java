@@ -5,14 +5,14 @@ package org.secaimed.enclave.server.algorithms.classifier;
  * small L2 penalty. Small and exact enough for a handful of features; a library (Smile, Tribuo)
  * could replace it, but would add a large dependency for forty lines of arithmetic.
  */
-final class SoftmaxRegression {
+public final class SoftmaxRegression {
   private SoftmaxRegression() {}
 
   /** Trained weights {@code w[c][f]} (last column is the bias) and the final mean cross-entropy. */
-  record Fit(double[][] weights, double loss, double accuracy) {}
+  public record Fit(double[][] weights, double loss, double accuracy) {}
 
   /** {@code x[n][f]} standardised features, {@code y[n]} class indices 0..classes-1. */
-  static Fit train(double[][] x, int[] y, int classes, int iterations, double learningRate, double l2) {
+  public static Fit train(double[][] x, int[] y, int classes, int iterations, double learningRate, double l2) {
     int n = x.length, f = x[0].length + 1;
     double[][] w = new double[classes][f];
     double[][] m = new double[classes][f], v = new double[classes][f];

@@ -16,26 +16,41 @@ import org.secaimed.enclave.server.algorithms.Parameters;
 import org.secaimed.enclave.server.algorithms.Segmentation;
 import org.secaimed.enclave.server.algorithms.Segmenter;
 import org.secaimed.enclave.server.algorithms.TaskKind;
+import org.secaimed.enclave.server.algorithms.ProgressListener;
+import org.secaimed.enclave.server.algorithms.TrainedModel;
+import org.secaimed.enclave.server.algorithms.TrainingCase;
+import org.secaimed.enclave.server.algorithms.models.ModelStore;
+import org.secaimed.onnx.LinearHead;
 import org.secaimed.onnx.OnnxModelException;
 import org.secaimed.onnx.OnnxSegmentationModel;
 
 /**
  * A provider's ONNX segmentation model as a catalogue algorithm: id and version from its manifest,
  * digest = SHA-256 of the model bytes (so the catalogue, the task and the receipt name exactly the
- * weights that ran), segmentation and evaluation of the manifest's modality. It takes no parameters.
- * The result names the model ({@link ModelInfo}) as well, as trained models do.
+ * weights that ran), segmentation and evaluation of the manifest's modality. A model that exposes
+ * its last layer's features can also be fine-tuned (task kind training, see {@link OnnxFineTuning}:
+ * only that layer is re-fitted); segmentation and evaluation then take {@code model=<id>} of the
+ * fine-tuned head. The result names the model ({@link ModelInfo}) used.
  */
 public final class OnnxAlgorithm implements Algorithm {
+  private static final Set<String> FINE_TUNING_PARAMETERS = Set.of("model", "iterations", "samples", "learningRate", "seed");
+
   private final OnnxSegmentationModel model;
+  private final ModelStore models;
   private final AlgorithmDescriptor descriptor;
   private final ModelInfo modelInfo;
 
-  public OnnxAlgorithm(OnnxSegmentationModel model) {
+  /** {@code models} keeps fine-tuned heads (inside the enclave's state). */
+  public OnnxAlgorithm(OnnxSegmentationModel model, ModelStore models) {
     this.model = model;
+    this.models = models;
     ModelManifest m = model.manifest();
-    this.descriptor = new AlgorithmDescriptor(m.id(), m.version(), model.digest(), Set.of(TaskKind.SEGMENTATION, TaskKind.EVALUATION),
+    Set<TaskKind> kinds = m.fineTunable() ? Set.of(TaskKind.SEGMENTATION, TaskKind.EVALUATION, TaskKind.TRAINING)
+        : Set.of(TaskKind.SEGMENTATION, TaskKind.EVALUATION);
+    this.descriptor = new AlgorithmDescriptor(m.id(), m.version(), model.digest(), kinds,
         m.modality(), m.segments(), "Provider model " + m.id() + " " + m.version() + " on ONNX Runtime: 2-D " + m.input().plane()
-            + " slices at " + m.input().pixelSpacingMm() + " mm, labels by argmax.");
+            + " slices at " + m.input().pixelSpacingMm() + " mm, labels by argmax."
+            + (m.fineTunable() ? " Fine-tuning re-fits its final 1x1 layer only; model=<id> selects a fine-tuned head." : ""));
     this.modelInfo = new ModelInfo(m.id() + ":" + m.version(), model.digest(), m.id());
   }
 
@@ -46,19 +61,41 @@ public final class OnnxAlgorithm implements Algorithm {
 
   @Override
   public Set<String> parameterNames() {
-    return Set.of();
+    return model.manifest().fineTunable() ? FINE_TUNING_PARAMETERS : Set.of();
   }
 
   @Override
-  public Segmenter segmenter(Parameters parameters) {
+  public TrainedModel train(List<TrainingCase> cases, Parameters parameters, ProgressListener progress) throws AlgorithmException {
+    if (!model.manifest().fineTunable()) return Algorithm.super.train(cases, parameters, progress);
+    return OnnxFineTuning.fineTune(model, cases, parameters, progress);
+  }
+
+  @Override
+  public Segmenter segmenter(Parameters parameters) throws AlgorithmException {
+    LinearHead head = null;
+    ModelInfo used = modelInfo;
+    if (parameters.has("model")) {
+      ModelStore.StoredModel stored = models.get(parameters.requireString("model"));
+      if (!descriptor.id().equals(stored.info().trainedBy())) {
+        throw new AlgorithmException(Reason.UNKNOWN_MODEL, "parameters.model", stored.info().id() + " was not fine-tuned from " + descriptor.id());
+      }
+      try {
+        head = OnnxFineTuning.fromBytes(stored.bytes(), model.digest());
+      } catch (java.io.IOException e) {
+        throw new AlgorithmException(Reason.UNKNOWN_MODEL, "parameters.model", stored.info().id() + " is not usable with this model: " + e.getMessage(), e);
+      }
+      used = stored.info();
+    }
+    LinearHead chosen = head;
+    ModelInfo info = used;
     return new Segmenter() {
       @Override
       public Segmentation segment(org.secaimed.dicom.volume.ImageVolume image,
-          org.secaimed.enclave.server.algorithms.ProgressListener progress) throws AlgorithmException {
+          ProgressListener progress) throws AlgorithmException {
         long started = System.nanoTime();
         LabelVolume labels;
         try {
-          labels = model.segment(image, (done, total) -> {
+          labels = model.segment(image, chosen, (done, total) -> {
             progress.progress("segment slices", (double) done / total);
             return !cancelled();
           });
@@ -70,7 +107,7 @@ public final class OnnxAlgorithm implements Algorithm {
 
       @Override
       public ModelInfo model() {
-        return modelInfo;
+        return info;
       }
     };
   }
