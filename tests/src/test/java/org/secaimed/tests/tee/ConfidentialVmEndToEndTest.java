@@ -88,7 +88,7 @@ class ConfidentialVmEndToEndTest {
 
   static BridgePipeline pipeline(String name, Policy policy, EnclaveAttestation attestation) throws Exception {
     GatewaySession.Builder b = GatewaySession.builder(server.baseUrl()).policy(policy).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve(name + "/checkpoint.note")).workDir(dir.resolve(name + "/work"));
+        .checkpointStore(dir.resolve(name + "/checkpoints")).workDir(dir.resolve(name + "/work"));
     if (attestation != null) b.attestation(attestation);
     GatewaySession gateway = b.build();
     return BridgePipeline.builder().gateway(gateway).siteKey(KemKeyPair.generate(HpkeSuite.X25519))
