@@ -101,7 +101,8 @@ class SubmitWindowRestartTest {
     Path tasks = enclave.stateDir().resolve("tasks");
     if (!Files.isDirectory(tasks)) return java.util.List.of();
     try (Stream<Path> s = Files.list(tasks)) {
-      return s.map(p -> p.getFileName().toString().replaceAll("\\.json$", "")).filter(n -> n.startsWith("task-")).toList();
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("task-") && n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length())).toList();
     }
   }
 }
