@@ -318,7 +318,8 @@ public final class GatewaySession {
       long leafIndex = r.getLeafIndex();
       LogVerification.Verified log = LogVerification.verify(client, checkpoints, key, env, leafIndex);
       ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, Base64.getEncoder().encodeToString(key.getEncoded()),
-          leafIndex, log.note(), log.inclusionHashes(), log.consistency());
+          leafIndex, log.note(), log.inclusionHashes(), log.consistency(),
+          org.secaimed.connector.receipt.AttestationRecord.of(enclave.outcome()));
       ok = true;
       return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
     } finally {
