@@ -27,11 +27,12 @@ public final class AssembledSeries {
   private final List<String> irregularities;
   private final short[] voxels;
   private final List<String> skipped;
+  private final List<String> notes;
 
   AssembledSeries(SeriesContext context, List<SourceFrame> frames, int rows, int columns,
       double[] pixelSpacing, String[] pixelSpacingText, double[] orientation, String[] orientationText,
       double[] normal, double[] distances, double sliceSpacing, String sliceThicknessText,
-      List<String> irregularities, short[] voxels, List<String> skipped) {
+      List<String> irregularities, short[] voxels, List<String> skipped, List<String> notes) {
     this.context = context;
     this.frames = List.copyOf(frames);
     this.rows = rows;
@@ -47,6 +48,7 @@ public final class AssembledSeries {
     this.irregularities = List.copyOf(irregularities);
     this.voxels = voxels;
     this.skipped = List.copyOf(skipped);
+    this.notes = List.copyOf(notes);
   }
 
   public SeriesContext context() { return context; }
@@ -82,6 +84,9 @@ public final class AssembledSeries {
 
   /** Files or instances that were not part of the image series (e.g. a SEG next to the CT), with why. */
   public List<String> skipped() { return skipped; }
+
+  /** How the series was read, where a user should know (e.g. files without a Part 10 header). */
+  public List<String> notes() { return notes; }
 
   public boolean hasPixels() { return voxels != null; }
 

@@ -17,18 +17,30 @@ final class PixelDecoder {
    * PixelMed logs and swallows a truncated PixelData element, returning the list without it: an
    * image instance without complete pixel data is therefore reported as unreadable here.
    */
-  static void checkComplete(AttributeList list, String who, int rows, int columns, int frames) throws SeriesAssemblyException {
+  static void checkComplete(AttributeList list, String who, int rows, int columns, int frames, InstanceReader.Parsed parsed)
+      throws SeriesAssemblyException {
     Attribute pixelData = list.getPixelData();
-    if (pixelData == null) {
-      throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData", "no pixel data (truncated file?)");
-    }
     Integer bitsAllocated = integer(list, "BitsAllocated");
     Integer spp = integer(list, "SamplesPerPixel");
     long needed = (long) rows * columns * frames * (spp == null ? 1 : spp) * (bitsAllocated == null ? 16 : bitsAllocated) / 8;
+    if (parsed != null && pixelData == null) {
+      // Read up to the pixel data only (geometry): the structural scan has seen it whole.
+      if (!parsed.hasPixelData()) throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData", "no pixel data");
+      if (!parsed.encapsulatedPixelData() && parsed.pixelDataLength() < needed) throw shortPixels(who, parsed.pixelDataLength(), needed);
+      return;
+    }
+    if (pixelData == null) {
+      throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData", "no pixel data (truncated file?)");
+    }
     if (pixelData.getVL() < needed) {
       throw new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData",
           "pixel data has " + pixelData.getVL() + " bytes, the image needs " + needed + " (truncated file?)");
     }
+  }
+
+  private static SeriesAssemblyException shortPixels(String who, long have, long needed) {
+    return new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData",
+        "pixel data has " + have + " bytes, the image needs " + needed + " (truncated file?)");
   }
 
   /** Stored values (sign and BitsStored applied), one int[] of rows*columns per frame. */

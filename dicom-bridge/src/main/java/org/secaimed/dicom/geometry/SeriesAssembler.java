@@ -8,11 +8,6 @@ import static org.secaimed.dicom.geometry.DicomAttributes.string;
 import static org.secaimed.dicom.geometry.DicomAttributes.strings;
 
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.SequenceInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,26 +33,23 @@ import org.secaimed.dicom.geometry.SeriesAssemblyException.Reason;
  */
 public final class SeriesAssembler {
 
-  /** Transfer syntaxes whose pixel data PixelMed decodes without extra codecs. */
-  static final Set<String> SUPPORTED_TRANSFER_SYNTAXES = Set.of(
-      "1.2.840.10008.1.2",       // Implicit VR Little Endian
-      "1.2.840.10008.1.2.1",     // Explicit VR Little Endian
-      "1.2.840.10008.1.2.1.99",  // Deflated Explicit VR Little Endian
-      "1.2.840.10008.1.2.2",     // Explicit VR Big Endian (retired, still met)
-      "1.2.840.10008.1.2.5");    // RLE Lossless
-
   static final double ORIENTATION_TOLERANCE = 1e-4;
   static final double POSITION_TOLERANCE_MM = 0.01;
   static final double DUPLICATE_TOLERANCE_MM = 0.001;
   static final double SPACING_RELATIVE_TOLERANCE = 0.001;
 
+  private static final String DICOMDIR_CLASS = "1.2.840.10008.1.3.10";
   private static final Set<String> NON_IMAGE_MODALITIES = Set.of("SEG", "SR", "RTSTRUCT", "PR", "KO", "REG", "RTPLAN", "RTDOSE");
 
   private boolean withPixels = true;
   private boolean allowIrregularSpacing = false;
+  private String wantedSeries;
+  private final SeriesInventory inventory = new SeriesInventory();
+  private final List<String> notes = new ArrayList<>();
 
   private final List<Slice> slices = new ArrayList<>();
   private final List<String> skipped = new ArrayList<>();
+  private final List<String> rawFiles = new ArrayList<>();
   private SeriesContext context;
   private String firstInstance;
   private int added;
@@ -84,6 +76,15 @@ public final class SeriesAssembler {
     return this;
   }
 
+  /**
+   * Takes only the instances of this series; the others are skipped. Without it, instances of more
+   * than one image series are an error ({@link Reason#MIXED_SERIES}) that lists every series.
+   */
+  public SeriesAssembler seriesUid(String seriesInstanceUid) {
+    this.wantedSeries = seriesInstanceUid == null || seriesInstanceUid.isBlank() ? null : seriesInstanceUid.trim();
+    return this;
+  }
+
   /** Reads every DICOM file in {@code dir} (not recursive); non-DICOM files and non-image objects are skipped. */
   public static AssembledSeries fromDirectory(Path dir) throws SeriesAssemblyException, IOException {
     return create().addDirectory(dir).assemble();
@@ -99,65 +100,47 @@ public final class SeriesAssembler {
     return this;
   }
 
-  /** Adds one file; a file without the DICM preamble is recorded as skipped, a broken DICOM file fails. */
+  /**
+   * Adds one file. A file that is not DICOM, a DICOMDIR, a non-image object and a byte-identical
+   * copy of an instance already added are recorded as skipped; a broken DICOM file fails.
+   */
   public SeriesAssembler addFile(Path file) throws SeriesAssemblyException, IOException {
-    String name = file.getFileName().toString();
-    if (!hasDicomPreamble(file)) {
-      skipped.add(name + ": not a DICOM Part 10 file");
-      return this;
-    }
-    AttributeList list;
-    try (InputStream in = Files.newInputStream(file)) {
-      list = read(in, name);
-    }
-    return add(list, name);
+    return addBytes(Files.readAllBytes(file), file.getFileName().toString());
   }
 
   /** Reads one Part 10 (or raw dataset) stream, e.g. one part of a WADO-RS response. */
   public SeriesAssembler addStream(InputStream in, String source) throws SeriesAssemblyException {
-    AttributeList list = read(in, source);
-    return add(list, source);
-  }
-
-  /**
-   * Parses one instance. The meta header is read first so that an undecodable transfer syntax is
-   * reported as such instead of as whatever PixelMed's decompressor throws.
-   */
-  static AttributeList read(InputStream raw, String source) throws SeriesAssemblyException {
-    InputStream in;
+    byte[] bytes;
     try {
-      // DicomInputStream marks and resets its source itself, so peek at the meta header through a copy.
-      byte[] head = raw.readNBytes(1 << 16);
-      try {
-        AttributeList meta = new AttributeList();
-        meta.readOnlyMetaInformationHeader(new DicomInputStream(new ByteArrayInputStream(head)));
-        String ts = string(meta, "TransferSyntaxUID");
-        if (ts != null && !ts.isEmpty() && !SUPPORTED_TRANSFER_SYNTAXES.contains(ts)) throw unsupported(source, ts);
-      } catch (DicomException | IOException | RuntimeException e) {
-        // No meta header (a raw dataset): the full read below decides.
-      }
-      in = new BufferedInputStream(new SequenceInputStream(new ByteArrayInputStream(head), raw));
+      bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new SeriesAssemblyException(Reason.UNREADABLE, source, null, "cannot read: " + e.getMessage(), e);
     }
-    try {
-      AttributeList list = new AttributeList();
-      list.read(new DicomInputStream(in));
-      return list;
-    } catch (DicomException | IOException | RuntimeException e) {
-      // PixelMed reports truncation as EOFException or as odd runtime exceptions deep in the parser.
-      throw new SeriesAssemblyException(Reason.UNREADABLE, source, null, "cannot parse DICOM: " + e, e);
-    }
-  }
-
-  private static SeriesAssemblyException unsupported(String who, String ts) {
-    return new SeriesAssemblyException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, who, "TransferSyntaxUID",
-        "pixel data in " + ts + " cannot be decoded here; request Explicit VR Little Endian (1.2.840.10008.1.2.1)");
+    return addBytes(bytes, source);
   }
 
   /** Adds one instance given as bytes (Part 10 or a raw dataset), e.g. an entry of a study archive. */
   public SeriesAssembler addBytes(byte[] dicom, String source) throws SeriesAssemblyException {
-    return add(read(new ByteArrayInputStream(dicom), source), source);
+    InstanceReader.Parsed parsed = InstanceReader.parse(dicom, source, withPixels);
+    if (parsed == null) {
+      skipped.add(source + ": not DICOM");
+      return this;
+    }
+    if (DICOMDIR_CLASS.equals(parsed.mediaStorageSopClassUid()) || DicomAttributes.sequence(parsed.list(), "DirectoryRecordSequence") != null) {
+      skipped.add(source + ": DICOMDIR (a media directory, not an image)");
+      return this;
+    }
+    if (!parsed.hasPixelData()) {
+      skipped.add(source + ": no pixel data, not an image");
+      return this;
+    }
+    String duplicateOf = inventory.duplicateOf(parsed.list(), dicom, source);
+    if (duplicateOf != null) {
+      skipped.add(source + ": byte-identical copy of " + duplicateOf);
+      return this;
+    }
+    if (parsed.rawDataset()) rawFiles.add(source);
+    return add(parsed.list(), source, parsed);
   }
 
   /** Adds every list of an iterator (the streaming form): each is dropped after its slice is taken. */
@@ -171,6 +154,10 @@ public final class SeriesAssembler {
    * Non-image objects (SEG, SR, ...) are recorded as skipped.
    */
   public SeriesAssembler add(AttributeList list, String source) throws SeriesAssemblyException {
+    return add(list, source, null);
+  }
+
+  private SeriesAssembler add(AttributeList list, String source, InstanceReader.Parsed parsed) throws SeriesAssemblyException {
     added++;
     String sop = string(list, "SOPInstanceUID");
     String who = sop != null && !sop.isEmpty() ? sop + " (" + source + ")" : source;
@@ -182,20 +169,22 @@ public final class SeriesAssembler {
     if (sop == null || sop.isEmpty()) throw missing(who, "SOPInstanceUID");
     String sopClass = require(list, who, "SOPClassUID");
     String series = require(list, who, "SeriesInstanceUID");
-    String ts = string(list, "TransferSyntaxUID");
-    if (ts != null && !ts.isEmpty() && !SUPPORTED_TRANSFER_SYNTAXES.contains(ts)) {
-      throw unsupported(who, ts);
+    if (lacksGeometry(list)) {
+      skipped.add(source + ": image without patient geometry (no Frame of Reference or Image Position), e.g. a secondary capture");
+      return this;
     }
+    if (!inventory.count(list, series, who)) {
+      throw new SeriesAssemblyException(Reason.DUPLICATE_INSTANCE, who, "SOPInstanceUID",
+          "the same SOP Instance UID was given twice with different content");
+    }
+    if (wantedSeries != null && !wantedSeries.equals(series)) return this;
+    if (wantedSeries == null && context != null && !series.equals(context.seriesInstanceUid())) return this; // reported by assemble()
     if (context == null) {
       String forUid = string(list, "FrameOfReferenceUID");
       if (forUid == null || forUid.isEmpty()) throw missing(who, "FrameOfReferenceUID");
       context = new SeriesContext(list);
       firstInstance = who;
     } else {
-      if (!series.equals(context.seriesInstanceUid())) {
-        throw new SeriesAssemblyException(Reason.MIXED_SERIES, who, "SeriesInstanceUID",
-            "belongs to series " + series + " but " + firstInstance + " to " + context.seriesInstanceUid());
-      }
       String forUid = string(list, "FrameOfReferenceUID");
       if (forUid == null || forUid.isEmpty()) throw missing(who, "FrameOfReferenceUID");
       if (!forUid.equals(context.frameOfReferenceUid())) {
@@ -212,7 +201,7 @@ public final class SeriesAssembler {
     AttributeList shared = item(list, "SharedFunctionalGroupsSequence", 0);
     boolean enhanced = DicomAttributes.sequence(list, "PerFrameFunctionalGroupsSequence") != null;
 
-    PixelDecoder.checkComplete(list, who, rows, columns, frames);
+    PixelDecoder.checkComplete(list, who, rows, columns, frames, parsed);
     int[][] raw = withPixels ? PixelDecoder.decode(list, who, rows, columns, frames) : null;
     for (int f = 0; f < frames; f++) {
       String where = enhanced ? who + " frame " + (f + 1) : who;
@@ -245,9 +234,15 @@ public final class SeriesAssembler {
 
   /** Orders, checks and assembles what was added. */
   public AssembledSeries assemble() throws SeriesAssemblyException {
+    if (wantedSeries == null && inventory.seriesCount() > 1) {
+      throw new SeriesAssemblyException(Reason.MIXED_SERIES, null, "SeriesInstanceUID",
+          inventory.seriesCount() + " image series were given; choose one by its Series Instance UID (--series-uid): " + inventory.describe());
+    }
     if (slices.isEmpty()) {
+      String others = inventory.seriesCount() == 0 ? "" : "; present: " + inventory.describe();
       throw new SeriesAssemblyException(Reason.EMPTY, null, null,
-          "no image instances" + (skipped.isEmpty() ? "" : " (skipped: " + String.join("; ", skipped) + ")"));
+          (wantedSeries == null ? "no image instances" : "no image instances of series " + wantedSeries)
+              + (skipped.isEmpty() ? "" : " (skipped: " + String.join("; ", skipped) + ")") + others);
     }
     Slice first = slices.get(0);
     double[] row = unit(first, 0);
@@ -305,16 +300,22 @@ public final class SeriesAssembler {
       spacing = first.thicknessText != null ? parseOr(first.thicknessText, 1.0) : 1.0;
     } else {
       spacing = (dist[n - 1] - dist[0]) / (n - 1);
-      double tol = POSITION_TOLERANCE_MM + SPACING_RELATIVE_TOLERANCE * spacing;
+      // Judge each gap against the median gap, not the mean: one missing slice shifts the mean so that
+      // every gap looks wrong, and the error would name the first slice instead of the hole.
+      double typical = medianGap(dist);
+      double tol = POSITION_TOLERANCE_MM + SPACING_RELATIVE_TOLERANCE * typical;
+      String firstIrregular = null;
       for (int k = 1; k < n; k++) {
         double gap = dist[k] - dist[k - 1];
-        if (Math.abs(gap - spacing) > tol) {
-          irregular.add("gap of " + fmt(gap) + " mm before " + sorted.get(k).frame.describe() + " (mean " + fmt(spacing) + " mm)");
+        if (Math.abs(gap - typical) > tol) {
+          Slice before = sorted.get(k - 1), after = sorted.get(k);
+          if (firstIrregular == null) firstIrregular = named(after);
+          irregular.add("gap of " + fmt(gap) + " mm between " + named(before) + " and " + named(after) + " (the other gaps are "
+              + fmt(typical) + " mm" + (gap > typical ? "; missing slice?" : "") + ")");
         }
       }
       if (!irregular.isEmpty() && !allowIrregularSpacing) {
-        throw new SeriesAssemblyException(Reason.IRREGULAR_SPACING, firstIrregular(sorted, dist, spacing, tol), "ImagePositionPatient",
-            String.join("; ", irregular));
+        throw new SeriesAssemblyException(Reason.IRREGULAR_SPACING, firstIrregular, "ImagePositionPatient", String.join("; ", irregular));
       }
     }
     short[] voxels = null;
@@ -326,16 +327,22 @@ public final class SeriesAssembler {
     List<SourceFrame> frames = sorted.stream().map(Slice::frame).toList();
     double[] orientation = {row[0], row[1], row[2], col[0], col[1], col[2]};
     AssembledSeries result = new AssembledSeries(context, frames, first.rows, first.columns, first.spacing, first.spacingText,
-        orientation, first.orientationText, normal, dist, spacing, first.thicknessText, irregular, voxels, skipped);
+        orientation, first.orientationText, normal, dist, spacing, first.thicknessText, irregular, voxels, skipped, notes());
     slices.clear();
     return result;
   }
 
-  private static String firstIrregular(List<Slice> sorted, double[] dist, double mean, double tol) {
-    for (int k = 1; k < dist.length; k++) {
-      if (Math.abs(dist[k] - dist[k - 1] - mean) > tol) return sorted.get(k).frame.describe();
-    }
-    return null;
+  private static double medianGap(double[] dist) {
+    double[] gaps = new double[dist.length - 1];
+    for (int k = 1; k < dist.length; k++) gaps[k - 1] = dist[k] - dist[k - 1];
+    java.util.Arrays.sort(gaps);
+    int m = gaps.length / 2;
+    return gaps.length % 2 == 1 ? gaps[m] : (gaps[m - 1] + gaps[m]) / 2;
+  }
+
+  private static String named(Slice s) {
+    String source = s.frame.source();
+    return source == null || source.equals(s.frame.sopInstanceUid()) ? s.frame.describe() : s.frame.describe() + " (" + source + ")";
   }
 
   private static double[] unit(Slice s, int offset) throws SeriesAssemblyException {
@@ -376,11 +383,20 @@ public final class SeriesAssembler {
     return new SeriesAssemblyException(Reason.MISSING_ATTRIBUTE, who, keyword, keyword + " is missing or empty");
   }
 
-  static boolean hasDicomPreamble(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(132);
-      return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+  private List<String> notes() {
+    List<String> n = new ArrayList<>(notes);
+    if (!rawFiles.isEmpty()) {
+      n.add(rawFiles.size() + " file(s) without a Part 10 header were read as raw datasets (" + String.join(", ",
+          rawFiles.size() > 5 ? rawFiles.subList(0, 5) : rawFiles) + (rawFiles.size() > 5 ? ", ..." : "") + ")");
     }
+    return n;
+  }
+
+  /** An image that cannot be placed in patient space (a secondary capture, a scanned document). */
+  private static boolean lacksGeometry(AttributeList list) {
+    boolean enhanced = DicomAttributes.sequence(list, "PerFrameFunctionalGroupsSequence") != null;
+    String forUid = string(list, "FrameOfReferenceUID");
+    return !enhanced && (forUid == null || forUid.isEmpty()) && strings(list, "ImagePositionPatient") == null;
   }
 
 }

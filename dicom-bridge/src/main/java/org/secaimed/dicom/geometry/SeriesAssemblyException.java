@@ -23,6 +23,8 @@ public final class SeriesAssemblyException extends Exception {
     INCONSISTENT_ORIENTATION,
     /** Rows, columns or pixel spacing differ between instances. */
     INCONSISTENT_SIZE,
+    /** One SOP Instance UID was given twice with different content. */
+    DUPLICATE_INSTANCE,
     /** Two slices share a position. */
     DUPLICATE_POSITION,
     /** Slice positions do not lie on one line along the normal (e.g. gantry tilt). */

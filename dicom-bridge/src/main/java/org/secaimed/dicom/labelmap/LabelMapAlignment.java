@@ -33,7 +33,10 @@ public final class LabelMapAlignment {
     for (int r = 0; r < 3; r++) {
       for (int c = 0; c < 3; c++) {
         double v = 0;
-        for (int k = 0; k < 3; k++) v += inv[r][k] * sDirs[c][k] * sSpacing[c];
+        // One slice has no spacing along its normal (SliceThickness stands in; tools write 1.0):
+        // there only the direction must agree, so compare cosines instead of scaled steps.
+        boolean directionOnly = c == 2 && target.slices() == 1;
+        for (int k = 0; k < 3; k++) v += inv[r][k] * sDirs[c][k] * (directionOnly ? image.spacing()[r] : sSpacing[c]);
         perm[r][c] = (int) Math.rint(v);
       }
       for (int k = 0; k < 3; k++) b[r] += inv[r][k] * (so[k] - lo[k]);

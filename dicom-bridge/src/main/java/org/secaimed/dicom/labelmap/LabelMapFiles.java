@@ -2,13 +2,12 @@ package org.secaimed.dicom.labelmap;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.secaimed.dicom.files.SharedOutputFiles;
 import org.secaimed.dicom.labelmap.LabelMapException.Reason;
 import org.secaimed.dicom.volume.LabelVolume;
 
@@ -46,14 +45,11 @@ public final class LabelMapFiles {
     return NiftiFormat.read(bytes, source);
   }
 
-  /** Writes through a temporary file and an atomic move; NIfTI as uint8, NRRD as gzip'd unsigned char in LPS. */
+  /** Writes through a temporary file and an atomic move (mode per umask); NIfTI as uint8, NRRD as gzip'd unsigned char in LPS. */
   public static void write(LabelVolume volume, Path file) throws LabelMapException {
     Format format = formatOf(file);
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      SharedOutputFiles.write(file, out -> {
         switch (format) {
           case NRRD -> NrrdFormat.write(volume, out);
           case NIFTI -> NiftiFormat.write(volume, out);
@@ -63,15 +59,9 @@ public final class LabelMapFiles {
             gz.finish();
           }
         }
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
+      });
     } catch (IOException e) {
       throw new LabelMapException(Reason.WRITE_FAILED, file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort cleanup */ }
-      }
     }
   }
 }

@@ -32,12 +32,7 @@ public final class DirectorySeriesSource implements SeriesSource {
     for (Path f : files) {
       byte[] bytes = Files.readAllBytes(f);
       if (bytes.length < 132 || bytes[128] != 'D' || bytes[129] != 'I' || bytes[130] != 'C' || bytes[131] != 'M') continue;
-      AttributeList header = new AttributeList();
-      try {
-        header.read(new DicomInputStream(new ByteArrayInputStream(bytes)), TagFromName.PixelData);
-      } catch (DicomException | IOException | RuntimeException e) {
-        throw new PipelineException(PipelineException.Step.PULL, f.getFileName().toString(), "cannot parse DICOM: " + e.getMessage(), e);
-      }
+      AttributeList header = SegReferences.header(bytes, f.getFileName().toString());
       if (!seriesUid.equals(value(header, TagFromName.SeriesInstanceUID))) continue;
       consumer.accept(value(header, TagFromName.SOPInstanceUID), bytes);
       count++;

@@ -2,6 +2,8 @@ package org.secaimed.dicom.pipeline;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
+import org.secaimed.dicom.geometry.InstanceReader;
+import org.secaimed.dicom.geometry.SeriesAssemblyException;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
@@ -19,13 +21,14 @@ final class SegReferences {
   private SegReferences() {}
 
   static AttributeList header(byte[] part10, String name) throws PipelineException {
-    AttributeList list = new AttributeList();
+    InstanceReader.Parsed parsed;
     try {
-      list.read(new DicomInputStream(new ByteArrayInputStream(part10)), TagFromName.PixelData);
-    } catch (DicomException | IOException | RuntimeException e) {
-      throw new PipelineException(PipelineException.Step.PULL, name, "cannot parse DICOM header: " + e.getMessage(), e);
+      parsed = InstanceReader.parse(part10, name, false);
+    } catch (SeriesAssemblyException e) {
+      throw new PipelineException(PipelineException.Step.PULL, name, e.getMessage(), e);
     }
-    return list;
+    if (parsed == null) throw new PipelineException(PipelineException.Step.PULL, name, "not DICOM");
+    return parsed.list();
   }
 
   static boolean isSegReferencing(AttributeList header, String imageSeriesUid) {

@@ -1,10 +1,5 @@
 package org.secaimed.dicom.pipeline;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import org.secaimed.dicom.geometry.AssembledSeries;
 import org.secaimed.dicom.geometry.SeriesAssembler;
 import org.secaimed.dicom.geometry.SeriesAssemblyException;
@@ -15,15 +10,9 @@ final class SeriesHeaders {
   private final SeriesAssembler assembler = SeriesAssembler.create().withPixels(false);
 
   void add(byte[] part10, String uid) throws PipelineException {
-    AttributeList list = new AttributeList();
     try {
-      // The whole instance is parsed (it is in memory anyway): the assembler checks the pixel data too.
-      list.read(new DicomInputStream(new ByteArrayInputStream(part10)));
-    } catch (DicomException | IOException | RuntimeException e) {
-      throw new PipelineException(Step.PULL, uid, "cannot parse DICOM header: " + e.getMessage(), e);
-    }
-    try {
-      assembler.add(list, uid);
+      // Structurally checked and parsed up to the pixel data, whose presence and length the assembler checks.
+      assembler.addBytes(part10, uid);
     } catch (SeriesAssemblyException e) {
       throw new PipelineException(Step.PULL, uid, e.getMessage(), e);
     }

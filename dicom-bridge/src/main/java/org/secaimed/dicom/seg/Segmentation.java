@@ -5,11 +5,10 @@ import com.pixelmed.dicom.DicomException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import org.secaimed.dicom.files.SharedOutputFiles;
 import org.secaimed.dicom.seg.SegmentationException.Reason;
 
 /**
@@ -66,24 +65,13 @@ public final class Segmentation {
 
   /**
    * Writes to {@code file} through a temporary file in the same directory and an atomic move, so a
-   * reader never sees half a SEG and a failure leaves nothing behind.
+   * reader never sees half a SEG and a failure leaves nothing behind; the mode follows the umask.
    */
   public void writeTo(Path file) throws SegmentationException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        writeTo(out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
+      SharedOutputFiles.write(file, this::writeTo);
     } catch (IOException e) {
       throw new SegmentationException(Reason.WRITE_FAILED, "cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort cleanup */ }
-      }
     }
   }
 

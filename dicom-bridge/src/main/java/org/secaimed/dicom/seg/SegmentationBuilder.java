@@ -91,6 +91,7 @@ public final class SegmentationBuilder {
   private String algorithmVersion;
   private String uidSeed;
   private LocalDateTime contentDateTime;
+  private java.time.ZoneId zone = ZoneOffset.UTC;
 
   private SegmentationBuilder(AssembledSeries source) {
     this.source = Objects.requireNonNull(source, "source series");
@@ -146,6 +147,9 @@ public final class SegmentationBuilder {
 
   /** Content/Series date and time (default: now, UTC). Fix it together with a seed for byte-identical output. */
   public SegmentationBuilder contentDateTime(LocalDateTime v) { this.contentDateTime = v; return this; }
+
+  /** The time zone of the content date/time (default UTC); written as Timezone Offset From UTC. */
+  public SegmentationBuilder zone(java.time.ZoneId v) { this.zone = java.util.Objects.requireNonNull(v, "zone"); return this; }
 
   /** Validates and builds the SEG in memory. */
   public Segmentation build() throws SegmentationException {
@@ -330,13 +334,47 @@ public final class SegmentationBuilder {
     throw new IllegalStateException("no mask " + number);
   }
 
+  /**
+   * "3D" promises frames that differ by position alone and sit on a regular grid (PS3.3 C.7.6.17.1):
+   * true only with one segment (or LABELMAP, whose frames carry every segment) and with contiguous
+   * slices, as highdicom decides; a multi-segment SEG or one with omitted slices between frames is not.
+   */
+  private static boolean framesFormOneRegularStack(List<int[]> frames) {
+    if (frames.size() < 2) return false;
+    int segment = frames.get(0)[0];
+    for (int i = 0; i < frames.size(); i++) {
+      if (frames.get(i)[0] != segment) return false;
+      if (i > 0 && frames.get(i)[1] != frames.get(i - 1)[1] + 1) return false;
+    }
+    return true;
+  }
+
+  private String contentDigest(List<SegmentDescription> segments, byte[] pixels) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(type.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      md.update(pixels);
+      for (SegmentDescription d : segments) {
+        md.update((d.number() + "\0" + d.label() + "\0" + d.category() + "\0" + d.type() + "\0" + d.anatomicRegion() + "\0"
+            + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private AttributeList dataset(List<SegmentDescription> segments, List<int[]> frames, byte[] pixels, int rows, int columns,
       int frameSize) throws DicomException, SegmentationException {
-    Uids uids = new Uids(uidSeed, source.context().seriesInstanceUid());
+    // With a seed, the content is part of it: a retry with the same content gets the same UIDs, a
+    // corrected label map under a reused seed new ones (a PACS keeping the first copy would drop it).
+    Uids uids = new Uids(uidSeed == null ? null : uidSeed + "\0" + contentDigest(segments, pixels), source.context().seriesInstanceUid());
     String seriesUid = uids.uid("series:" + type);
     String instanceUid = uids.uid("instance:" + type);
     String dimensionUid = uids.uid("dimension-organization:" + type);
-    LocalDateTime when = contentDateTime != null ? contentDateTime : LocalDateTime.now(ZoneOffset.UTC);
+    LocalDateTime when = contentDateTime != null ? contentDateTime : LocalDateTime.now(zone);
+    ZoneOffset offset = zone.getRules().getOffset(when);
     String date = DA.format(when), time = TM.format(when);
 
     AttributeList ds = new AttributeList();
@@ -356,6 +394,8 @@ public final class SegmentationBuilder {
     put(ds, "InstanceNumber", Integer.toString(instanceNumber));
     put(ds, "ContentDate", date);
     put(ds, "ContentTime", time);
+    // Without it a viewer shows the times as its own local time: 1-2 h off for a UTC clock in Central Europe.
+    put(ds, "TimezoneOffsetFromUTC", java.time.format.DateTimeFormatter.ofPattern("xx").format(offset));
     put(ds, "ImageType", "DERIVED", "PRIMARY");
     put(ds, "Manufacturer", equipment.manufacturer());
     put(ds, "ManufacturerModelName", equipment.modelName());
@@ -428,7 +468,7 @@ public final class SegmentationBuilder {
     putTag(d2, "DimensionIndexPointer", "ImagePositionPatient");
     putTag(d2, "FunctionalGroupPointer", "PlanePositionSequence");
     put(d2, "DimensionDescriptionLabel", "ImagePositionPatient");
-    if (source.regular() && source.slices() > 1) put(ds, "DimensionOrganizationType", "3D");
+    if (source.regular() && framesFormOneRegularStack(frames)) put(ds, "DimensionOrganizationType", "3D");
 
     // Shared functional groups: pixel measures and orientation from the source.
     AttributeList shared = item(sequence(ds, "SharedFunctionalGroupsSequence"));
@@ -482,6 +522,7 @@ public final class SegmentationBuilder {
     OtherByteAttribute pixelData = new OtherByteAttribute(org.secaimed.dicom.geometry.DicomAttributes.tag("PixelData"));
     pixelData.setValues(pixels);
     ds.put(pixelData);
+    TextEncoding.apply(ds);
     FileMetaInformation.addFileMetaInformation(ds, Segmentation.EXPLICIT_VR_LITTLE_ENDIAN, "SECAIMED");
     return ds;
   }

@@ -10,12 +10,9 @@ import static org.secaimed.dicom.geometry.DicomAttributes.string;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.InstanceReader;
+import org.secaimed.dicom.geometry.SeriesAssemblyException;
 import org.secaimed.dicom.seg.SegmentationException.Reason;
 
 /**
@@ -40,13 +39,29 @@ public final class SegmentationReader {
   private SegmentationReader() {}
 
   public static SegmentationOnSeries read(Path segFile, AssembledSeries series) throws SegmentationException {
-    AttributeList list = new AttributeList();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(segFile))) {
-      list.read(new DicomInputStream(in));
-    } catch (IOException | DicomException | RuntimeException e) {
-      throw new SegmentationException(Reason.MALFORMED, segFile.getFileName() + ": cannot parse DICOM: " + e, e);
+    return read(parse(segFile, true), series);
+  }
+
+  /** The first Series Instance UID the SEG's Referenced Series Sequence names, or null. */
+  public static String referencedSeriesUid(Path segFile) throws SegmentationException {
+    AttributeList ref = item(parse(segFile, false), "ReferencedSeriesSequence", 0);
+    String uid = string(ref, "SeriesInstanceUID");
+    return uid == null || uid.isEmpty() ? null : uid;
+  }
+
+  /** Parses through the structural checks the series reader uses (bounded depth and lengths). */
+  private static AttributeList parse(Path segFile, boolean withPixels) throws SegmentationException {
+    String name = segFile.getFileName().toString();
+    try {
+      InstanceReader.Parsed parsed = InstanceReader.parse(Files.readAllBytes(segFile), name, withPixels);
+      if (parsed == null) throw new SegmentationException(Reason.MALFORMED, name + ": not a DICOM file");
+      return parsed.list();
+    } catch (SeriesAssemblyException e) {
+      Reason r = e.reason() == SeriesAssemblyException.Reason.UNSUPPORTED_TRANSFER_SYNTAX ? Reason.UNSUPPORTED : Reason.MALFORMED;
+      throw new SegmentationException(r, "SEG " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new SegmentationException(Reason.MALFORMED, name + ": cannot read: " + e.getMessage(), e);
     }
-    return read(list, series);
   }
 
   public static SegmentationOnSeries read(AttributeList seg, AssembledSeries series) throws SegmentationException {

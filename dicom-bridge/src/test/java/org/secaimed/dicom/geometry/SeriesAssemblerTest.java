@@ -148,7 +148,8 @@ class SeriesAssemblerTest {
     assertThatThrownBy(() -> SeriesAssembler.fromDirectory(tmp))
         .isInstanceOfSatisfying(SeriesAssemblyException.class, e -> {
           assertThat(e.reason()).isEqualTo(Reason.MIXED_SERIES);
-          assertThat(e.instance()).contains("ZZZ.dcm");
+          assertThat(e.getMessage()).contains("1.2.392.200103.20080913.113635.1.2009.6.22.21.43.10.23430.1 (CT, 1 instance")
+              .contains("1.2.826.0.1.3680043.2.1125.1.9881642883347102869241902700569139 (CT, 3 instances");
         });
   }
 

@@ -32,6 +32,33 @@ public final class TestData {
     return run(cmd).trim();
   }
 
+  /** Runs a command-line tool (dcmtk, opj_compress, ...); returns its output, fails on a non-zero exit. */
+  public static String tool(String... cmd) throws IOException, InterruptedException {
+    return run(List.of(cmd));
+  }
+
+  /** Copies the image files (not the SEGs, label maps) of a shared folder into {@code to}. */
+  public static void copyImages(String folder, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dicom(folder))) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".dcm") && !p.getFileName().toString().startsWith("seg")).sorted().toList()) {
+        java.nio.file.Files.copy(p, to.resolve(p.getFileName()));
+      }
+    }
+  }
+
+  /** Each image of a shared folder run through a dcmtk converter (e.g. "dcmcjpls") into {@code to}. */
+  public static void convertImages(String folder, Path to, String... tool) throws IOException, InterruptedException {
+    java.nio.file.Files.createDirectories(to);
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dicom(folder))) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".dcm") && !p.getFileName().toString().startsWith("seg")).sorted().toList()) {
+        List<String> cmd = new ArrayList<>(List.of(tool));
+        cmd.add(p.toString());
+        cmd.add(to.resolve(p.getFileName()).toString());
+        run(cmd);
+      }
+    }
+  }
+
   private static String run(List<String> cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Process p = pb.start();

@@ -83,6 +83,8 @@ public final class SegCommand implements Runnable {
 
     @Option(names = "--series", required = true, paramLabel = "DIR", description = "directory with the source series' DICOM files")
     Path series;
+    @Option(names = "--series-uid", paramLabel = "UID", description = "the series to use when DIR holds several (default: the only image series)")
+    String seriesUid;
     @Option(names = "--labelmap", required = true, paramLabel = "FILE", description = "label map (.nii, .nii.gz, .nrrd) on the series grid")
     Path labelmap;
     @Option(names = "--metadata", required = true, paramLabel = "FILE.json", description = "segment metadata: dcmqi JSON or Kaapana seg_info.json")
@@ -118,13 +120,13 @@ public final class SegCommand implements Runnable {
         Usage.inputFile("--metadata", metadata);
         if (codeTable != null) Usage.inputFile("--code-table", codeTable);
         Usage.outputFile("--out", out);
-        AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
+        AssembledSeries source = SeriesAssembler.create().withPixels(false).seriesUid(seriesUid).addDirectory(series).assemble();
         ImageGeometry grid = source.geometry();
         LabelVolume labels = LabelMapAlignment.onto(LabelMapFiles.read(labelmap), grid);
         CodeLookup codes = codeTable == null ? null : CodeLookup.load(codeTable);
         SegmentationMetadata md = SegmentMetadataFiles.read(metadata, codes, algorithm);
         SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed)
-            .contentDateTime(contentTime);
+            .contentDateTime(contentTime).zone(java.time.ZoneId.systemDefault());
         if (md.seriesDescription() != null) b.seriesDescription(md.seriesDescription());
         if (md.seriesNumber() != null) b.seriesNumber(md.seriesNumber());
         if (md.instanceNumber() != null) b.instanceNumber(md.instanceNumber());
@@ -152,10 +154,12 @@ public final class SegCommand implements Runnable {
           }
           m.put("segments", segs);
           m.put("skipped", source.skipped());
+          m.put("notes", source.notes());
           JsonOutput.print(stdout, m);
         } else {
           stdout.printf("wrote %s: %s SEG, %d segment(s), %d frame(s), SOP Instance UID %s%n", out, seg.type(), seg.segments().size(),
               seg.frameCount(), seg.sopInstanceUid());
+          for (String note : source.notes()) stdout.println("note: " + note);
           stdout.flush();
         }
         return SecaimedCli.EXIT_OK;
@@ -173,6 +177,8 @@ public final class SegCommand implements Runnable {
     Path seg;
     @Option(names = "--series", required = true, paramLabel = "DIR", description = "directory with the SEG's source series")
     Path series;
+    @Option(names = "--series-uid", paramLabel = "UID", description = "the source series when DIR holds several (default: the series the SEG references)")
+    String seriesUid;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "label map to write: .nii.gz, .nii or .nrrd")
     Path out;
     @Option(names = "--json", description = "print one JSON object")
@@ -187,7 +193,8 @@ public final class SegCommand implements Runnable {
         Usage.inputFolder("--series", series);
         Usage.outputFile("--out", out);
         LabelMapFiles.formatOf(out);
-        AssembledSeries source = SeriesAssembler.create().withPixels(false).addDirectory(series).assemble();
+        String uid = seriesUid != null ? seriesUid : SegmentationReader.referencedSeriesUid(seg);
+        AssembledSeries source = SeriesAssembler.create().withPixels(false).seriesUid(uid).addDirectory(series).assemble();
         SegmentationOnSeries decoded = SegmentationReader.read(seg, source);
         LabelVolume labels = decoded.toLabelVolume();
         LabelMapFiles.write(labels, out);
@@ -207,10 +214,12 @@ public final class SegCommand implements Runnable {
             segs.add(Map.of("segmentNumber", d.number(), "label", d.label(), "voxels", mask.cardinality()));
           }
           m.put("segments", segs);
+          m.put("notes", source.notes());
           JsonOutput.print(stdout, m);
         } else {
           stdout.printf("wrote %s: %d segment(s) from %s SEG %s on a %dx%dx%d grid%n", out, decoded.segments().size(), decoded.type(),
               decoded.sopInstanceUid(), labels.geometry().columns(), labels.geometry().rows(), labels.geometry().slices());
+          for (String note : source.notes()) stdout.println("note: " + note);
           stdout.flush();
         }
         return SecaimedCli.EXIT_OK;

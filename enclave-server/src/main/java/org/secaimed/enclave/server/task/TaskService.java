@@ -110,6 +110,11 @@ public final class TaskService implements AutoCloseable {
           save(t.with("succeeded", 1.0, "done", clock.instant().toString(), null));
         } else if (finishSignedReceipt(t)) {
           LOG.info("INSECURE dev enclave: task {} finished after a restart with the receipt it had signed", t.taskId());
+        } else if (startsOf(t.taskId()) >= MAX_STARTS) {
+          // Started MAX_STARTS times and never finished: the enclave died under it each time (a poison task).
+          save(t.with("failed", null, "failed", clock.instant().toString(), new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed",
+              "Task failed", 422, "started " + MAX_STARTS + " times without finishing; not re-queued again")));
+          LOG.warn("INSECURE dev enclave: task {} given up after {} unfinished starts", t.taskId(), MAX_STARTS);
         } else {
           save(t.with("queued", 0.0, "re-queued after a restart", null, null));
           enqueue(t.taskId());
@@ -266,13 +271,18 @@ public final class TaskService implements AutoCloseable {
     }
     try {
       run(t, cancelled);
-    } catch (Exception e) {
-      if (closing) {
+    } catch (Exception | Error e) {
+      // Errors too: a hostile input that overflows the stack or the heap must end its task as failed,
+      // not kill the worker and leave the record "running" (to be re-run after every restart).
+      if (closing && !(e instanceof Error)) {
         LOG.info("INSECURE dev enclave: task {} interrupted by shutdown; it will re-run after a restart", taskId);
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
-      String detail = e instanceof AlgorithmException ? e.getMessage() : e.getClass().getSimpleName() + " while running the task";
+      String detail = e instanceof AlgorithmException ? e.getMessage()
+          : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
+          : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
+          : e.getClass().getSimpleName() + " while running the task";
       LOG.warn("INSECURE dev enclave: task {} {}: {}", taskId, cancel ? "cancelled" : "failed", detail);
       try {
         save(cancel ? t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null)
@@ -288,7 +298,25 @@ public final class TaskService implements AutoCloseable {
     }
   }
 
+  /** How often a task may start without finishing (restarts in between) before it is failed as a poison task. */
+  static final int MAX_STARTS = 3;
+
+  private Path startsPath(String taskId) {
+    return state.tasks().resolve(taskId + ".starts");
+  }
+
+  private int startsOf(String taskId) throws IOException {
+    Path p = startsPath(taskId);
+    if (!Files.exists(p)) return 0;
+    try {
+      return Integer.parseInt(Files.readString(p).trim());
+    } catch (NumberFormatException e) {
+      return MAX_STARTS;
+    }
+  }
+
   private void run(TaskRecord t, AtomicBoolean cancelled) throws Exception {
+    Files.writeString(startsPath(t.taskId()), Integer.toString(startsOf(t.taskId()) + 1));
     String started = clock.instant().toString();
     TaskRecord runningRecord = t.with("running", 0.0, "running", null, null);
     save(runningRecord);

@@ -2,8 +2,6 @@ package org.secaimed.enclave.server.algorithms.input;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import org.secaimed.enclave.server.algorithms.Cancellation;
 import org.secaimed.dicom.exchange.ArchivedInstance;
 import org.secaimed.dicom.exchange.StudyArchiveException;
 import org.secaimed.dicom.exchange.StudyArchiveReader;
+import org.secaimed.dicom.geometry.InstanceReader;
 import org.secaimed.dicom.geometry.SeriesAssembler;
 import org.secaimed.dicom.geometry.SeriesAssemblyException;
 
@@ -56,13 +55,24 @@ public final class StudyInputs {
     }
   }
 
+  /**
+   * Parses one instance with its pixels through the bounded reader (depth and lengths checked,
+   * parser crashes mapped to a typed error), decoding compressed pixel data where this build can.
+   */
   private static AttributeList parse(String inputName, ArchivedInstance instance) throws AlgorithmException {
-    AttributeList list = new AttributeList();
-    try (DicomInputStream in = new DicomInputStream(instance.openStream())) {
-      list.read(in);
-    } catch (IOException | DicomException | RuntimeException e) {
-      throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": not parseable DICOM: " + e.getMessage(), e);
+    byte[] bytes;
+    try (InputStream in = instance.openStream()) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": cannot read the instance: " + e.getMessage(), e);
     }
-    return list;
+    InstanceReader.Parsed parsed;
+    try {
+      parsed = InstanceReader.parse(bytes, instance.sopInstanceUid(), true);
+    } catch (SeriesAssemblyException e) {
+      throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": " + e.getMessage(), e);
+    }
+    if (parsed == null) throw new AlgorithmException(Reason.BAD_INPUT, instance.sopInstanceUid(), inputName + ": not DICOM");
+    return parsed.list();
   }
 }
