@@ -17,6 +17,12 @@ import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
 import org.secaimed.enclave.server.algorithms.EnclaveAlgorithms;
 import org.secaimed.enclave.server.task.TaskFaults;
 import org.secaimed.enclave.server.task.TaskService;
+import org.secaimed.connector.party.SignedRequests;
+import org.secaimed.connector.receipt.Receipts;
+import org.secaimed.enclave.server.usage.InputPolicies;
+import org.secaimed.enclave.server.usage.PersistentNonceLedger;
+import org.secaimed.enclave.server.usage.UsageGate;
+import org.secaimed.enclave.server.usage.UsageLedger;
 
 /**
  * The enclave server: the gateway API v1 over keys, a blob store, a task runner with real
@@ -95,7 +101,12 @@ public final class EnclaveServer implements AutoCloseable {
     BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
-    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
+    UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
+    InputPolicies policies = new InputPolicies(state);
+    UsageGate gate = new UsageGate(policies, ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
+    SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
+        new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
+    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
@@ -103,7 +114,7 @@ public final class EnclaveServer implements AutoCloseable {
       // Sealed bytes do not compress; gzip would only cost CPU on both ends.
       c.http.disableCompression();
     });
-    new GatewayRoutes(issuer, keys, blobs, tasks, log).register(app);
+    new GatewayRoutes(issuer, keys, blobs, tasks, log, gate, verifier).register(app);
     try {
       app.start(config.host(), config.port());
       tasks.resumeUnfinished();
@@ -130,6 +141,11 @@ public final class EnclaveServer implements AutoCloseable {
 
   public String measurement() {
     return issuer.enclave().measurement();
+  }
+
+  /** Inputs opened since start: a refused task must leave this unchanged ("decrypted nothing"). */
+  public long inputsOpened() {
+    return tasks.inputsOpened();
   }
 
   public long blobCount() throws IOException {

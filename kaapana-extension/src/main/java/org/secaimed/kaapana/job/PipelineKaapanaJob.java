@@ -65,6 +65,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
     Path runDir = env.runOutputDir();
     GatewaySession gateway = GatewaySession.builder(env.site().gatewayUrl())
         .policy(policy)
+        .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
         .checkpointStore(runDir.resolve("gateway-checkpoint.txt"))
         .workDir(runDir.resolve("tmp"))
         .build();
