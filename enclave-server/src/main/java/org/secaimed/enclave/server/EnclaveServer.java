@@ -9,7 +9,13 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.connector.party.NonceLedger;
+import org.secaimed.connector.party.SignedRequests;
+import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.enclave.server.http.GatewayRoutes;
+import org.secaimed.enclave.server.http.ProviderRoutes;
+import org.secaimed.enclave.server.provider.LicenceLedger;
+import org.secaimed.enclave.server.provider.ProviderModelStore;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.log.ReceiptLog;
 import org.secaimed.enclave.server.state.StateDir;
@@ -95,6 +101,10 @@ public final class EnclaveServer implements AutoCloseable {
     BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
+    // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
+    ProviderRoutes providers = new ProviderRoutes(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
+        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()),
+        SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()), NonceLedger.inMemory(), config.clock()), config.clock());
     TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
@@ -104,6 +114,7 @@ public final class EnclaveServer implements AutoCloseable {
       c.http.disableCompression();
     });
     new GatewayRoutes(issuer, keys, blobs, tasks, log).register(app);
+    providers.register(app);
     try {
       app.start(config.host(), config.port());
       tasks.resumeUnfinished();
