@@ -4,6 +4,7 @@ import org.secaimed.kaapana.cli.JsonOutput;
 import org.secaimed.devtools.demo.DemoWorkspace;
 import org.secaimed.kaapana.cli.CliFailure;
 import org.secaimed.kaapana.cli.ErrorReport;
+import org.secaimed.kaapana.cli.ProgressRenderer;
 import org.secaimed.kaapana.cli.SecaimedCli;
 import org.secaimed.kaapana.cli.Units;
 import org.secaimed.kaapana.cli.Usage;
@@ -14,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.secaimed.dicom.pipeline.PipelineException;
-import org.secaimed.dicom.pipeline.PipelineListener;
 import org.secaimed.dicom.pipeline.SeriesOutcome;
 import org.secaimed.devtools.demo.Demo;
 import picocli.CommandLine;
@@ -51,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter outWriter = spec.commandLine().getOut();
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     PrintStream enclaveLog = json ? quiet : new PrintStream(System.out, true);
-    PipelineListener listener = json ? PipelineListener.SILENT : new ConsoleListener(outWriter);
+    ProgressRenderer listener = ProgressRenderer.forCommand(json, outWriter, spec.commandLine().getErr());
     if (!json) {
       outWriter.printf("secaimed demo: generated CT phantom %dx%dx%d -> INSECURE dev enclave (in-process) -> DICOM SEG%n",
           size, size, slices);
@@ -63,6 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
       r = new Demo(out.toAbsolutePath(), slices, size, listener, enclaveLog).run();
     } catch (DemoWorkspace.NotOursException e) {
       throw new CliFailure("NOT_OURS", e.getMessage(), "--out");
+    } finally {
+      listener.close();
     }
     SeriesOutcome o = r.outcome();
     boolean diceOk = r.dice().values().stream().allMatch(d -> d >= 0.95);
@@ -110,30 +111,5 @@ public final class DemoCommand implements Callable<Integer> {
     }
     // The demo's own quality check is its verdict: a segmentation that misses the truth is a failure.
     return diceOk ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
-  }
-
-  /** Prints each step on one line as it finishes. */
-  static final class ConsoleListener implements PipelineListener {
-    private final PrintWriter out;
-
-    ConsoleListener(PrintWriter out) {
-      this.out = out;
-    }
-
-    @Override
-    public void stepFinished(PipelineException.Step step, String detail) {
-      out.printf("  %-12s %s%n", label(step), detail);
-      out.flush();
-    }
-
-    @Override
-    public void stepResumed(PipelineException.Step step, String detail) {
-      out.printf("  %-12s (resumed from journal) %s%n", label(step), detail);
-      out.flush();
-    }
-
-    private static String label(PipelineException.Step step) {
-      return step.name().toLowerCase(Locale.ROOT).replace('_', '+');
-    }
   }
 }

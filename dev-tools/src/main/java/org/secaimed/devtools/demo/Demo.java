@@ -1,6 +1,7 @@
 package org.secaimed.devtools.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -86,6 +87,8 @@ public final class Demo {
           .listener(listener)
           .build();
       SeriesOutcome outcome = pipeline.segmentSeries(source.onlySeries(), runDir);
+      // The policy that admitted the enclave, kept with the receipt: `receipt verify run/receipt.json --policy run/policy.yaml`.
+      Files.writeString(runDir.resolve("policy.yaml"), policy.text());
       Map<String, Double> dice = diceAgainstTruth(segPath, seriesDir, phantom);
       return new Result(outcome, segPath, seriesDir, dice, true, enclave.baseUrl(), (System.nanoTime() - started) / 1e9);
     }

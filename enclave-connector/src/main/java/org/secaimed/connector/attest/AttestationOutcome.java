@@ -18,9 +18,13 @@ public final class AttestationOutcome {
   private final String evidenceDigest;
   private final String policyDigest;
   private final Instant at;
+  private final List<Evidence> submitted;
+  private final byte[] nonce;
 
   AttestationOutcome(List<Check> checks, List<VerifiedEvidence> evidence, AttestedKeys keys, String evidenceDigest,
-      String policyDigest, Instant at) {
+      String policyDigest, Instant at, List<Evidence> submitted, byte[] nonce) {
+    this.submitted = List.copyOf(submitted);
+    this.nonce = nonce.clone();
     this.checks = List.copyOf(checks);
     this.evidence = List.copyOf(evidence);
     this.keys = keys;
@@ -63,6 +67,16 @@ public final class AttestationOutcome {
 
   public Instant at() {
     return at;
+  }
+
+  /** The evidence exactly as the gateway sent it, kept so an auditor can re-verify it later (receipt anchoring). */
+  public List<Evidence> submitted() {
+    return submitted;
+  }
+
+  /** This client's fresh nonce the evidence had to bind. */
+  public byte[] nonce() {
+    return nonce.clone();
   }
 
   /** Whether any accepted evidence is INSECURE (the dev enclave). */

@@ -43,6 +43,7 @@ public final class EnclaveAttestation {
     }
     VerificationContext context = new VerificationContext(at, policy.earVerifierKeys());
     PolicyValidator validator = new PolicyValidator(policy);
+    checks.add(validator.kemSuite(keys.kemSuite()));
     List<Evidence> list = evidence == null ? List.of() : evidence;
     for (int i = 0; i < list.size(); i++) {
       String prefix = list.size() == 1 ? "" : "evidence[" + i + "].";
@@ -55,9 +56,9 @@ public final class EnclaveAttestation {
           "The evidence binds the enclave's encryption and signing keys and this client's fresh nonce",
           bound ? Check.Status.PASS : Check.Status.FAIL,
           bound ? "" : !v.verified() ? "evidence not verified" : v.reportData().isEmpty() ? "the evidence carries no report data"
-              : "report data does not match SHA-512(domain ‖ keys ‖ nonce): stale, replayed or for other keys"));
+              : "report data does not match the key binding (v2) of these keys and this nonce: stale, replayed or for other keys"));
     }
-    return new AttestationOutcome(checks, verified, keys, evidenceDigest(list), policy.digest(), at);
+    return new AttestationOutcome(checks, verified, keys, evidenceDigest(list), policy.digest(), at, list, nonce);
   }
 
   private static Check prefixed(String prefix, Check c) {
@@ -67,7 +68,8 @@ public final class EnclaveAttestation {
   /**
    * SHA-256 over the canonical encoding: for each evidence, in order, the format, data, each
    * certificate and each collateral item, every field as a 4-byte big-endian length then bytes
-   * (lists are preceded by their 4-byte count).
+   * (lists are preceded by their 4-byte count). Data is in canonical form: a DCAP quote is cut
+   * to its declared length; SNP reports with non-zero unsigned bytes do not verify at all.
    */
   public static String evidenceDigest(List<Evidence> evidence) {
     try {
@@ -76,7 +78,8 @@ public final class EnclaveAttestation {
       out.writeInt(evidence.size());
       for (Evidence e : evidence) {
         field(out, e.format().getBytes(StandardCharsets.UTF_8));
-        field(out, e.data());
+        field(out, "tdx".equals(e.format()) || "sgx".equals(e.format())
+            ? org.secaimed.connector.attest.verify.dcap.DcapQuote.canonical(e.format(), e.data()) : e.data());
         out.writeInt(e.certificates().size());
         for (byte[] c : e.certificates()) field(out, c);
         out.writeInt(e.collateral().size());

@@ -356,7 +356,7 @@ public final class GatewaySession {
         }
       }
       ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, Base64.getEncoder().encodeToString(key.getEncoded()),
-          leafIndex, note, incHashes, consistency);
+          leafIndex, note, incHashes, consistency, org.secaimed.connector.receipt.AttestationRecord.of(enclave.outcome()));
       if (checkpoints != null) checkpoints.store(note);
       ok = true;
       return new VerifiedResult(task.taskId(), receipt, bundle, sealed);

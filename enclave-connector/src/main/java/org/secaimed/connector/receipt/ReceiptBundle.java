@@ -11,7 +11,9 @@ import java.util.List;
  * Everything needed to verify a receipt offline, as the site stores it in a run's record:
  * the envelope, the attested signing key, the receipt's log position, a signed checkpoint, the
  * inclusion proof against it and, when the site had an earlier checkpoint, the consistency
- * proof from that one. Byte fields are base64; the checkpoints are signed-note text.
+ * proof from that one; and the attestation the site accepted (evidence, keys, nonce, time), which
+ * anchors the signing key in hardware ({@link ReceiptAnchor}). Byte fields are base64; the
+ * checkpoints are signed-note text.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReceiptBundle(
@@ -21,7 +23,8 @@ public record ReceiptBundle(
     long leafIndex,
     String checkpoint,
     List<String> inclusionProof,
-    Consistency consistency) {
+    Consistency consistency,
+    AttestationRecord attestation) {
 
   public static final String FORMAT = "secaimed-receipt-bundle-v1";
 

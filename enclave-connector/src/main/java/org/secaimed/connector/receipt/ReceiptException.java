@@ -12,7 +12,11 @@ public final class ReceiptException extends Exception {
     /** The statement does not describe what the site submitted or received. */
     MISMATCH,
     /** The receipt is not provably in the transparency log, or the log is inconsistent. */
-    LOG
+    LOG,
+    /** Nothing ties the signing key to attested hardware (no evidence kept, or no policy to judge it). */
+    UNANCHORED,
+    /** The kept evidence is not accepted, or does not bind the key that signed the receipt. */
+    ATTESTATION
   }
 
   private final Reason reason;

@@ -22,7 +22,7 @@ final class DevEvidenceFixture {
     byte[] kem = new byte[32];
     new SecureRandom().nextBytes(kem);
     new SecureRandom().nextBytes(nonce);
-    keys = new AttestedKeys("x25519-sha256-aes256gcm", kem, "Ed25519", signing.getPublic().getEncoded());
+    keys = new AttestedKeys("xwing-sha256-aes256gcm", kem, "Ed25519", signing.getPublic().getEncoded());
   }
 
   Evidence evidence(byte[] reportData, Instant issuedAt) throws Exception {

@@ -18,7 +18,7 @@ class EnclaveAttestationHardwareTest {
   void genuineAcceptableEvidenceForOtherKeysIsRefusedByTheBinding() throws Exception {
     Evidence azure = new Evidence("sev-snp", Vectors.bytes("sev-snp/azure-genoa/report.bin"),
         Vectors.certs("sev-snp/azure-genoa/vcek.pem", "sev-snp/roots/ask_ark_genoa.pem"), List.of());
-    Policy pinning = Policy.parse("policyVersion: 1\nallowedFormats: [sev-snp]\nsevSnp:\n  measurements: "
+    Policy pinning = Policy.parse("policyVersion: 1\nallowedFormats: [sev-snp]\nrequireRevocation: false\nsevSnp:\n  measurements: "
         + "[f57dc09a507c6ecd82369bffb600f0003792f4d99bc26e985ec0c266fc34faf3706faf814c9e61065768a6ff917c89ae]\n");
     DevEvidenceFixture keys = new DevEvidenceFixture();
     AttestationOutcome o = new EnclaveAttestation().attest(List.of(azure), keys.keys, keys.nonce, pinning, CLOCK);
@@ -39,7 +39,8 @@ class EnclaveAttestationHardwareTest {
         Policy.resource("policies/production-example.yaml"), CLOCK);
     assertThat(o.accepted()).isFalse();
     assertThat(o.checks().stream().filter(Check::failed).map(Check::id))
-        .containsExactly("policy.debug-off", "policy.measurement", "policy.minimum-tcb", "binding.keys-and-nonce");
+        .containsExactly("policy.debug-off", "policy.measurement", "policy.minimum-tcb", "policy.snp-smt-off",
+            "policy.revocation-checked", "policy.collateral-age", "binding.keys-and-nonce");
     assertThat(o.explain()).startsWith("REJECTED: FAIL policy.debug-off");
   }
 

@@ -41,4 +41,51 @@ class PolicyTest {
         + " y: IBOL-C3BttVivg-lSreASjpkttcsz-1rb7btKLv8EX4, d: usWxHK2PmfnHKwXPS54m0kTcGJ90UiglWiGahtagnv8}]}\n";
     assertThatThrownBy(() -> Policy.parse(priv)).isInstanceOf(PolicyException.class).hasMessageContaining("private");
   }
+
+  // ---- issue #10 item 6 (M4): the policy file says exactly one thing ----
+
+  @Test
+  void duplicateKeysAreRefused() {
+    String dup = "policyVersion: 1\nallowedFormats: [sev-snp]\nsevSnp:\n  allowDebug: false\n  measurements: [" + "00".repeat(48)
+        + "]\n  allowDebug: true\n";
+    assertThatThrownBy(() -> Policy.parse(dup)).isInstanceOf(PolicyException.class).hasMessageContaining("allowDebug");
+  }
+
+  @Test
+  void anchorsAliasesAndMergeKeysAreRefused() {
+    assertThatThrownBy(() -> Policy.parse("policyVersion: 1\nallowedFormats: &f [sev-snp]\n"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("anchor");
+    assertThatThrownBy(() -> Policy.parse("policyVersion: 1\nsevSnp: &s {allowDebug: false}\ntdx: *s\n"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("line 2");
+    assertThatThrownBy(() -> Policy.parse("policyVersion: 1\nsevSnp:\n  <<: {allowDebug: true}\n"))
+        .isInstanceOf(PolicyException.class).hasMessageContaining("merge key");
+  }
+
+  @Test
+  void kemSuitesDefaultToXWingAndUnknownOnesAreNamed() throws Exception {
+    assertThat(Policy.parse("policyVersion: 1\n").document().allowedKemSuites()).containsExactly("xwing-sha256-aes256gcm");
+    assertThatThrownBy(() -> Policy.parse("policyVersion: 1\nallowedKemSuites: [rsa]\n")).isInstanceOf(PolicyException.class)
+        .hasMessageContaining("allowedKemSuites").hasMessageContaining("rsa");
+  }
+
+  // ---- issue #10 items 2, 3, 6: a production profile refuses to load while rules are left open ----
+
+  @Test
+  void productionExampleLoadsAndDoesNotAllowAzureHcl() throws Exception {
+    Policy p = Policy.resource("policies/production-example.yaml");
+    assertThat(p.document().production()).isTrue();
+    assertThat(p.document().allowedFormats()).doesNotContain("azure-snp-hcl", "dev");
+  }
+
+  @Test
+  void productionProfileNamesEveryOpenRule() {
+    String open = "policyVersion: 1\nprofile: production\nallowedFormats: [sev-snp, azure-snp-hcl, tdx, sgx, ear]\nrequireRevocation: false\n";
+    assertThatThrownBy(() -> Policy.parse(open)).isInstanceOf(PolicyException.class)
+        .hasMessageContaining("azure-snp-hcl").hasMessageContaining("requireRevocation").hasMessageContaining("maxCollateralAge")
+        .hasMessageContaining("sevSnp.measurements").hasMessageContaining("sevSnp.minimumTcb").hasMessageContaining("sevSnp.allowSmt")
+        .hasMessageContaining("tdx.mrtd").hasMessageContaining("tdx.xfam").hasMessageContaining("minimumTcbEvaluationDataNumber")
+        .hasMessageContaining("sgx.mrEnclave, or sgx.mrSigner with sgx.isvProdId").hasMessageContaining("ear.requiredSubmods")
+        .hasMessageContaining("ear.verifierIds").hasMessageContaining("ear.appraisalPolicyIds");
+    assertThatThrownBy(() -> Policy.parse("policyVersion: 1\nprofile: prod\n")).isInstanceOf(PolicyException.class).hasMessageContaining("profile");
+  }
 }

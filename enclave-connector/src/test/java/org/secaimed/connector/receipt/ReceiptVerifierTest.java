@@ -49,7 +49,7 @@ class ReceiptVerifierTest {
     t.append(LogHashes.leafHash(new byte[] {10}));
     ReceiptBundle b = new ReceiptBundle(ReceiptBundle.FORMAT, env, b64(key.getPublic().getEncoded()), index, note(t, t.size()),
         t.inclusionProof(index, t.size()).stream().map(ReceiptVerifierTest::b64).toList(),
-        new ReceiptBundle.Consistency(earlier, t.consistencyProof(3, t.size()).stream().map(ReceiptVerifierTest::b64).toList()));
+        new ReceiptBundle.Consistency(earlier, t.consistencyProof(3, t.size()).stream().map(ReceiptVerifierTest::b64).toList()), null);
     return new Logged(b, earlier, t);
   }
 
@@ -98,7 +98,7 @@ class ReceiptVerifierTest {
     DsseEnvelope env = Receipts.sign(receipt("task-1"), key.getPrivate(), key.getPublic());
     Logged l = logged(env);
     ReceiptBundle b = l.bundle();
-    ReceiptBundle wrongIndex = new ReceiptBundle(b.format(), env, b.signingPublicKey(), 2, b.checkpoint(), b.inclusionProof(), b.consistency());
+    ReceiptBundle wrongIndex = new ReceiptBundle(b.format(), env, b.signingPublicKey(), 2, b.checkpoint(), b.inclusionProof(), b.consistency(), null);
     assertThatThrownBy(() -> ReceiptVerifier.verify(wrongIndex, null))
         .isInstanceOfSatisfying(ReceiptException.class, e -> assertThat(e.reason()).isEqualTo(ReceiptException.Reason.LOG));
     // The site once stored a checkpoint of a different history of size 3.
@@ -108,7 +108,7 @@ class ReceiptVerifierTest {
     // A checkpoint signed by another key is not this log's.
     KeyPair other = Ed25519.generate();
     String foreign = SignedCheckpoints.sign(new Checkpoint(origin, 6, l.tree().root()), other.getPrivate(), other.getPublic());
-    ReceiptBundle foreignCp = new ReceiptBundle(b.format(), env, b.signingPublicKey(), b.leafIndex(), foreign, b.inclusionProof(), null);
+    ReceiptBundle foreignCp = new ReceiptBundle(b.format(), env, b.signingPublicKey(), b.leafIndex(), foreign, b.inclusionProof(), null, null);
     assertThatThrownBy(() -> ReceiptVerifier.verify(foreignCp, null)).hasMessageContaining("no signature");
   }
 }

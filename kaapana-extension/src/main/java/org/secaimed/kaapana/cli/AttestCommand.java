@@ -48,9 +48,10 @@ public final class AttestCommand implements Runnable {
   static final class VerifyEvidence implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--format", required = true, description = "sev-snp | azure-snp-hcl | tdx | sgx | ear | dev | composite")
+    @Option(names = "--format", description = "sev-snp | azure-snp-hcl | tdx | sgx | ear | dev | composite; not needed for a gateway's attestation answer")
     String format;
-    @Option(names = "--evidence", required = true, paramLabel = "FILE", description = "the report, quote or token")
+    @Option(names = "--evidence", required = true, paramLabel = "FILE",
+        description = "the report, quote or token; or the gateway's own POST /v1/attestation answer (JSON), certificates and collateral included")
     Path evidence;
     @Option(names = "--cert", paramLabel = "FILE", description = "certificates (PEM, possibly several, or DER), any order; repeatable")
     List<Path> certs = new ArrayList<>();
@@ -76,6 +77,12 @@ public final class AttestCommand implements Runnable {
       byte[] expectedReportData = null;
       Evidence ev;
       Verifiers verifiers = Verifiers.standard();
+      if (format != null && !verifiers.formats().contains(format)) {
+        throw Usage.error(spec, "--format", "unknown format '" + format + "'; expected one of " + String.join(", ", new java.util.TreeSet<>(verifiers.formats())));
+      }
+      Evidence answered = GatewayAnswer.read(spec, evidence, format);
+      if (answered != null) format = answered.format();
+      if (format == null) throw Usage.error(spec, "--format", "missing: give --format, or an --evidence file that is a gateway's attestation answer");
       if (!verifiers.formats().contains(format)) {
         throw Usage.error(spec, "--format", "unknown format '" + format + "'; expected one of " + String.join(", ", new java.util.TreeSet<>(verifiers.formats())));
       }
@@ -113,7 +120,13 @@ public final class AttestCommand implements Runnable {
       }
       List<byte[]> coll = new ArrayList<>();
       for (Path c : collateral) coll.add(read("--collateral", c));
-      ev = new Evidence(format, read("--evidence", evidence), certDers, coll);
+      if (answered != null) {
+        certDers.addAll(0, answered.certificates());
+        coll.addAll(0, answered.collateral());
+        ev = new Evidence(format, answered.data(), certDers, coll);
+      } else {
+        ev = new Evidence(format, read("--evidence", evidence), certDers, coll);
+      }
 
       VerifiedEvidence v = verifiers.verify(ev, new VerificationContext(when, pinned));
       List<Check> policyChecks = new ArrayList<>();

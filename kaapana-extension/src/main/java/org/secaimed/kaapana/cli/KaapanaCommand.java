@@ -120,8 +120,10 @@ public final class KaapanaCommand implements Runnable {
       "Exit 0 done, 1 a series failed, 2 usage, 126 every series skipped (Kaapana's 'skipped' code)."})
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @Option(names = "--check", description = "only read and check the environment, print it, and exit")
+    @Option(names = "--check", description = "only check: read the environment, parse and validate the policy and the site key, list every problem, and exit")
     boolean check;
+    @Option(names = "--online", description = "with --check: also reach the gateway and attest it under the site's policy (uploads nothing)")
+    boolean online;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -138,11 +140,7 @@ public final class KaapanaCommand implements Runnable {
         else err.println("kaapana run: environment: " + e.getMessage());
         return SecaimedCli.EXIT_FAILED;
       }
-      if (check) {
-        if (json) JsonOutput.print(out, describe(ke));
-        else out.println("environment ok: " + ke);
-        return SecaimedCli.EXIT_OK;
-      }
+      if (check) return check(ke, out);
       Optional<KaapanaJob> job = KaapanaJobs.find();
       if (job.isEmpty()) {
         String msg = "pipeline not wired yet: no KaapanaJob implementation on the class path";
@@ -184,6 +182,30 @@ public final class KaapanaCommand implements Runnable {
         for (JobReport.SeriesOutcome s : report.series()) out.println(s.status() + " " + s.seriesUid() + (s.detail() == null ? "" : " – " + s.detail()));
       }
       return report.exitCode();
+    }
+
+    /** Every problem at once; exit 1 if there is any. */
+    private int check(KaapanaEnvironment ke, PrintWriter out) {
+      List<RunCheck.Item> items = RunCheck.run(ke, online);
+      List<RunCheck.Item> problems = items.stream().filter(i -> !i.ok()).toList();
+      if (json) {
+        Map<String, Object> m = describe(ke);
+        m.remove("ok");
+        m.put("checks", items.stream().map(RunCheck.Item::toJson).toList());
+        if (problems.isEmpty()) JsonOutput.ok(out, m);
+        else JsonOutput.failed(out, new ErrorReport("CHECK_FAILED", problems.size() + " problem(s): "
+            + String.join("; ", problems.stream().map(p -> p.source() + ": " + p.problem()).toList()), null), m);
+      } else {
+        Map<String, Object> m = describe(ke);
+        out.printf("run %s, dag %s, %s with %s on %d series, project %s%n", m.get("runId"), m.get("dagId"), m.get("taskKind"),
+            m.get("algorithm"), ke.seriesUids().size(), m.get("project"));
+        out.printf("  gateway profile %s: %s%n", m.get("gatewayProfile"), m.get("gatewayUrl"));
+        out.printf("  DICOM: calling AE %s, called AE %s, PACS %s%n", m.get("callingAeTitle"), m.get("calledAeTitle"), m.get("pacs"));
+        for (RunCheck.Item i : items) out.printf("  %-4s %s%s%n", i.ok() ? "ok" : "FAIL", i.source(), i.ok() ? "" : ": " + i.problem());
+        out.println(problems.isEmpty() ? "environment ok" : "environment NOT ok: " + problems.size() + " problem(s)");
+      }
+      out.flush();
+      return problems.isEmpty() ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
     }
 
     private static Map<String, Object> describe(KaapanaEnvironment ke) {

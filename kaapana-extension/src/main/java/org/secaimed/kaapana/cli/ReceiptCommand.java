@@ -5,9 +5,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.secaimed.connector.attest.PolicyException;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.receipt.ReceiptAnchor;
 import org.secaimed.connector.receipt.ReceiptBundle;
 import org.secaimed.connector.receipt.ReceiptException;
 import org.secaimed.connector.receipt.ReceiptVerifier;
@@ -17,7 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code secaimed receipt verify}: checks a stored receipt bundle offline (signature, log inclusion, consistency). */
+/**
+ * {@code secaimed receipt verify}: checks a stored receipt bundle offline. The signature and log
+ * proofs alone only show that some key signed it, so the verdict is VERIFIED only when the
+ * evidence kept in the bundle is re-verified under {@code --policy} and binds that key;
+ * otherwise UNANCHORED (exit 1).
+ */
 @Command(name = "receipt", description = "Verify task receipts and transparency-log proofs offline",
     subcommands = {ReceiptCommand.Verify.class})
 public final class ReceiptCommand implements Runnable {
@@ -29,11 +38,16 @@ public final class ReceiptCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify a receipt bundle offline: the enclave's signature and its inclusion in the signed log checkpoint.",
-          "With --checkpoint, also that the log only grew since the checkpoint the site stored (no fork, no rewrite)."})
+      description = {"Verify a receipt bundle offline: the enclave's signature, inclusion in the signed log checkpoint,",
+          "with --checkpoint that the log only grew since the checkpoint the site stored (no fork, no rewrite), and",
+          "with --policy that the attestation evidence kept in the bundle is accepted (at the attestation time) and",
+          "binds the key that signed the receipt. Without that anchor the result is UNANCHORED (exit 1)."})
   static final class Verify implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "receipt bundle (secaimed-receipt-bundle-v1 JSON)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "receipt bundle (secaimed-receipt-bundle-v1 JSON, e.g. <run>/receipt.json)")
     Path file;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "policy YAML to re-verify the kept evidence under (e.g. <run>/policy.yaml)")
+    Path policy;
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "a checkpoint (signed note) the site stored earlier")
     Path checkpoint;
@@ -50,36 +64,38 @@ public final class ReceiptCommand implements Runnable {
       report.put("file", file.toString());
       Usage.inputFile("FILE", file);
       if (checkpoint != null) Usage.inputFile("--checkpoint", checkpoint);
+      Policy pol;
+      try {
+        pol = policy == null ? null : Policy.load(Usage.inputFile("--policy", policy));
+      } catch (PolicyException e) {
+        throw Usage.error(spec, "--policy", e.getMessage());
+      }
       try {
         String stored = checkpoint == null ? null : Files.readString(checkpoint, StandardCharsets.UTF_8);
-        ReceiptVerifier.Verified v = ReceiptVerifier.verify(ReceiptBundle.read(file), stored);
-        TaskReceipt r = v.receipt();
-        report.put("verified", true);
-        report.put("taskId", r.taskId());
-        report.put("kind", r.kind());
-        report.put("algorithm", r.algorithm());
-        report.put("enclave", r.enclave());
-        report.put("inputs", r.inputs().stream().map(i -> Map.of("blobId", i.blobId(), "instances", i.instances().size())).toList());
-        report.put("outputs", r.outputs());
-        report.put("log", Map.of("origin", v.checkpoint().origin(), "treeSize", v.checkpoint().size(),
-            "leafIndex", ReceiptBundle.read(file).leafIndex()));
-        report.put("consistencyChecked", v.consistencyChecked());
-        if (json) {
-          JsonOutput.ok(out, report);
+        ReceiptBundle bundle = ReceiptBundle.read(file);
+        ReceiptVerifier.Verified v = ReceiptVerifier.verify(bundle, stored);
+        describe(report, bundle, v);
+        ReceiptAnchor.Anchored anchor = null;
+        String unanchored = null;
+        if (pol == null) unanchored = "no --policy given: the kept evidence was not re-verified";
+        else if (bundle.attestation() == null) unanchored = "the bundle keeps no attestation evidence";
+        else anchor = ReceiptAnchor.verify(bundle, v.receipt(), pol, Instant.now());
+        report.put("verified", anchor != null);
+        report.put("status", anchor != null ? "VERIFIED" : "UNANCHORED");
+        if (anchor != null) {
+          report.put("anchor", Map.of("policy", pol.name(), "policyDigest", pol.digest(), "samePolicyAsRun", anchor.samePolicyAsRun(),
+              "attestedAt", anchor.outcome().at().toString(), "evidenceDigest", anchor.outcome().evidenceDigest(),
+              "insecure", anchor.outcome().insecure()));
         } else {
-          out.printf("VERIFIED receipt of %s (%s, %s %s)%n", r.taskId(), r.kind(), r.algorithm().id(), r.algorithm().version());
-          out.printf("  signed by the enclave key of log %s; included at index %d of %d%n", v.checkpoint().origin(),
-              ReceiptBundle.read(file).leafIndex(), v.checkpoint().size());
-          out.printf("  consistency with stored checkpoint: %s%n", v.consistencyChecked() ? "verified" : "not checked (no --checkpoint)");
-          out.printf("  enclave: %s, measurement %s%s%n", r.enclave().platform(), r.enclave().measurement(),
-              r.enclave().insecure() ? " — INSECURE dev enclave, not for patient data" : "");
-          out.printf("  inputs: %d blob(s), %d instance digest(s); outputs: %d%n", r.inputs().size(),
-              r.inputs().stream().mapToInt(i -> i.instances().size()).sum(), r.outputs().size());
-          out.flush();
+          report.put("unanchored", unanchored);
         }
-        return SecaimedCli.EXIT_OK;
+        if (json && anchor != null) JsonOutput.ok(out, report);
+        else if (json) JsonOutput.failed(out, new ErrorReport("UNANCHORED", unanchored, policy == null ? "--policy" : "FILE"), report);
+        else printHuman(out, bundle, v, anchor, unanchored, pol);
+        return anchor != null ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
       } catch (ReceiptException e) {
         report.put("verified", false);
+        report.put("status", "NOT VERIFIED");
         // The library quotes its JSON parser; the report keeps the reason and the words, not the parser's internals.
         ErrorReport error = ErrorReport.of(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
             ? new ReceiptException(e.reason(), file + ": not a receipt bundle: " + ErrorReport.json(j)) : e);
@@ -88,6 +104,38 @@ public final class ReceiptCommand implements Runnable {
         return SecaimedCli.EXIT_FAILED;
       }
     }
-  }
 
+    private static void describe(Map<String, Object> report, ReceiptBundle bundle, ReceiptVerifier.Verified v) {
+      TaskReceipt r = v.receipt();
+      report.put("taskId", r.taskId());
+      report.put("kind", r.kind());
+      report.put("algorithm", r.algorithm());
+      report.put("enclave", r.enclave());
+      report.put("inputs", r.inputs().stream().map(i -> Map.of("blobId", i.blobId(), "instances", i.instances().size())).toList());
+      report.put("outputs", r.outputs());
+      report.put("log", Map.of("origin", v.checkpoint().origin(), "treeSize", v.checkpoint().size(), "leafIndex", bundle.leafIndex()));
+      report.put("consistencyChecked", v.consistencyChecked());
+    }
+
+    private static void printHuman(PrintWriter out, ReceiptBundle bundle, ReceiptVerifier.Verified v, ReceiptAnchor.Anchored anchor,
+        String unanchored, Policy pol) {
+      TaskReceipt r = v.receipt();
+      out.printf("%s receipt of %s (%s, %s %s)%n", anchor != null ? "VERIFIED" : "UNANCHORED", r.taskId(), r.kind(), r.algorithm().id(),
+          r.algorithm().version());
+      if (anchor != null) {
+        out.printf("  signed by the key the enclave's evidence binds; evidence re-verified under policy '%s' at %s%s%n", pol.name(),
+            anchor.outcome().at(), anchor.samePolicyAsRun() ? " (the run's own policy)" : " (NOT the policy the run used)");
+        out.printf("  enclave: %s, measurement %s%s%n", r.enclave().platform(), r.enclave().measurement(),
+            r.enclave().insecure() ? " — INSECURE dev enclave, not for patient data" : "");
+      } else {
+        out.printf("  %s; the signature and log proofs below verify only under the key inside the bundle, which anyone can mint.%n", unanchored);
+        out.printf("  The enclave the receipt claims (%s) is NOT established. Re-run with --policy FILE.%n", r.enclave().platform());
+      }
+      out.printf("  included at index %d of %d in log %s%n", bundle.leafIndex(), v.checkpoint().size(), v.checkpoint().origin());
+      out.printf("  consistency with stored checkpoint: %s%n", v.consistencyChecked() ? "verified" : "not checked (no --checkpoint)");
+      out.printf("  inputs: %d blob(s), %d instance digest(s); outputs: %d%n", r.inputs().size(),
+          r.inputs().stream().mapToInt(i -> i.instances().size()).sum(), r.outputs().size());
+      out.flush();
+    }
+  }
 }

@@ -121,14 +121,19 @@ class AttestCommandTest {
   }
 
   @Test
-  void azureGenoaReportAndHclWrapperVerifyAndAPinningPolicyAcceptsThem() throws Exception {
+  void azureGenoaReportAndHclWrapperVerifyButHclIsRefusedUnlessThePolicyOptsIntoParavisorOnly() throws Exception {
     Result plain = run("--format", "sev-snp", "--evidence", v("sev-snp/azure-genoa/report.bin"), "--cert", v("sev-snp/azure-genoa/vcek.pem"),
         "--cert", v("sev-snp/roots/ask_ark_genoa.pem"), "--at", NOW);
     assertThat(plain.exit()).isZero();
     assertThat(plain.json().path("claims").path("product").asText()).isEqualTo("Genoa");
     String measurement = plain.json().path("claims").path("measurement").asText();
-    Path policy = file("azure.yaml", "policyVersion: 1\nallowedFormats: [sev-snp, azure-snp-hcl]\nsevSnp:\n  products: [Genoa]\n  measurements: ["
-        + measurement + "]\n  minimumTcb: {bootLoader: 10, tee: 0, snp: 23, microcode: 84}\n");
+    String rules = "policyVersion: 1\nallowedFormats: [sev-snp, azure-snp-hcl]\nrequireRevocation: false\nsevSnp:\n  products: [Genoa]\n"
+        + "  measurements: [" + measurement + "]\n  minimumTcb: {bootLoader: 10, tee: 0, snp: 23, microcode: 84}\n";
+    Result refused = run("--format", "azure-snp-hcl", "--evidence", v("sev-snp/azure-genoa/hcl-report.bin"), "--cert", v("sev-snp/azure-genoa/vcek.pem"),
+        "--cert", v("sev-snp/roots/ask_ark_genoa.pem"), "--at", NOW, "--policy", file("strict.yaml", rules).toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.json().path("policyFailedCheck").asText()).isEqualTo("policy.azure-guest-attested");
+    Path policy = file("azure.yaml", rules + "azureSnpHcl: {allowParavisorOnlyEvidence: true}\n");
     Result hcl = run("--format", "azure-snp-hcl", "--evidence", v("sev-snp/azure-genoa/hcl-report.bin"), "--cert", v("sev-snp/azure-genoa/vcek.pem"),
         "--cert", v("sev-snp/roots/ask_ark_genoa.pem"), "--at", NOW, "--policy", policy.toString());
     assertThat(hcl.exit()).as(hcl.json().toString()).isZero();
@@ -156,7 +161,8 @@ class AttestCommandTest {
       assertThat(r.check(id)).as(id).isEqualTo("pass");
     }
     assertThat(r.json().path("claims").path("qeTcbStatus").asText()).isEqualTo("UpToDate");
-    Path policy = file("tdx.yaml", "policyVersion: 1\nallowedFormats: [tdx]\ntdx:\n  mrtd: [" + r.json().path("claims").path("mrtd").asText() + "]\n");
+    Path policy = file("tdx.yaml", "policyVersion: 1\nallowedFormats: [tdx]\ntdx:\n  mrtd: [" + r.json().path("claims").path("mrtd").asText()
+        + "]\n  tdAttributes: \"0000004000000000\"\n");
     Result judged = run(concat(args, "--policy", policy.toString()));
     assertThat(judged.exit()).isEqualTo(1);
     assertThat(judged.json().path("policyFailedCheck").asText()).isEqualTo("policy.tcb-status");
@@ -166,7 +172,8 @@ class AttestCommandTest {
   @Test
   void tdxV5QuoteIsUpToDate() throws Exception {
     Result r = run("--format", "tdx", "--evidence", v("tdx/quote_v5_sample.dat"), "--cert", v("tdx/tcb_signing_chain.pem"),
-        "--collateral", v("tdx/tcbinfo_tdx_90c06f000000_v5.json"), "--at", "2026-02-15T00:00:00Z");
+        "--collateral", v("tdx/tcbinfo_tdx_90c06f000000_v5.json"), "--collateral", v("tdx/qe_identity_td_qe_2023.json"),
+        "--at", "2026-02-15T00:00:00Z");
     assertThat(r.exit()).isZero();
     assertThat(r.json().path("tcbStatus").asText()).isEqualTo("UpToDate");
     assertThat(r.json().path("claims").path("tdxModuleTcbStatus").asText()).isEqualTo("UpToDate");
@@ -174,17 +181,19 @@ class AttestCommandTest {
   }
 
   @Test
-  void sgxOcclumQuoteIsGenuineButDebugAndRejectedInProduction() throws Exception {
+  void sgxOcclumQuoteWithoutQeIdentityIsNotVerifiedAndItsDebugClaimIsNotJudged() throws Exception {
     String[] args = {"--format", "sgx", "--evidence", v("sgx/quote_v3_occlum.dat"), "--at", NOW};
     Result r = run(args);
-    assertThat(r.exit()).isZero();
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.json().path("failedCheck").asText()).isEqualTo("dcap.qe-identity");
+    assertThat(r.check("dcap.quote-signature")).isEqualTo("pass");
+    assertThat(r.check("dcap.qe-is-intel")).isEqualTo("pass");
     assertThat(r.json().path("claims").path("debug").asBoolean()).isTrue();
     Path policy = file("sgx.yaml", "policyVersion: 1\nallowedFormats: [sgx]\nsgx:\n  mrEnclave: [" + r.json().path("claims").path("mrEnclave").asText()
         + "]\n  acceptedTcbStatuses: [UpToDate]\n");
     Result judged = run(concat(args, "--policy", policy.toString()));
     assertThat(judged.exit()).isEqualTo(1);
-    assertThat(judged.json().path("policyFailedCheck").asText()).isEqualTo("policy.debug-off");
-    assertThat(judged.check("policy.mrEnclave")).isEqualTo("pass");
+    assertThat(judged.check("policy.claims")).isEqualTo("skipped");
   }
 
   // ---- EAR ----
@@ -194,7 +203,8 @@ class AttestCommandTest {
     String key = v("ear/veraison_test_pubkey.jwk.json");
     assertThat(run("--format", "ear", "--evidence", v("ear/veraison_ear_valid.jwt"), "--key", key, "--at", NOW).exit()).isZero();
     assertThat(failed("--format", "ear", "--evidence", v("ear/veraison_ear_valid.jwt"), "--at", NOW)).isEqualTo("ear.signature");
-    assertThat(failed("--format", "ear", "--evidence", v("ear/veraison_ear_jwk_in_header.jwt"), "--key", key, "--at", NOW)).isEqualTo("ear.no-header-key");
+    // A key in the header is ignored; the pinned key decides.
+    assertThat(run("--format", "ear", "--evidence", v("ear/veraison_ear_jwk_in_header.jwt"), "--key", key, "--at", NOW).exit()).isZero();
     assertThat(failed("--format", "ear", "--evidence", v("ear/ear_alg_hs256.jwt"), "--key", key, "--at", NOW)).isEqualTo("ear.algorithm");
     assertThat(failed("--format", "ear", "--evidence", v("ear/ear_alg_none.jwt"), "--key", key, "--at", NOW)).isEqualTo("ear.algorithm");
     assertThat(failed("--format", "ear", "--evidence", v("ear/ear_empty_claims_sig_ok.jwt"), "--key", key, "--at", NOW)).isEqualTo("ear.claims-present");

@@ -33,7 +33,7 @@ class KaapanaCommandTest {
     env.putAll(Map.of("RUN_ID", "r1", "DAG_ID", "secaimed-segmentation", "WORKFLOW_DIR", tmp.resolve("run").toString(),
         "OPERATOR_OUT_DIR", "secaimed", "SECAIMED_TASK_KIND", "segmentation", "KEYCLOAK_URL", "http://127.0.0.1:9",
         "DICOM_WEB_FILTER_URL", "http://127.0.0.1:9"));
-    env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "allowInsecureDevEnclave: true\n"}), null));
+    env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "policyVersion: 1\nallowedFormats: [dev]\nallowInsecureDevEnclave: true\n"}), null));
     env.put("KAAPANA_PROJECT_USER_NAME", "system");
     env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
     KaapanaCommand.environment = () -> env;
@@ -51,10 +51,42 @@ class KaapanaCommandTest {
     return cli.execute(args);
   }
 
+  /** Issue 12 item 7: a garbage policy and a garbage site key were "environment ok" (existence only) and a Java record was printed. */
+  @Test
+  void checkParsesAndValidatesThePolicyAndTheSiteKey() throws Exception {
+    env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "garbage: ["}), null));
+    assertThat(run("kaapana", "run", "--check")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(out.toString()).contains("FAIL dev.policy").contains("ok   site key").contains("1 problem(s)")
+        .doesNotContain("KaapanaEnvironment[").doesNotContain("SiteConfig[");
+    out.getBuffer().setLength(0);
+    assertThat(run("kaapana", "run", "--check", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.path("error").path("code").asText()).isEqualTo("CHECK_FAILED");
+    assertThat(j.path("checks").findValuesAsText("source")).contains("dev.policy", "site key");
+
+    out.getBuffer().setLength(0);
+    env.put(org.secaimed.kaapana.operator.SiteEnv.keyEnv(), "nope");
+    assertThat(run("kaapana", "run", "--check")).as("a garbage site key").isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(err.toString()).contains(org.secaimed.kaapana.operator.SiteEnv.keyEnv());
+    assertThat(out.toString()).doesNotContain("environment ok");
+  }
+
+  @Test
+  void checkReachesTheGatewayOnlyWhenAsked() throws Exception {
+    assertThat(run("kaapana", "run", "--check")).isZero();
+    assertThat(out.toString()).contains("ok   dev.policy").contains("ok   site key").doesNotContain("gateway http");
+    out.getBuffer().setLength(0);
+    assertThat(run("kaapana", "run", "--check", "--online")).as("nothing listens on port 9").isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(out.toString()).contains("FAIL dev.gateway http://127.0.0.1:9").doesNotContain("Exception");
+  }
+
   @Test
   void checkPrintsTheParsedContractAsOneJsonObject() throws Exception {
     assertThat(run("kaapana", "run", "--check", "--json")).isZero();
     JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.fieldNames().next()).as("the JSON envelope starts with ok").isEqualTo("ok");
+    assertThat(j.path("ok").asBoolean()).isTrue();
+    assertThat(j.has("error")).isFalse();
     assertThat(j.path("callingAeTitle").asText()).isEqualTo("kp-phantoms");
     assertThat(j.path("calledAeTitle").asText()).isEqualTo("kp-admin");
     assertThat(j.path("gatewayProfile").asText()).isEqualTo("dev");

@@ -92,12 +92,18 @@ class KaapanaTriggerCommandTest {
   }
 
   @Test
-  void backendStatusListsJobs() {
+  void backendStatusListsJobs() throws Exception {
     wm.stubFor(get(urlPathEqualTo("/kaapana-backend/client/jobs")).withQueryParam("workflow_name", equalTo("wf-1"))
         .willReturn(json("[{\"id\":7,\"status\":\"finished\",\"dag_id\":\"enclave-segmentation\",\"run_id\":\"r7\"},"
             + "{\"id\":8,\"status\":\"running\",\"dag_id\":\"enclave-segmentation\",\"run_id\":\"r8\"}]")));
     assertThat(run("kaapana", "status", "wf-1")).isZero();
     assertThat(out.toString()).contains("1 finished, 1 running").contains("r8");
+    out.getBuffer().setLength(0);
+    assertThat(run("kaapana", "status", "wf-1", "--json")).isZero();
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.fieldNames().next()).isEqualTo("ok");
+    assertThat(j.path("ok").asBoolean()).as("a run still going is not a failure").isTrue();
+    assertThat(j.path("final").asBoolean()).isFalse();
   }
 
   @Test
@@ -107,6 +113,7 @@ class KaapanaTriggerCommandTest {
     assertThat(run("kaapana", "trigger", "--via", "airflow", "--dag", "enclave-segmentation", "--series", UID,
         "--workflow-name", "run-1", "--json")).isZero();
     assertThat(new ObjectMapper().readTree(out.toString()).path("runId").asText()).isEqualTo("run-1");
+    assertThat(new ObjectMapper().readTree(out.toString()).path("ok").asBoolean()).as("the JSON envelope").isTrue();
     wm.verify(postRequestedFor(urlPathEqualTo("/flow/api/v1/dags/enclave-segmentation/dagRuns"))
         .withHeader("Authorization", containing("Basic "))
         .withRequestBody(equalToJson("{\"dag_run_id\":\"run-1\",\"conf\":{\"workflow_form\":{},\"data_form\":{\"identifiers\":[\"" + UID

@@ -21,4 +21,9 @@ public final class SiteEnv {
     return Map.of(SiteSettings.CONFIG_ENV, new ObjectMapper().writeValueAsString(config),
         SiteSettings.KEY_ENV, KemKeys.privateKeyJson(KemKeyPair.generate(HpkeSuite.DEFAULT)));
   }
+
+  /** The variable holding the site key. */
+  public static String keyEnv() {
+    return SiteSettings.KEY_ENV;
+  }
 }

@@ -57,8 +57,11 @@ class DemoCommandTest {
     StringWriter receiptOut = new StringWriter();
     CommandLine verify = SecaimedCli.commandLine();
     verify.setOut(new PrintWriter(receiptOut));
-    int rc = verify.execute("receipt", "verify", j.path("receiptFile").asText(), "--json");
+    // Anchored: the evidence kept with the receipt is re-verified under the policy the demo used.
+    Path runPolicy = Path.of(j.path("receiptFile").asText()).resolveSibling("policy.yaml");
+    int rc = verify.execute("receipt", "verify", j.path("receiptFile").asText(), "--policy", runPolicy.toString(), "--json");
     assertThat(rc).as(receiptOut.toString()).isZero();
+    assertThat(receiptOut.toString()).contains("\"status\":\"VERIFIED\"", "\"samePolicyAsRun\":true");
     assertThat(Files.readString(Path.of(j.path("recordFile").asText()))).contains(j.path("taskId").asText());
   }
 

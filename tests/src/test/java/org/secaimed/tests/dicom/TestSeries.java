@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The shared test series (read-only, from ../shared/testdata/dicom) and facts about them. */
-final class TestSeries {
+public final class TestSeries {
   private TestSeries() {}
 
   static Path data() {
@@ -19,7 +19,7 @@ final class TestSeries {
   }
 
   /** The .dcm files of a folder whose SOP class is an image (SEGs in the folder left out). */
-  static List<Path> images(String folder) {
+  public static List<Path> images(String folder) {
     try (Stream<Path> s = Files.list(data().resolve(folder))) {
       return s.filter(p -> p.toString().endsWith(".dcm") && !p.getFileName().toString().startsWith("seg")).sorted().toList();
     } catch (IOException e) {
@@ -41,11 +41,11 @@ final class TestSeries {
     return Attribute.getSingleStringValueOrNull(l, tag);
   }
 
-  static String studyUid(Path file) {
+  public static String studyUid(Path file) {
     return string(read(file), TagFromName.StudyInstanceUID);
   }
 
-  static String seriesUid(Path file) {
+  public static String seriesUid(Path file) {
     return string(read(file), TagFromName.SeriesInstanceUID);
   }
 

@@ -65,18 +65,19 @@ class ReceiptVerifyCommandTest {
     long index = t.append(LogHashes.leafHash(env.logLeafInput()));
     ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, b64(key.getPublic().getEncoded()), index, note(t, 2),
         t.inclusionProof(index, 2).stream().map(ReceiptVerifyCommandTest::b64).toList(),
-        new ReceiptBundle.Consistency(earlier, t.consistencyProof(1, 2).stream().map(ReceiptVerifyCommandTest::b64).toList()));
+        new ReceiptBundle.Consistency(earlier, t.consistencyProof(1, 2).stream().map(ReceiptVerifyCommandTest::b64).toList()), null);
     Path file = tmp.resolve("receipt.json");
     bundle.write(file);
     Path stored = tmp.resolve("stored.note");
     Files.writeString(stored, earlier, StandardCharsets.UTF_8);
 
+    // Signature and proofs verify, but the bundle keeps no evidence: nothing ties the key to an enclave.
     Run ok = cli("receipt", "verify", file.toString(), "--checkpoint", stored.toString(), "--json");
-    assertThat(ok.exit()).isEqualTo(SecaimedCli.EXIT_OK);
+    assertThat(ok.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
     assertThat(ok.out().trim().lines()).hasSize(1);
-    assertThat(ok.out()).contains("\"verified\":true", "\"consistencyChecked\":true", receipt.taskId());
+    assertThat(ok.out()).contains("\"ok\":false", "\"code\":\"UNANCHORED\"", "\"status\":\"UNANCHORED\"", "\"consistencyChecked\":true", receipt.taskId());
     Run human = cli("receipt", "verify", file.toString());
-    assertThat(human.out()).startsWith("VERIFIED").contains("INSECURE");
+    assertThat(human.out()).startsWith("UNANCHORED").doesNotContain("VERIFIED");
 
     Files.writeString(file, Files.readString(file).replace(env.payload(), env.payload().replace('A', 'B')));
     Run tampered = cli("receipt", "verify", file.toString(), "--json");
@@ -90,6 +91,11 @@ class ReceiptVerifyCommandTest {
     Run forked = cli("receipt", "verify", file.toString(), "--checkpoint", stored.toString(), "--json");
     assertThat(forked.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
     assertThat(forked.out()).contains("\"code\":\"LOG\"");
+    assertThat(cli("receipt", "verify", file.toString(), "--policy", tmp.resolve("missing.yaml").toString()).exit())
+        .isEqualTo(SecaimedCli.EXIT_FAILED);
+    Files.writeString(tmp.resolve("bad.yaml"), "policyVersion: 1\nallowedFormats: [x]\n");
+    assertThat(cli("receipt", "verify", file.toString(), "--policy", tmp.resolve("bad.yaml").toString()).exit())
+        .isEqualTo(SecaimedCli.EXIT_USAGE);
 
     assertThat(cli("receipt", "verify").exit()).isEqualTo(SecaimedCli.EXIT_USAGE);
     Files.writeString(file, "{not json");

@@ -67,7 +67,9 @@ class SegmentationEndToEndTest {
         StringWriter out = new StringWriter();
         CommandLine cli = SecaimedCli.commandLine();
         cli.setOut(new PrintWriter(out));
-        assertThat(cli.execute("receipt", "verify", bundle.toString(), "--json")).isZero();
+        Path policy = tmp.resolve("policy.yaml");
+        Files.writeString(policy, org.secaimed.connector.attest.validate.Policy.resource("policies/dev.yaml").text());
+        assertThat(cli.execute("receipt", "verify", bundle.toString(), "--policy", policy.toString(), "--json")).isZero();
         assertThat(out.toString()).contains("\"verified\":true").contains(task.taskId());
       }
     }

@@ -1,6 +1,5 @@
 package org.secaimed.connector.attest.validate;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,14 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.secaimed.connector.attest.PolicyException;
 import org.secaimed.connector.attest.verify.Hex;
+import org.secaimed.connector.attest.validate.PolicyDocument.Document;
 
 /**
  * What evidence this site accepts, as data (docs/policy.md). Loaded from YAML; unknown fields,
@@ -35,13 +31,16 @@ public final class Policy {
       .registerModule(new JavaTimeModule())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Document doc;
   private final String digest;
   private final List<PublicKey> earVerifierKeys;
+  private final String text;
 
-  private Policy(Document doc, String digest, List<PublicKey> earVerifierKeys) {
+  private Policy(Document doc, String digest, List<PublicKey> earVerifierKeys, String text) {
+    this.text = text;
     this.doc = doc;
     this.digest = digest;
     this.earVerifierKeys = earVerifierKeys;
@@ -66,6 +65,7 @@ public final class Policy {
   }
 
   public static Policy parse(String yaml) throws PolicyException {
+    StrictYaml.check(yaml);
     Document d;
     try {
       d = YAML.readValue(yaml, Document.class);
@@ -73,6 +73,8 @@ public final class Policy {
       throw new PolicyException("policy: unknown field '" + e.getPropertyName() + "' at " + path(e));
     } catch (MismatchedInputException e) {
       throw new PolicyException("policy: bad value at " + path(e) + ": " + e.getOriginalMessage());
+    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+      throw new PolicyException("policy: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
     } catch (IOException | IllegalArgumentException e) {
       throw new PolicyException("policy: not valid YAML: " + e.getMessage());
     }
@@ -82,7 +84,7 @@ public final class Policy {
     for (int i = 0; i < d.ear().verifierKeys().size(); i++) {
       keys.add(publicKey(d.ear().verifierKeys().get(i), "policy: ear.verifierKeys[" + i + "]"));
     }
-    return new Policy(d, sha256(yaml.getBytes(StandardCharsets.UTF_8)), List.copyOf(keys));
+    return new Policy(d, sha256(yaml.getBytes(StandardCharsets.UTF_8)), List.copyOf(keys), yaml);
   }
 
   /** A pinned public JWK (EC or RSA); private keys are refused so they never sit in a policy file. */
@@ -125,6 +127,11 @@ public final class Policy {
     return digest;
   }
 
+  /** The exact policy text (its SHA-256 is {@link #digest()}), e.g. to keep with a run's record. */
+  public String text() {
+    return text;
+  }
+
   public String name() {
     return doc.name();
   }
@@ -138,156 +145,4 @@ public final class Policy {
     return earVerifierKeys;
   }
 
-  // ---- the YAML document ----
-
-  /** The top-level policy document. */
-  public record Document(
-      @JsonProperty(required = true) Integer policyVersion,
-      String name,
-      List<String> allowedFormats,
-      Boolean allowInsecureDevEnclave,
-      Duration maxEvidenceAge,
-      Boolean requireCurrentCollateral,
-      SevSnp sevSnp,
-      Tdx tdx,
-      Sgx sgx,
-      Ear ear,
-      Dev dev) {
-    public Document {
-      name = name == null ? "unnamed" : name;
-      allowedFormats = allowedFormats == null ? List.of() : List.copyOf(allowedFormats);
-      allowInsecureDevEnclave = allowInsecureDevEnclave != null && allowInsecureDevEnclave;
-      maxEvidenceAge = maxEvidenceAge == null ? Duration.ofMinutes(10) : maxEvidenceAge;
-      requireCurrentCollateral = requireCurrentCollateral == null || requireCurrentCollateral;
-      sevSnp = sevSnp == null ? new SevSnp(null, null, null, null, null, null, null, null) : sevSnp;
-      tdx = tdx == null ? new Tdx(null, null, null, null, null, null, null, null, null) : tdx;
-      sgx = sgx == null ? new Sgx(null, null, null, null, null, null) : sgx;
-      ear = ear == null ? new Ear(null, null, null) : ear;
-      dev = dev == null ? new Dev(null, null) : dev;
-    }
-
-    void check() throws PolicyException {
-      if (policyVersion == null || policyVersion != SUPPORTED_VERSION) {
-        throw new PolicyException("policy: policyVersion must be " + SUPPORTED_VERSION + " (is " + policyVersion + ")");
-      }
-      Set<String> known = Set.of("sev-snp", "azure-snp-hcl", "tdx", "sgx", "ear", "composite", "dev");
-      for (String f : allowedFormats) {
-        if (!known.contains(f)) throw new PolicyException("policy: allowedFormats: unknown format '" + f + "'");
-      }
-      if (allowedFormats.contains("dev") && !allowInsecureDevEnclave) {
-        throw new PolicyException("policy: allowedFormats lists 'dev' but allowInsecureDevEnclave is not true");
-      }
-      if (maxEvidenceAge.isNegative() || maxEvidenceAge.isZero()) throw new PolicyException("policy: maxEvidenceAge must be positive");
-      hexList("sevSnp.measurements", sevSnp.measurements(), 48);
-      hexList("sevSnp.hostData", sevSnp.hostData(), 32);
-      hexList("sevSnp.idKeyDigests", sevSnp.idKeyDigests(), 48);
-      for (String p : sevSnp.products()) {
-        if (!Set.of("Milan", "Genoa", "Turin").contains(p)) throw new PolicyException("policy: sevSnp.products: unknown product '" + p + "'");
-      }
-      for (String k : sevSnp.minimumTcb().keySet()) {
-        if (!Set.of("bootLoader", "tee", "snp", "microcode", "fmc").contains(k)) {
-          throw new PolicyException("policy: sevSnp.minimumTcb: unknown component '" + k + "'");
-        }
-      }
-      hexList("tdx.mrtd", tdx.mrtd(), 48);
-      hexList("tdx.rtmr0", tdx.rtmr0(), 48);
-      hexList("tdx.rtmr1", tdx.rtmr1(), 48);
-      hexList("tdx.rtmr2", tdx.rtmr2(), 48);
-      hexList("tdx.rtmr3", tdx.rtmr3(), 48);
-      hexList("tdx.mrConfigId", tdx.mrConfigId(), 48);
-      hexList("sgx.mrEnclave", sgx.mrEnclave(), 32);
-      hexList("sgx.mrSigner", sgx.mrSigner(), 32);
-      hexList("dev.measurements", dev.measurements(), 32);
-      statuses("tdx.acceptedTcbStatuses", tdx.acceptedTcbStatuses());
-      statuses("sgx.acceptedTcbStatuses", sgx.acceptedTcbStatuses());
-    }
-
-    private static void hexList(String field, List<String> values, int length) throws PolicyException {
-      for (int i = 0; i < values.size(); i++) {
-        byte[] b;
-        try {
-          b = Hex.parse(values.get(i));
-        } catch (IllegalArgumentException e) {
-          throw new PolicyException("policy: " + field + "[" + i + "]: not hex");
-        }
-        if (b.length != length) throw new PolicyException("policy: " + field + "[" + i + "]: must be " + length + " bytes, is " + b.length);
-      }
-    }
-
-    private static void statuses(String field, List<String> values) throws PolicyException {
-      for (String s : values) {
-        if (!TcbStatuses.KNOWN.contains(s)) throw new PolicyException("policy: " + field + ": unknown TCB status '" + s + "'; known: " + TcbStatuses.KNOWN);
-      }
-    }
-  }
-
-  /** AMD SEV-SNP rules. */
-  public record SevSnp(List<String> products, List<String> measurements, List<String> hostData, List<String> idKeyDigests,
-      Boolean allowDebug, Boolean allowMigrationAgent, List<Integer> vmpl, Map<String, Integer> minimumTcb) {
-    public SevSnp {
-      products = products == null ? List.of("Milan", "Genoa", "Turin") : List.copyOf(products);
-      measurements = lower(measurements);
-      hostData = lower(hostData);
-      idKeyDigests = lower(idKeyDigests);
-      allowDebug = allowDebug != null && allowDebug;
-      allowMigrationAgent = allowMigrationAgent != null && allowMigrationAgent;
-      vmpl = vmpl == null ? List.of(0) : List.copyOf(vmpl);
-      minimumTcb = minimumTcb == null ? Map.of() : Map.copyOf(minimumTcb);
-    }
-  }
-
-  /** Intel TDX rules. */
-  public record Tdx(List<String> mrtd, List<String> rtmr0, List<String> rtmr1, List<String> rtmr2, List<String> rtmr3,
-      List<String> mrConfigId, Boolean allowDebug, List<String> acceptedTcbStatuses, Boolean requireTcbStatus) {
-    public Tdx {
-      mrtd = lower(mrtd);
-      rtmr0 = lower(rtmr0);
-      rtmr1 = lower(rtmr1);
-      rtmr2 = lower(rtmr2);
-      rtmr3 = lower(rtmr3);
-      mrConfigId = lower(mrConfigId);
-      allowDebug = allowDebug != null && allowDebug;
-      acceptedTcbStatuses = acceptedTcbStatuses == null ? List.of("UpToDate") : List.copyOf(acceptedTcbStatuses);
-      requireTcbStatus = requireTcbStatus == null || requireTcbStatus;
-    }
-  }
-
-  /** Intel SGX rules: MRENCLAVE, or MRSIGNER with product id and minimum SVN. */
-  public record Sgx(List<String> mrEnclave, List<String> mrSigner, Integer isvProdId, Integer minIsvSvn, Boolean allowDebug,
-      List<String> acceptedTcbStatuses) {
-    public Sgx {
-      mrEnclave = lower(mrEnclave);
-      mrSigner = lower(mrSigner);
-      minIsvSvn = minIsvSvn == null ? 0 : minIsvSvn;
-      allowDebug = allowDebug != null && allowDebug;
-      acceptedTcbStatuses = acceptedTcbStatuses == null ? List.of("UpToDate") : List.copyOf(acceptedTcbStatuses);
-    }
-  }
-
-  /** Attestation-result (EAR/JWT) rules: pinned verifier keys, accepted profiles, submods that must be affirming. */
-  public record Ear(List<JsonNode> verifierKeys, List<String> profiles, List<String> requiredSubmods) {
-    public Ear {
-      verifierKeys = verifierKeys == null ? List.of() : List.copyOf(verifierKeys);
-      profiles = profiles == null ? List.of() : List.copyOf(profiles);
-      requiredSubmods = requiredSubmods == null ? List.of() : List.copyOf(requiredSubmods);
-    }
-  }
-
-  /** Dev enclave rules (only reachable when allowInsecureDevEnclave is true). */
-  public record Dev(List<String> measurements, Boolean acceptAnyMeasurement) {
-    public Dev {
-      measurements = lower(measurements);
-      acceptAnyMeasurement = acceptAnyMeasurement != null && acceptAnyMeasurement;
-    }
-  }
-
-  private static List<String> lower(List<String> values) {
-    if (values == null) return List.of();
-    List<String> out = new ArrayList<>();
-    for (String v : values) {
-      String s = v == null ? "" : v.strip().toLowerCase(Locale.ROOT);
-      out.add(s.startsWith("0x") ? s.substring(2) : s);
-    }
-    return List.copyOf(out);
-  }
 }

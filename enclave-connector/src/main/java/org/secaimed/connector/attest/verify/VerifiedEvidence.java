@@ -26,6 +26,7 @@ public final class VerifiedEvidence {
   private final Instant issuedAt;
   private final String tcbStatus;
   private final Boolean collateralCurrent;
+  private final CollateralFacts collateral;
   private final List<VerifiedEvidence> parts;
 
   private VerifiedEvidence(Builder b) {
@@ -40,6 +41,8 @@ public final class VerifiedEvidence {
     this.issuedAt = b.issuedAt;
     this.tcbStatus = b.tcbStatus;
     this.collateralCurrent = b.collateralCurrent;
+    this.collateral = new CollateralFacts(b.revocationChecked, Optional.ofNullable(b.oldestCollateralIssue),
+        Optional.ofNullable(b.tcbEvaluationDataNumber));
     this.parts = List.copyOf(b.parts);
   }
 
@@ -108,6 +111,20 @@ public final class VerifiedEvidence {
     return Optional.ofNullable(collateralCurrent);
   }
 
+  /** What the policy's collateral rules judge: revocation coverage, collateral age, Intel's TCB evaluation number. */
+  public CollateralFacts collateral() {
+    return collateral;
+  }
+
+  /**
+   * Facts about the vendor collateral a verifier used.
+   *
+   * @param revocationChecked every CRL the chain needs was present, genuine and current (Intel: Root CA and PCK CA CRLs; AMD: the ARK's CRL)
+   * @param oldestIssue the oldest issue date among the TCB info, QE identity and CRLs (thisUpdate)
+   * @param tcbEvaluationDataNumber the lowest {@code tcbEvaluationDataNumber} of Intel's TCB info and QE identity
+   */
+  public record CollateralFacts(boolean revocationChecked, Optional<Instant> oldestIssue, Optional<Integer> tcbEvaluationDataNumber) {}
+
   /** The parts of a composite evidence; empty otherwise. */
   public List<VerifiedEvidence> parts() {
     return parts;
@@ -126,6 +143,9 @@ public final class VerifiedEvidence {
     private Instant issuedAt;
     private String tcbStatus;
     private Boolean collateralCurrent;
+    private boolean revocationChecked;
+    private Instant oldestCollateralIssue;
+    private Integer tcbEvaluationDataNumber;
     private final List<VerifiedEvidence> parts = new ArrayList<>();
 
     private Builder(String format) {
@@ -211,6 +231,23 @@ public final class VerifiedEvidence {
 
     public Builder collateralCurrent(boolean value) {
       this.collateralCurrent = value;
+      return this;
+    }
+
+    public Builder revocationChecked(boolean value) {
+      this.revocationChecked = value;
+      return this;
+    }
+
+    /** Records a collateral issue date; the oldest one is kept. */
+    public Builder collateralIssued(Instant value) {
+      if (value != null && (oldestCollateralIssue == null || value.isBefore(oldestCollateralIssue))) oldestCollateralIssue = value;
+      return this;
+    }
+
+    /** Records a TCB evaluation data number; the lowest one is kept. */
+    public Builder tcbEvaluationDataNumber(int value) {
+      if (tcbEvaluationDataNumber == null || value < tcbEvaluationDataNumber) tcbEvaluationDataNumber = value;
       return this;
     }
 

@@ -6,11 +6,12 @@ import org.secaimed.connector.attest.verify.Bytes;
 
 /**
  * An Intel DCAP ECDSA quote: SGX v3, TDX v4 and v5 (attestation-and-hpke.md §2.1). Parsed by the
- * declared lengths, so trailing padding after the signature data is ignored.
+ * declared lengths, so trailing padding after the signature data is ignored by verification; the
+ * canonical form ({@link #canonical}) drops it, so evidence digests do not depend on it.
  */
 public record DcapQuote(int version, int attestationKeyType, long teeType, byte[] qeVendorId, byte[] userData,
     byte[] signedBytes, SgxReport sgxBody, TdReport tdBody, byte[] signature, byte[] attestationKey,
-    SgxReport qeReport, byte[] qeReportSignature, byte[] qeAuthData, int certDataType, byte[] certData) {
+    SgxReport qeReport, byte[] qeReportSignature, byte[] qeAuthData, int certDataType, byte[] certData, int length) {
 
   public static final long TEE_SGX = 0x00;
   public static final long TEE_TDX = 0x81;
@@ -83,7 +84,16 @@ public record DcapQuote(int version, int attestationKeyType, long teeType, byte[
     int certLen = s.length32(o + 2, o + 6, "qe_certification_data.size");
     byte[] certData = s.slice(o + 6, certLen, "qe_certification_data");
     return new DcapQuote(version, akType, tee, b.slice(12, 16, "header.qe_vendor_id"), b.slice(28, 20, "header.user_data"),
-        b.slice(0, bodyOffset + bodyLength, "signed bytes"), sgx, td, sig, ak, qe, qeSig, auth, certType, certData);
+        b.slice(0, bodyOffset + bodyLength, "signed bytes"), sgx, td, sig, ak, qe, qeSig, auth, certType, certData, end);
+  }
+
+  /** The quote cut to its declared length (real quote buffers can carry padding), or the input when it does not parse. */
+  public static byte[] canonical(String format, byte[] quote) {
+    try {
+      return Arrays.copyOf(quote, parse(format, quote).length());
+    } catch (EvidenceFormatException e) {
+      return quote;
+    }
   }
 
   public boolean tdx() {

@@ -98,88 +98,155 @@ final class DcapQuoteVerifier {
     r.claim("fmspc", Hex.of(pck.fmspc()));
     r.claim("pceId", Hex.of(pck.pceId()));
 
-    boolean current = true;
-    // CRLs: each must be signed by a CA of this chain; no certificate of the chain may be listed.
-    if (crls.isEmpty()) {
-      r.skip("dcap.not-revoked", "No certificate of the chain is revoked by Intel", "no CRL supplied");
-    } else {
-      List<String> problems = new ArrayList<>();
-      for (X509CRL crl : crls) {
-        X509Certificate issuer = crl.getIssuerX500Principal().equals(root.getSubjectX500Principal()) ? root
-            : crl.getIssuerX500Principal().equals(pckCa.getSubjectX500Principal()) ? pckCa : null;
-        if (issuer == null) {
-          problems.add("CRL of '" + Certificates.commonName(crl.getIssuerX500Principal()) + "' is not for this chain");
-          continue;
-        }
-        try {
-          crl.verify(issuer.getPublicKey());
-        } catch (Exception e) {
-          problems.add("CRL of '" + Certificates.commonName(issuer.getSubjectX500Principal()) + "' has a bad signature");
-          continue;
-        }
-        if (crl.getNextUpdate() != null && crl.getNextUpdate().before(Date.from(at))) current = false;
-        X509Certificate covered = issuer == root ? pckCa : pck.certificate();
-        if (crl.isRevoked(covered)) problems.add("'" + Certificates.commonName(covered.getSubjectX500Principal()) + "' is revoked");
-      }
-      r.expect(problems.isEmpty(), "dcap.not-revoked", "No certificate of the chain is revoked by Intel (CRLs checked)", String.join("; ", problems));
+    boolean current = revocation(crls, root, pckCa, pck, at, r);
+    IntelQuotingEnclave expectedQe = IntelQuotingEnclave.forQuote(wantTdx);
+    r.expect(expectedQe.produced(q.qeReport()), "dcap.qe-is-intel",
+        "The quote was signed by Intel's Quoting Enclave " + expectedQe.describe() + ", pinned in code",
+        "QE report MRSIGNER " + Hex.of(q.qeReport().mrSigner()) + ", ISVPRODID " + q.qeReport().isvProdId());
+    X509Certificate signer = tcbSigner(pool, root);
+    String qeStatus = qeIdentity(qeIdentities, q, signer, r, expectedQe);
+    if (!qeIdentities.isEmpty()) {
+      JsonNode qi = qeIdentities.get(0).body();
+      current &= signer != null && Certificates.validAt(signer, at) && notAfter(qi.path("nextUpdate").asText(), at);
+      collateralFacts(qi, r);
     }
-
-    if (tcbInfos.isEmpty()) {
-      r.skip("dcap.tcb-info-signature", "Intel's TCB information for this platform is genuine", "no TCB info supplied; TCB status unknown");
-    } else {
-      SignedJson ti = tcbInfos.get(0);
-      X509Certificate signer = tcbSigner(pool, root);
-      boolean sig = signer != null && Ecdsa.verifyP1363(signer.getPublicKey(), ti.rawBody(), ti.signature());
-      r.expect(sig, "dcap.tcb-info-signature", "Intel's TCB information is signed by Intel's TCB Signing key (chained to the Root CA)",
-          signer == null ? "no 'Intel SGX TCB Signing' certificate signed by the Root CA supplied" : "signature over the raw tcbInfo bytes does not verify");
-      JsonNode t = ti.body();
-      String id = t.path("id").asText(wantTdx ? "" : "SGX");
-      boolean matches = id.equals(wantTdx ? "TDX" : "SGX") && Arrays.equals(hexOrEmpty(t.path("fmspc").asText()), pck.fmspc())
-          && Arrays.equals(hexOrEmpty(t.path("pceId").asText()), pck.pceId());
-      r.expect(matches, "dcap.tcb-info-for-platform", "The TCB information is for this platform (FMSPC and PCE id)",
-          "TCB info " + id + " fmspc " + t.path("fmspc").asText() + " vs PCK " + Hex.of(pck.fmspc()));
-      if (sig && matches) {
-        current &= signer != null && Certificates.validAt(signer, at) && notAfter(t.path("nextUpdate").asText(), at);
-        TcbEvaluator.Level platform = TcbEvaluator.platform(t, pck, wantTdx ? q.tdBody().teeTcbSvn() : null);
-        String status = platform.status();
-        r.claim("platformTcbStatus", status);
-        if (!platform.advisoryIds().isEmpty()) r.claim("advisoryIds", platform.advisoryIds());
-        if (wantTdx) {
-          JsonNode module = t.path("tdxModule");
-          if (!module.isMissingNode() && !TcbEvaluator.moduleMatches(module, q.tdBody())) {
-            r.fail("dcap.tdx-module", "The TDX module is signed by Intel with the expected attributes", "MRSIGNERSEAM/SEAMATTRIBUTES differ from tcbInfo.tdxModule");
-          }
-          TcbEvaluator.Level mod = TcbEvaluator.tdxModule(t, q.tdBody());
-          if (mod != null) {
-            r.claim("tdxModuleTcbStatus", mod.status());
-            status = TcbEvaluator.worst(status, mod.status());
-          }
-        }
-        r.claim("tcbInfoNextUpdate", t.path("nextUpdate").asText());
-        if (!qeIdentities.isEmpty()) status = TcbEvaluator.worst(status, qeIdentity(qeIdentities.get(0), q, pool, root, at, r, wantTdx));
-        if (!qeIdentities.isEmpty()) current &= notAfter(qeIdentities.get(0).body().path("nextUpdate").asText(), at) && signer != null && Certificates.validAt(signer, at);
-        r.tcbStatus(status);
-        r.claim("tcbStatus", status);
-      }
+    String status = tcbInfo(tcbInfos, q, pck, signer, r, wantTdx);
+    if (!tcbInfos.isEmpty()) {
+      JsonNode t = tcbInfos.get(0).body();
+      current &= signer != null && Certificates.validAt(signer, at) && notAfter(t.path("nextUpdate").asText(), at);
+      collateralFacts(t, r);
     }
-    if (!tcbInfos.isEmpty() || !crls.isEmpty()) {
+    if (status != null) {
+      status = TcbEvaluator.worst(status, qeStatus);
+      r.tcbStatus(status);
+      r.claim("tcbStatus", status);
+    }
+    if (!tcbInfos.isEmpty() || !crls.isEmpty() || !qeIdentities.isEmpty()) {
       r.collateralCurrent(current);
       r.claim("collateralCurrent", current);
     }
     return r.build();
   }
 
-  private static String qeIdentity(SignedJson qi, DcapQuote q, List<X509Certificate> pool, X509Certificate root, Instant at,
-      VerifiedEvidence.Builder r, boolean tdx) {
-    X509Certificate signer = tcbSigner(pool, root);
+  /**
+   * CRLs: each must be signed by a CA of this chain and list no certificate of it. Revocation
+   * counts as checked only when both Intel CRLs (Root CA → PCK CA, PCK CA → PCK) are present,
+   * genuine and current. Returns whether every supplied CRL is current.
+   */
+  private static boolean revocation(List<X509CRL> crls, X509Certificate root, X509Certificate pckCa, PckCertificate pck, Instant at,
+      VerifiedEvidence.Builder r) {
+    if (crls.isEmpty()) {
+      r.skip("dcap.not-revoked", "No certificate of the chain is revoked by Intel", "no CRL supplied");
+      return true;
+    }
+    boolean current = true;
+    boolean rootCrl = false;
+    boolean pckCaCrl = false;
+    List<String> problems = new ArrayList<>();
+    for (X509CRL crl : crls) {
+      X509Certificate issuer = crl.getIssuerX500Principal().equals(root.getSubjectX500Principal()) ? root
+          : crl.getIssuerX500Principal().equals(pckCa.getSubjectX500Principal()) ? pckCa : null;
+      if (issuer == null) {
+        problems.add("CRL of '" + Certificates.commonName(crl.getIssuerX500Principal()) + "' is not for this chain");
+        continue;
+      }
+      try {
+        crl.verify(issuer.getPublicKey());
+      } catch (Exception e) {
+        problems.add("CRL of '" + Certificates.commonName(issuer.getSubjectX500Principal()) + "' has a bad signature");
+        continue;
+      }
+      boolean fresh = crl.getNextUpdate() != null && !crl.getNextUpdate().before(Date.from(at));
+      current &= fresh;
+      r.collateralIssued(crl.getThisUpdate().toInstant());
+      X509Certificate covered = issuer == root ? pckCa : pck.certificate();
+      if (crl.isRevoked(covered)) problems.add("'" + Certificates.commonName(covered.getSubjectX500Principal()) + "' is revoked");
+      if (issuer == root) rootCrl |= fresh;
+      else pckCaCrl |= fresh;
+    }
+    r.expect(problems.isEmpty(), "dcap.not-revoked", "No certificate of the chain is revoked by Intel (CRLs checked)", String.join("; ", problems));
+    r.revocationChecked(problems.isEmpty() && rootCrl && pckCaCrl);
+    return current;
+  }
+
+  private static void collateralFacts(JsonNode body, VerifiedEvidence.Builder r) {
+    try {
+      r.collateralIssued(Instant.parse(body.path("issueDate").asText()));
+    } catch (DateTimeParseException e) {
+      r.collateralIssued(Instant.EPOCH); // no readable issue date: as old as can be, so an age rule fails closed
+    }
+    r.tcbEvaluationDataNumber(body.path("tcbEvaluationDataNumber").asInt(0));
+  }
+
+  /** TCB info: signature, platform match, level matching (platform and TDX module). Returns the status, or null when none was computed. */
+  private static String tcbInfo(List<SignedJson> tcbInfos, DcapQuote q, PckCertificate pck, X509Certificate signer,
+      VerifiedEvidence.Builder r, boolean wantTdx) {
+    if (tcbInfos.isEmpty()) {
+      r.skip("dcap.tcb-info-signature", "Intel's TCB information for this platform is genuine", "no TCB info supplied; TCB status unknown");
+      return null;
+    }
+    if (tcbInfos.size() > 1) {
+      r.fail("dcap.tcb-info-unique", "Exactly one TCB information document was supplied", tcbInfos.size() + " supplied; which one counts would be the gateway's choice");
+      return null;
+    }
+    SignedJson ti = tcbInfos.get(0);
+    boolean sig = signer != null && Ecdsa.verifyP1363(signer.getPublicKey(), ti.rawBody(), ti.signature());
+    r.expect(sig, "dcap.tcb-info-signature", "Intel's TCB information is signed by Intel's TCB Signing key (chained to the Root CA)",
+        signer == null ? "no 'Intel SGX TCB Signing' certificate signed by the Root CA supplied" : "signature over the raw tcbInfo bytes does not verify");
+    JsonNode t = ti.body();
+    String id = t.path("id").asText(wantTdx ? "" : "SGX");
+    boolean matches = id.equals(wantTdx ? "TDX" : "SGX") && Arrays.equals(hexOrEmpty(t.path("fmspc").asText()), pck.fmspc())
+        && Arrays.equals(hexOrEmpty(t.path("pceId").asText()), pck.pceId());
+    r.expect(matches, "dcap.tcb-info-for-platform", "The TCB information is for this platform (FMSPC and PCE id)",
+        "TCB info " + id + " fmspc " + t.path("fmspc").asText() + " vs PCK " + Hex.of(pck.fmspc()));
+    if (!sig || !matches) return null;
+    TcbEvaluator.Level platform = TcbEvaluator.platform(t, pck, wantTdx ? q.tdBody().teeTcbSvn() : null);
+    String status = platform.status();
+    r.claim("platformTcbStatus", status);
+    if (!platform.advisoryIds().isEmpty()) r.claim("advisoryIds", platform.advisoryIds());
+    if (wantTdx) {
+      JsonNode module = t.path("tdxModule");
+      if (!module.isMissingNode() && !TcbEvaluator.moduleMatches(module, q.tdBody())) {
+        r.fail("dcap.tdx-module", "The TDX module is signed by Intel with the expected attributes", "MRSIGNERSEAM/SEAMATTRIBUTES differ from tcbInfo.tdxModule");
+      }
+      TcbEvaluator.Level mod = TcbEvaluator.tdxModule(t, q.tdBody());
+      if (mod != null) {
+        r.claim("tdxModuleTcbStatus", mod.status());
+        status = TcbEvaluator.worst(status, mod.status());
+      }
+    }
+    r.claim("tcbInfoNextUpdate", t.path("nextUpdate").asText());
+    r.claim("tcbInfoIssueDate", t.path("issueDate").asText());
+    r.claim("tcbEvaluationDataNumber", t.path("tcbEvaluationDataNumber").asInt(0));
+    return status;
+  }
+
+  /**
+   * QE identity: mandatory whatever else is supplied. Without it nothing judges the Quoting
+   * Enclave's attributes and security version, so the quote is not verified.
+   */
+  private static String qeIdentity(List<SignedJson> qeIdentities, DcapQuote q, X509Certificate signer, VerifiedEvidence.Builder r,
+      IntelQuotingEnclave expected) {
+    String description = "The Quoting Enclave is Intel's " + expected.identityId
+        + " (signer, product id and attributes match Intel's signed QE identity)";
+    if (qeIdentities.size() != 1) {
+      r.fail("dcap.qe-identity", description, qeIdentities.isEmpty()
+          ? "no QE identity supplied: nothing shows the quote was signed by Intel's Quoting Enclave"
+          : qeIdentities.size() + " QE identities supplied; exactly one is expected");
+      return null;
+    }
+    SignedJson qi = qeIdentities.get(0);
     boolean sig = signer != null && Ecdsa.verifyP1363(signer.getPublicKey(), qi.rawBody(), qi.signature());
-    r.expect(sig, "dcap.qe-identity-signature", "Intel's Quoting Enclave identity is signed by Intel's TCB Signing key", "signature does not verify");
+    r.expect(sig, "dcap.qe-identity-signature", "Intel's Quoting Enclave identity is signed by Intel's TCB Signing key",
+        signer == null ? "no 'Intel SGX TCB Signing' certificate signed by the Root CA supplied" : "signature does not verify");
     String id = qi.body().path("id").asText();
-    TcbEvaluator.Level level = sig && id.equals(tdx ? "TD_QE" : "QE") ? TcbEvaluator.qe(qi.body(), q.qeReport()) : null;
-    r.expect(level != null, "dcap.qe-identity", "The Quoting Enclave is Intel's (signer, product id and attributes match the QE identity)",
-        "QE identity " + id + " does not match the quote's QE report");
+    boolean intels = expected.describedBy(qi.body());
+    TcbEvaluator.Level level = sig && intels ? TcbEvaluator.qe(qi.body(), q.qeReport()) : null;
+    r.expect(level != null, "dcap.qe-identity", description,
+        !intels ? "QE identity '" + id + "' is not Intel's " + expected.describe() : "the quote's QE report does not match the QE identity");
     if (level == null) return null;
     r.claim("qeTcbStatus", level.status());
+    r.claim("qeIdentityIssueDate", qi.body().path("issueDate").asText());
     return level.status();
   }
 

@@ -21,16 +21,15 @@ import java.util.Set;
 import org.secaimed.connector.attest.Evidence;
 import org.secaimed.connector.attest.EvidenceFormatException;
 import org.secaimed.connector.attest.verify.EvidenceVerifier;
-import org.secaimed.connector.attest.verify.Hex;
 import org.secaimed.connector.attest.verify.VerificationContext;
 import org.secaimed.connector.attest.verify.VerifiedEvidence;
 
 /**
  * {@code ear}: an EAR / JWT attestation result (draft-ietf-rats-ear) from a remote verifier such
- * as CoCo Trustee or Veraison. Genuine only under a key the site pinned (policy or CLI); a key
- * carried in the token header proves nothing and is refused, as are {@code alg: none}, HMAC,
- * malformed tokens and expired tokens. The 64-byte binding travels in {@code eat_nonce}
- * (base64url), per docs/attestation.md.
+ * as CoCo Trustee or Veraison. Genuine only under a key the site pinned (policy or CLI); refused:
+ * {@code alg: none}, HMAC,
+ * malformed tokens and expired tokens. A key in the token header is ignored, never trusted.
+ * Where the 64-byte binding travels depends on the verifier profile ({@link EarBinding}).
  */
 public final class EarVerifier implements EvidenceVerifier {
   public static final String FORMAT = "ear";
@@ -61,8 +60,11 @@ public final class EarVerifier implements EvidenceVerifier {
     }
     JWSHeader h = jws.getHeader();
     boolean headerKey = h.getJWK() != null || h.getX509CertChain() != null || h.getX509CertURL() != null || h.getJWKURL() != null;
-    r.expect(!headerKey, "ear.no-header-key", "The result does not bring its own verification key (a key in the token header proves nothing)",
-        "the token header carries a key (jwk/x5c/x5u/jku)");
+    if (headerKey) {
+      // Real Trustee tokens carry their key in the header; it proves nothing and is never used: only pinned keys are tried.
+      r.skip("ear.header-key-ignored", "A verification key carried in the token header is ignored (only pinned keys count)",
+          "the header carries a key (jwk/x5c/x5u/jku); not used");
+    }
     List<PublicKey> keys = context.pinnedResultKeys();
     boolean signed = false;
     for (PublicKey k : keys) {
@@ -106,15 +108,16 @@ public final class EarVerifier implements EvidenceVerifier {
     }
     r.claim("submodStatus", statuses);
     Object nonce = claims.get("eat_nonce");
-    if (nonce instanceof String n) {
-      try {
-        byte[] b = new Base64URL(n).decode();
-        r.claim("eat_nonce", Hex.of(b));
-        if (b.length == 64) r.reportData(b);
-      } catch (RuntimeException e) {
-        r.claim("eat_nonce", "(not base64url)");
-      }
+    if (nonce instanceof String n) r.claim("eat_nonce", n);
+    if (submods instanceof Map<?, ?> sm) {
+      Map<String, Object> policies = new LinkedHashMap<>();
+      sm.forEach((k, v) -> {
+        if (v instanceof Map<?, ?> a && a.get("ear.appraisal-policy-id") != null) policies.put(String.valueOf(k), a.get("ear.appraisal-policy-id"));
+      });
+      r.claim("appraisalPolicyIds", policies);
     }
+    r.claim("keyBindingLocation", EarBinding.location(profile));
+    EarBinding.of(profile, claims).ifPresent(r::reportData);
     return r.build();
   }
 

@@ -28,7 +28,12 @@ public record SnpReport(
     if (version < 2 || version > 5) throw new EvidenceFormatException(FORMAT, "VERSION", "unsupported report version " + version);
     boolean v3 = version >= 3;
     boolean v5 = version >= 5;
-    // R and S are little-endian, 72 bytes each; only the low 48 bytes may be non-zero for P-384.
+    // Canonical form: bytes outside the signature's meaningful part are not signed, so a non-zero
+    // byte there would give the same evidence a different digest. R and S are little-endian, 72
+    // bytes each, of which only the low 48 may be non-zero for P-384; the rest of the tail is reserved.
+    requireZero(report, 0x2A0 + 48, 24, "SIGNATURE.R (high bytes)");
+    requireZero(report, 0x2E8 + 48, 24, "SIGNATURE.S (high bytes)");
+    requireZero(report, 0x2E8 + 72, LENGTH - (0x2E8 + 72), "reserved bytes after the signature");
     byte[] r = Bytes.reverse(b.slice(0x2A0, 72, "SIGNATURE.R"));
     byte[] s = Bytes.reverse(b.slice(0x2E8, 72, "SIGNATURE.S"));
     return new SnpReport(
@@ -44,6 +49,12 @@ public record SnpReport(
         b.u8(0x1EC, "COMMITTED_BUILD"), b.u8(0x1ED, "COMMITTED_MINOR"), b.u8(0x1EE, "COMMITTED_MAJOR"),
         b.u64(0x1F0, "LAUNCH_TCB"), v5 ? b.u64(0x1F8, "LAUNCH_MIT_VECTOR") : 0, v5 ? b.u64(0x200, "CURRENT_MIT_VECTOR") : 0,
         b.slice(0, SIGNED_LENGTH, "signed bytes"), r, s);
+  }
+
+  private static void requireZero(byte[] report, int offset, int length, String field) throws EvidenceFormatException {
+    for (int i = offset; i < offset + length; i++) {
+      if (report[i] != 0) throw new EvidenceFormatException(FORMAT, field, "must be zero (unsigned bytes; non-zero would make the evidence malleable), byte 0x" + Integer.toHexString(i) + " is not");
+    }
   }
 
   public boolean debugAllowed() {

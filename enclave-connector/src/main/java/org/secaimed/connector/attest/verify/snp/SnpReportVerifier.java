@@ -88,6 +88,7 @@ final class SnpReportVerifier {
     amd.productName().flatMap(SnpProduct::fromName).ifPresent(named ->
         r.expect(named == p, "snp.vcek-product", "The " + leafName + " was issued for the same product line as the report", "certificate says " + named.label()));
     if (vlek) {
+      amd.cspId().ifPresent(csp -> r.claim("cspId", csp));
       r.expect(amd.cspId().isPresent(), "snp.vlek-csp-id", "The VLEK names the cloud provider it was issued to (CSP_ID)", "CSP_ID extension missing");
     } else {
       r.expect(chipMatches(amd, rep, p), "snp.chip-id", "The VCEK belongs to the chip that produced the report (hwID = CHIP_ID)",
@@ -100,7 +101,10 @@ final class SnpReportVerifier {
         "signature does not verify");
   }
 
-  /** AMD KDS CRLs (signed by the ARK) list revoked ASKs/ASVKs; when supplied they must be genuine and not list ours. */
+  /**
+   * AMD KDS CRLs (signed by the ARK) list revoked ASKs/ASVKs; when supplied they must be genuine
+   * and not list ours. Revocation counts as checked only with a genuine CRL that is current.
+   */
   private static void revocation(List<X509CRL> crls, X509Certificate ark, X509Certificate inter, String interName, Instant at,
       VerifiedEvidence.Builder r) {
     if (crls.isEmpty()) {
@@ -116,11 +120,13 @@ final class SnpReportVerifier {
         problems.add("a CRL is not signed by the ARK");
         continue;
       }
-      if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at)) current = false;
+      if (crl.getNextUpdate() == null || crl.getNextUpdate().toInstant().isBefore(at)) current = false;
+      r.collateralIssued(crl.getThisUpdate().toInstant());
       if (crl.isRevoked(inter)) problems.add("the " + interName + " is revoked");
     }
     r.expect(problems.isEmpty(), "snp.not-revoked", "AMD has not revoked the " + interName + " (CRL signed by the ARK checked)",
         String.join("; ", problems));
+    r.revocationChecked(problems.isEmpty() && current);
     r.collateralCurrent(current);
     r.claim("collateralCurrent", current);
   }
@@ -213,6 +219,7 @@ final class SnpReportVerifier {
     r.claim("committedTcb", new TcbVersion(rep.committedTcb(), p).components());
     r.claim("launchTcb", new TcbVersion(rep.launchTcb(), p).components());
     r.claim("firmware", rep.currentMajor() + "." + rep.currentMinor() + "." + rep.currentBuild());
+    r.claim("committedFirmware", rep.committedMajor() + "." + rep.committedMinor() + "." + rep.committedBuild());
     r.claim("platformInfo", "0x" + Long.toHexString(rep.platformInfo()));
     if (rep.version() >= 3) r.claim("cpuid", Map.of("family", rep.cpuidFamily(), "model", rep.cpuidModel(), "stepping", rep.cpuidStepping()));
     r.debug(rep.debugAllowed());

@@ -47,10 +47,24 @@ class EarVerifierTest {
   }
 
   @Test
-  void keyInHeaderIsRefusedEvenWhenTheSignatureVerifies() throws Exception {
+  void keyInHeaderIsIgnoredAndThePinnedKeyDecides() throws Exception {
     VerifiedEvidence v = verify("ear/veraison_ear_jwk_in_header.jwt", NOW, veraisonKey());
-    assertThat(failed(v)).isEqualTo("ear.no-header-key");
+    assertThat(v.verified()).as(v.checks().toString()).isTrue();
+    assertThat(v.checks()).filteredOn(c -> c.id().equals("ear.header-key-ignored")).singleElement().extracting(Check::status)
+        .isEqualTo(Check.Status.SKIPPED);
     assertThat(v.checks()).filteredOn(c -> c.id().equals("ear.signature")).singleElement().extracting(Check::status).isEqualTo(Check.Status.PASS);
+  }
+
+  @Test
+  void realTrusteeTokenWithAJwkHeaderVerifiesUnderItsPinnedKeyOnly() throws Exception {
+    String token = new String(Vectors.bytes("ear/trustee_cca_ear_expired.jwt")).strip();
+    PublicKey trusteeKey = JWSObject.parse(token).getHeader().getJWK().toECKey().toECPublicKey(); // as a site would pin it
+    Instant beforeExpiry = Instant.parse("2025-07-09T11:00:00Z");
+    VerifiedEvidence pinned = verify("ear/trustee_cca_ear_expired.jwt", beforeExpiry, trusteeKey);
+    assertThat(pinned.verified()).as(pinned.checks().toString()).isTrue();
+    assertThat(pinned.claims()).containsEntry("keyBindingLocation", "submods.*.ear.veraison.annotated-evidence.report_data");
+    // The same token with only another key pinned: the header key is never used.
+    assertThat(failed(verify("ear/trustee_cca_ear_expired.jwt", beforeExpiry, veraisonKey()))).isEqualTo("ear.signature");
   }
 
   @Test

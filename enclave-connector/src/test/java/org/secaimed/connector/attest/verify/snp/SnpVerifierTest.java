@@ -163,4 +163,16 @@ class SnpVerifierTest {
     v9[0] = 9;
     assertThatThrownBy(() -> SnpReport.parse(v9)).isInstanceOf(EvidenceFormatException.class).hasMessageContaining("VERSION");
   }
+
+  /** Issue #10 item 7 / review L1: unsigned bytes must be zero, so one report has one evidence digest. */
+  @Test
+  void nonZeroUnsignedBytesAreRefused() {
+    byte[] report = Vectors.bytes("sev-snp/gsg-milan-vcek/report.bin");
+    byte[] tail = report.clone();
+    tail[0x400] = 1;
+    assertThatThrownBy(() -> SnpReport.parse(tail)).isInstanceOf(EvidenceFormatException.class).hasMessageContaining("reserved bytes");
+    byte[] highR = report.clone();
+    highR[0x2A0 + 60] = 1;
+    assertThatThrownBy(() -> SnpReport.parse(highR)).isInstanceOf(EvidenceFormatException.class).hasMessageContaining("SIGNATURE.R");
+  }
 }
