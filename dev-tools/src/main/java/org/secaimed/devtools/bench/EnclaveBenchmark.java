@@ -103,10 +103,12 @@ public final class EnclaveBenchmark {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(workDir.resolve("enclave-state")).withKemSuite(suite), quiet)) {
       AlgorithmRunner runner = EnclaveAlgorithms.runner(workDir.resolve("baseline-models"));
+      KemKeyPair site = KemKeyPair.generate(suite);
       GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
           .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
-          .checkpointStore(workDir.resolve("site/checkpoint.note")).workDir(workDir.resolve("site/work")).build();
-      KemKeyPair site = KemKeyPair.generate(suite);
+          .checkpointStore(workDir.resolve("site/checkpoint.note")).workDir(workDir.resolve("site/work")).site(site).build();
+      // Attested once up front so that the baseline's uploads are signed too (the enclave requires it).
+      session.attest();
       log.accept("warming up both paths on a small phantom");
       baseline(enclave, session.client(), runner, warmup, partSize, workDir);
       confidential(session, site, warmup);

@@ -71,6 +71,7 @@ public final class Demo {
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(runFolder.resolve("enclave-state")), enclaveLog)) {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
           .policy(policy)
+          .site(siteKey) // signs the site's requests and seals each upload under a usage policy it owns
           .checkpointStore(runDir.resolve("checkpoint.txt"))
           .workDir(runDir.resolve("tmp"))
           .pollInterval(Duration.ofMillis(100))

@@ -40,7 +40,7 @@ public final class RequestSigner implements Interceptor {
     PartyKey p = party;
     String enclave = enclaveId;
     String path = relativePath(req.url());
-    if (p == null || enclave == null || !signed(req.method(), path)) return chain.proceed(req);
+    if (p == null || enclave == null || !SignedRequests.covers(req.method(), path)) return chain.proceed(req);
     byte[] body = new byte[0];
     RequestBody rb = req.body();
     if (rb != null) {
@@ -59,10 +59,5 @@ public final class RequestSigner implements Interceptor {
     String path = url.encodedPath();
     if (path.startsWith(basePath)) path = "/" + path.substring(basePath.length());
     return url.encodedQuery() == null ? path : path + "?" + url.encodedQuery();
-  }
-
-  static boolean signed(String method, String path) {
-    if (path.startsWith("/v1/attestation") || path.startsWith("/v1/algorithms") || path.startsWith("/v1/log/")) return false;
-    return !("PUT".equals(method) && path.contains("/parts/"));
   }
 }

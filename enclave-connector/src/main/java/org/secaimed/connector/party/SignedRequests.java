@@ -104,6 +104,15 @@ public final class SignedRequests {
     }
   }
 
+  /**
+   * Which calls carry a signature (docs/gateway-protocol.md): all but attestation, part uploads,
+   * the catalogue and log reads. The client signs exactly these, the enclave requires exactly these.
+   */
+  public static boolean covers(String method, String path) {
+    if (path.startsWith("/v1/attestation") || path.startsWith("/v1/algorithms") || path.startsWith("/v1/log/")) return false;
+    return !("PUT".equals(method) && path.contains("/parts/"));
+  }
+
   static byte[] message(String method, String pathAndQuery, String bodySha256, String party, String enclave, long created, String nonce) {
     if (method == null || pathAndQuery == null || pathAndQuery.indexOf('\n') >= 0 || !pathAndQuery.startsWith("/")) {
       throw new IllegalArgumentException("request method and an absolute path are required");

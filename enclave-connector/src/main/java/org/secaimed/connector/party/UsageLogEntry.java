@@ -30,10 +30,12 @@ public record UsageLogEntry(String type, String taskId, String blobId, String po
     return new UsageLogEntry("revoke", null, null, policyDigest, owner, null, at);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isUse() {
     return "use".equals(type);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isRevoke() {
     return "revoke".equals(type);
   }

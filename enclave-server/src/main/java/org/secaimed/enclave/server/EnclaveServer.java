@@ -9,9 +9,6 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
-import org.secaimed.connector.party.NonceLedger;
-import org.secaimed.connector.party.SignedRequests;
-import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.enclave.server.http.GatewayRoutes;
 import org.secaimed.enclave.server.http.ProviderRoutes;
 import org.secaimed.enclave.server.provider.LicenceLedger;
@@ -23,6 +20,12 @@ import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
 import org.secaimed.enclave.server.algorithms.EnclaveAlgorithms;
 import org.secaimed.enclave.server.task.TaskFaults;
 import org.secaimed.enclave.server.task.TaskService;
+import org.secaimed.connector.party.SignedRequests;
+import org.secaimed.connector.receipt.Receipts;
+import org.secaimed.enclave.server.usage.InputPolicies;
+import org.secaimed.enclave.server.usage.PersistentNonceLedger;
+import org.secaimed.enclave.server.usage.UsageGate;
+import org.secaimed.enclave.server.usage.UsageLedger;
 
 /**
  * The enclave server: the gateway API v1 over keys, a blob store, a task runner with real
@@ -101,11 +104,15 @@ public final class EnclaveServer implements AutoCloseable {
     BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
+    UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
+    InputPolicies policies = new InputPolicies(state);
+    UsageGate gate = new UsageGate(policies, ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
+    SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
+        new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
     // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
     ProviderRoutes providers = new ProviderRoutes(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
-        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()),
-        SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()), NonceLedger.inMemory(), config.clock()), config.clock());
-    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, config.workers(),
+        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()), verifier, config.clock());
+    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
@@ -113,7 +120,7 @@ public final class EnclaveServer implements AutoCloseable {
       // Sealed bytes do not compress; gzip would only cost CPU on both ends.
       c.http.disableCompression();
     });
-    new GatewayRoutes(issuer, keys, blobs, tasks, log).register(app);
+    new GatewayRoutes(issuer, keys, blobs, tasks, log, gate, verifier).register(app);
     providers.register(app);
     try {
       app.start(config.host(), config.port());
@@ -141,6 +148,11 @@ public final class EnclaveServer implements AutoCloseable {
 
   public String measurement() {
     return issuer.enclave().measurement();
+  }
+
+  /** Inputs opened since start: a refused task must leave this unchanged ("decrypted nothing"). */
+  public long inputsOpened() {
+    return tasks.inputsOpened();
   }
 
   public long blobCount() throws IOException {

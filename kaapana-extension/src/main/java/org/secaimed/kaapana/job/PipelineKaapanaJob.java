@@ -65,6 +65,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
     Path runDir = env.runOutputDir();
     GatewaySession gateway = GatewaySession.builder(env.site().gatewayUrl())
         .policy(policy)
+        .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
         .checkpointStore(runDir.resolve("gateway-checkpoint.txt"))
         .workDir(runDir.resolve("tmp"))
         .build();
@@ -85,7 +86,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .build();
 
     if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {
-      return runCohort(env, pipeline, seriesUids, skipped);
+      return runCohort(env, tokens, pipeline, seriesUids, skipped);
     }
 
     List<JobReport.SeriesOutcome> outcomes = new ArrayList<>(skipped);
@@ -107,18 +108,40 @@ public final class PipelineKaapanaJob implements KaapanaJob {
   }
 
   /** Training and evaluation: one task over every series of the run, each with its reference SEGs. */
-  private static JobReport runCohort(KaapanaEnvironment env, BridgePipeline pipeline, List<String> seriesUids,
+  private static JobReport runCohort(KaapanaEnvironment env, TokenSource tokens, BridgePipeline pipeline, List<String> seriesUids,
       List<JobReport.SeriesOutcome> skipped) {
     String kind = env.taskKind().name().toLowerCase(java.util.Locale.ROOT);
     try {
       CohortOutcome o = pipeline.runCohort(kind, seriesUids, env.runOutputDir().resolve(kind));
       String detail = "task " + o.taskId() + (o.modelId() == null ? "" : ", model " + o.modelId()) + ", log index " + o.logIndex()
-          + ", metrics " + o.metrics();
+          + ", metrics " + o.metrics() + publishReport(env, tokens, o);
       return report(skipped, seriesUids, JobReport.Status.DONE, detail);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} failed: {}", kind, e.getMessage());
       String detail = e instanceof PipelineException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       return report(skipped, seriesUids, JobReport.Status.FAILED, detail);
+    }
+  }
+
+  /**
+   * The report in the project's bucket under staticwebsiteresults/ (Kaapana's Results Browser), when
+   * the pod knows MinIO. A failed upload is reported, not fatal: the outcome is in the enclave's log.
+   */
+  private static String publishReport(KaapanaEnvironment env, TokenSource tokens, CohortOutcome o) {
+    String minio = env.minioUrl().orElse(null);
+    if (minio == null) return "";
+    try {
+      okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+      okhttp3.HttpUrl url = okhttp3.HttpUrl.get(minio);
+      var credentials = org.secaimed.kaapana.report.MinioSts.assumeRoleWithWebIdentity(http, url, tokens.accessToken().value());
+      String bucket = env.project().s3Bucket() != null ? env.project().s3Bucket() : "project-" + env.project().name();
+      String folder = new org.secaimed.kaapana.report.TaskReport(env.runId(), env.dagId(), env.project().name(), o)
+          .publish(new org.secaimed.kaapana.report.S3ObjectWriter(http, url, credentials), bucket);
+      LOG.info("report: s3://{}/{}", bucket, folder);
+      return ", report s3://" + bucket + "/" + folder;
+    } catch (IOException | RuntimeException e) {
+      LOG.error("report not published: {}", e.getMessage());
+      return ", report not published (" + e.getMessage() + ")";
     }
   }
 

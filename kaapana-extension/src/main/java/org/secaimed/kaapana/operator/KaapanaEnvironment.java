@@ -186,6 +186,8 @@ public final class KaapanaEnvironment {
   public HttpUrl keycloakUrl() { return keycloakUrl; }
   public HttpUrl dicomWebFilterUrl() { return dicomWebFilterUrl; }
   public Optional<HttpUrl> backendUrl() { return Optional.ofNullable(backendUrl); }
+  /** Kaapana's MinIO ({@code MINIO_URL}, set by KaapanaBaseOperator 0.6.0), where reports go. */
+  public Optional<String> minioUrl() { return Optional.ofNullable(env.get("MINIO_URL")).filter(v -> HttpUrl.parse(v) != null); }
   public String pacsHost() { return pacsHost; }
   public int pacsPort() { return pacsPort; }
   public KaapanaAeTitles aeTitles() { return aeTitles; }

@@ -44,6 +44,17 @@ class OperatorImageIT {
   }
 
   @Test
+  void isTaggedAsTheDagPullsIt() throws IOException {
+    Path tar = Path.of(System.getProperty("secaimed.image.tar", "target/secaimed-operator.tar"));
+    Path x = work.resolve("tar");
+    JsonNode manifest = JSON.readTree(x.resolve("manifest.json").toFile()).get(0);
+    String expected = System.getProperty("secaimed.image.ref");
+    // dags/files/secaimed/SecaimedOperator.py: image=f"{DEFAULT_REGISTRY}/secaimed-operator:{KAAPANA_BUILD_VERSION}"
+    assertThat(expected).matches("[^/]+(/[^/]+)*/secaimed-operator:[0-9][0-9A-Za-z._-]*");
+    assertThat(manifest.path("RepoTags").get(0).asText()).as(tar.toString()).isEqualTo(expected);
+  }
+
+  @Test
   void carriesKaapanasLabelsAndTheOperatorEntrypoint() {
     JsonNode labels = config.at("/config/Labels");
     assertThat(labels.path("IMAGE").asText()).isEqualTo("secaimed-operator");
@@ -86,10 +97,6 @@ class OperatorImageIT {
     Files.writeString(run.resolve("conf.json"), """
         {"data_form": {"identifiers": ["1.2.3.4"], "dataset_name": "phantoms"},
          "workflow_form": {"algorithm": "organ-seg"}, "project_form": {"id": "p1", "name": "admin"}}""");
-    Path cfg = Files.createDirectories(root.resolve("kaapana/secaimed/config"));
-    Files.writeString(cfg.resolve("default.gateway-url"), "https://enclave.example.org");
-    Files.writeString(cfg.resolve("default.policy.yaml"), "allowInsecureDevEnclave: false\n");
-    Files.writeString(Files.createDirectories(root.resolve("kaapana/secaimed/keys")).resolve("site-key.json"), "{}");
     Files.createDirectories(root.resolve("proc"));
     Files.createDirectories(root.resolve("kaapana/app"));
 
@@ -103,7 +110,10 @@ class OperatorImageIT {
         "RUN_ID", "r1", "DAG_ID", "enclave-segmentation", "WORKFLOW_DIR", "/kaapana/mounted/data/r1",
         "OPERATOR_OUT_DIR", "secaimed-segmentation", "SECAIMED_TASK_KIND", "segmentation",
         "KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80",
-        "DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080"));
+        "DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080",
+        "SECAIMED_SITE_CONFIG", "{\"profiles\":{\"default\":{\"gateway_url\":\"https://enclave.example.org\",\"policy\":\"allowInsecureDevEnclave: false\\n\"}}}",
+        "SECAIMED_SITE_KEY", org.secaimed.connector.seal.KemKeys.privateKeyJson(
+            org.secaimed.connector.seal.KemKeyPair.generate(org.secaimed.connector.seal.HpkeSuite.DEFAULT))));
     JsonNode j = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(out)));
     assertThat(j.path("ok").asBoolean()).isTrue();
     assertThat(j.path("callingAeTitle").asText()).isEqualTo("kp-phantoms");

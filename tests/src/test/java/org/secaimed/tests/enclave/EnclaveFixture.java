@@ -25,6 +25,9 @@ import org.secaimed.dicom.exchange.StudyArchiveWriter;
 /** A real dev enclave on loopback plus the site-side helpers the end-to-end tests share. */
 final class EnclaveFixture implements AutoCloseable {
   final Path dir;
+  /** The site's key pair: sessions sign with the key derived from it and seal under policies it owns. */
+  final org.secaimed.connector.seal.KemKeyPair siteKeys = org.secaimed.connector.seal.KemKeyPair.generate(
+      org.secaimed.connector.seal.HpkeSuite.X25519);
   final ByteArrayOutputStream banner = new ByteArrayOutputStream();
   DevEnclave enclave;
 
@@ -47,7 +50,7 @@ final class EnclaveFixture implements AutoCloseable {
   GatewaySession.Builder session(String baseUrl, String policyResource) throws Exception {
     return GatewaySession.builder(baseUrl).policy(Policy.resource(policyResource)).partSize(256 * 1024)
         .pollInterval(Duration.ofMillis(50)).checkpointStore(dir.resolve("site/checkpoint.note")).workDir(dir.resolve("site/work"))
-        .retry(new RetryPolicy(30, Duration.ofMillis(50), Duration.ofMillis(500)));
+        .retry(new RetryPolicy(30, Duration.ofMillis(50), Duration.ofMillis(500))).site(siteKeys);
   }
 
   static TaskReceipt.Algorithm algorithm(GatewaySession s, String id) throws GatewayException {
@@ -80,5 +83,15 @@ final class EnclaveFixture implements AutoCloseable {
   @Override
   public void close() {
     if (enclave != null) enclave.close();
+  }
+
+  /**
+   * Protocol v2: the receipt names no instance UIDs, only a commitment to the site's manifest keyed
+   * by the site's own key for that blob (a membership test needs that key).
+   */
+  void assertCommitsTo(org.secaimed.connector.receipt.TaskReceipt.Input in, Map<String, String> manifest) {
+    org.assertj.core.api.Assertions.assertThat(in.instances()).as("instance UIDs in the receipt").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(in.instancesCommitment()).isEqualTo(org.secaimed.connector.receipt.InstanceCommitments.commit(
+        org.secaimed.connector.receipt.InstanceCommitments.key(siteKeys, in.blobId()), manifest));
   }
 }

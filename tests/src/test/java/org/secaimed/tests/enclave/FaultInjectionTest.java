@@ -130,13 +130,13 @@ class FaultInjectionTest {
     s.await(task, Duration.ofMinutes(1), null);
     try (VerifiedResult r = s.fetchVerified(e, task); InputStream in = r.open(site)) {
       assertThat(ResultPayloads.read(in)).isInstanceOf(ResultPayload.Segmentation.class);
-      assertThat(r.receipt().inputs().get(0).instances()).isEqualTo(manifest);
+      f.assertCommitsTo(r.receipt().inputs().get(0), manifest);
     }
     Path state = f.enclave.stateDir();
     assertThat(count(state.resolve("blobs"))).as("blobs").isEqualTo(1);
     assertThat(count(state.resolve("tasks"))).as("tasks").isEqualTo(1);
     assertThat(count(state.resolve("results"))).as("results").isEqualTo(1);
-    assertThat(Files.size(state.resolve("log/leaves"))).as("log entries").isEqualTo(32);
+    assertThat(Files.size(state.resolve("log/leaves"))).as("log entries: the input's use and the receipt").isEqualTo(64);
     // The lost answer was retried: two task POSTs, one task.
     proxy.verify(2, postRequestedFor(urlPathEqualTo("/v1/tasks")));
     // Resumed, not restarted: each part went through once, plus one retry per injected part fault.

@@ -109,9 +109,15 @@ class HostileProxyTest {
     return new String(rawBytes(path), StandardCharsets.UTF_8);
   }
 
+  /** The enclave's genuine answer, fetched directly and signed as the site (task reads are the submitter's only). */
   private byte[] rawBytes(String path) throws Exception {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(f.enclave.baseUrl() + path)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(f.enclave.baseUrl() + path));
+    if (org.secaimed.connector.party.SignedRequests.covers("GET", path)) {
+      req.header(org.secaimed.connector.party.SignedRequests.HEADER, org.secaimed.connector.party.SignedRequests.sign(
+          org.secaimed.connector.party.PartyKey.derivedFrom(f.siteKeys), "GET", path, new byte[0],
+          org.secaimed.connector.receipt.Receipts.keyId(attested.signingKey()), java.time.Instant.now()));
+    }
+    HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }
@@ -175,14 +181,15 @@ class HostileProxyTest {
 
   @Test
   void alteredInclusionProofsAreCaught() throws Exception {
-    ObjectNode honest = (ObjectNode) JSON.readTree(raw("/v1/log/proof/inclusion?leafIndex=0&treeSize=2"));
+    // Leaves: use A, receipt A (index 1), use B, receipt B (index 3).
+    ObjectNode honest = (ObjectNode) JSON.readTree(raw("/v1/log/proof/inclusion?leafIndex=1&treeSize=4"));
     ObjectNode flipped = honest.deepCopy();
     byte[] h = Base64.getDecoder().decode(flipped.get("hashes").get(0).asText());
     h[0] ^= 1;
     ((ArrayNode) flipped.get("hashes")).set(0, Base64.getEncoder().encodeToString(h));
     caught(json("/v1/log/proof/inclusion", JSON.writeValueAsString(flipped)), "inclusion");
     // The proof of the other leaf: valid for the log, but not for this receipt.
-    caught(json("/v1/log/proof/inclusion", raw("/v1/log/proof/inclusion?leafIndex=1&treeSize=2")), "inclusion");
+    caught(json("/v1/log/proof/inclusion", raw("/v1/log/proof/inclusion?leafIndex=3&treeSize=4")), "inclusion");
     ObjectNode empty = honest.deepCopy();
     empty.putArray("hashes");
     caught(json("/v1/log/proof/inclusion", JSON.writeValueAsString(empty)), "inclusion");
@@ -191,13 +198,14 @@ class HostileProxyTest {
   @Test
   void alteredForgedOrRolledBackCheckpointsAreCaught() throws Exception {
     String honest = raw("/v1/log/checkpoint");
-    caught(text("/v1/log/checkpoint", honest.replaceFirst("\n2\n", "\n3\n")), "checkpoint");
+    // The log holds 4 leaves: each task's input use (logged before opening) and its receipt.
+    caught(text("/v1/log/checkpoint", honest.replaceFirst("\n4\n", "\n5\n")), "checkpoint");
     KeyPair other = Ed25519.generate();
     String origin = honest.substring(0, honest.indexOf('\n'));
     Checkpoint parsed = Checkpoint.parseBody(honest.substring(0, honest.indexOf("\n\n") + 1));
     caught(text("/v1/log/checkpoint", SignedCheckpoints.sign(parsed, other.getPrivate(), other.getPublic())), "checkpoint");
     assertThat(origin).startsWith("secaimed.org/enclave-log/");
-    // The site already stored the checkpoint of size 2; an older, genuinely signed one of size 1 is a rollback.
+    // The site already stored the checkpoint of size 4; an older, genuinely signed one of size 2 is a rollback.
     caught(text("/v1/log/checkpoint", checkpointAfterA), "consistency");
   }
 
@@ -209,17 +217,19 @@ class HostileProxyTest {
     PublicKey pk = Ed25519.publicKey(Files.readAllBytes(keys.resolve("signing.spki")));
     MerkleTree fork = new MerkleTree();
     fork.append(LogHashes.leafHash("forged entry".getBytes(StandardCharsets.UTF_8)));
-    for (SubmittedTask t : List.of(taskA, taskB)) {
-      ObjectNode r = (ObjectNode) JSON.readTree(raw(receiptPath(t)));
-      DsseEnvelope env = JSON.treeToValue(r.get("envelope"), DsseEnvelope.class);
-      fork.append(LogHashes.leafHash(env.logLeafInput()));
+    // Then the genuine leaves in order: each task's use entry, then its receipt.
+    List<String> uses = Files.readAllLines(f.enclave.stateDir().resolve("usage/entries.jsonl"));
+    for (int i = 0; i < 2; i++) {
+      fork.append(LogHashes.leafHash(JSON.readValue(uses.get(i), DsseEnvelope.class).logLeafInput()));
+      ObjectNode r = (ObjectNode) JSON.readTree(raw(receiptPath(i == 0 ? taskA : taskB)));
+      fork.append(LogHashes.leafHash(JSON.treeToValue(r.get("envelope"), DsseEnvelope.class).logLeafInput()));
     }
-    String note = SignedCheckpoints.sign(new Checkpoint(SignedCheckpoints.originFor(pk), 3, fork.root()), sk, pk);
+    String note = SignedCheckpoints.sign(new Checkpoint(SignedCheckpoints.originFor(pk), 5, fork.root()), sk, pk);
     ObjectNode receiptA = (ObjectNode) JSON.readTree(raw(receiptPath(taskA)));
-    receiptA.put("leafIndex", 1);
+    receiptA.put("leafIndex", 2);
     StubMapping s1 = proxy.stubFor(json(receiptPath(taskA), JSON.writeValueAsString(receiptA)).atPriority(1));
-    StubMapping s2 = proxy.stubFor(json("/v1/log/proof/inclusion", proofJson(1L, 3L, null, null, fork.inclusionProof(1, 3))).atPriority(1));
-    StubMapping s3 = proxy.stubFor(json("/v1/log/proof/consistency", proofJson(null, null, 2L, 3L, fork.consistencyProof(2, 3))).atPriority(1));
+    StubMapping s2 = proxy.stubFor(json("/v1/log/proof/inclusion", proofJson(2L, 5L, null, null, fork.inclusionProof(2, 5))).atPriority(1));
+    StubMapping s3 = proxy.stubFor(json("/v1/log/proof/consistency", proofJson(null, null, 4L, 5L, fork.consistencyProof(4, 5))).atPriority(1));
     try {
       caught(text("/v1/log/checkpoint", note), "consistency");
     } finally {

@@ -100,6 +100,7 @@ class CohortPipelineTest {
       throws Exception {
     GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
         .policy(Policy.resource("policies/dev.yaml"))
+        .site(site)
         .pollInterval(Duration.ofMillis(50))
         .checkpointStore(dir.resolve("site/checkpoint.note"))
         .workDir(dir.resolve("site/work"))

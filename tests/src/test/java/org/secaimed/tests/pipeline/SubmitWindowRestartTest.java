@@ -60,7 +60,7 @@ class SubmitWindowRestartTest {
         }
         return r;
       }).build();
-      GatewaySession first = session(enclave.baseUrl(), dir).client(new GatewayClient(enclave.baseUrl(), dying)).build();
+      GatewaySession first = session(enclave.baseUrl(), dir).client(new GatewayClient(enclave.baseUrl(), dying)).site(site).build();
       assertThatThrownBy(() -> pipeline(first, site, pacs, dir).segmentSeries(series.seriesInstanceUid(), runDir))
           .isInstanceOf(PipelineException.class)
           .satisfies(e -> assertThat(((PipelineException) e).step()).isEqualTo(PipelineException.Step.SUBMIT));
@@ -69,7 +69,7 @@ class SubmitWindowRestartTest {
       assertThat(Files.readString(runDir.resolve(RunJournal.FILE_NAME))).doesNotContain("\"SUBMITTED\"");
 
       // The restarted operator: a new session, a new attestation (new nonce, new evidence digest).
-      GatewaySession second = session(enclave.baseUrl(), dir).build();
+      GatewaySession second = session(enclave.baseUrl(), dir).site(site).build();
       SeriesOutcome outcome = pipeline(second, site, pacs, dir).segmentSeries(series.seriesInstanceUid(), runDir);
 
       assertThat(taskIds(enclave)).as("the enclave made exactly one task").containsExactly(outcome.taskId());

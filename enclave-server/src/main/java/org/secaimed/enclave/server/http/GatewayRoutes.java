@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.secaimed.connector.party.RequestRefusedException;
+import org.secaimed.connector.party.SignedPolicy;
+import org.secaimed.connector.party.SignedRequests;
+import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.enclave.server.usage.InputPolicies;
+import org.secaimed.enclave.server.usage.UsageGate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,8 +42,13 @@ public final class GatewayRoutes {
   private final BlobStore blobs;
   private final TaskService tasks;
   private final ReceiptLog log;
+  private final UsageGate gate;
+  private final RequestAuthenticator auth;
 
-  public GatewayRoutes(EvidenceProvider issuer, EnclaveKeys keys, BlobStore blobs, TaskService tasks, ReceiptLog log) {
+  public GatewayRoutes(EvidenceProvider issuer, EnclaveKeys keys, BlobStore blobs, TaskService tasks, ReceiptLog log, UsageGate gate,
+      SignedRequests.Verifier verifier) {
+    this.gate = gate;
+    this.auth = new RequestAuthenticator(verifier);
     this.issuer = issuer;
     this.keys = keys;
     this.blobs = blobs;
@@ -48,6 +59,7 @@ public final class GatewayRoutes {
   public void register(Javalin app) {
     String enclaveHeader = issuer.name() + (issuer.enclave().insecure() ? "; INSECURE" : "");
     app.before(ctx -> ctx.header("X-Secaimed-Enclave", enclaveHeader));
+    app.before(auth::authenticate);
     app.post("/v1/attestation", this::attest);
     app.post("/v1/blobs", this::createUpload);
     app.get("/v1/blobs/uploads/{uploadId}", ctx -> json(ctx, 200, blobs.status(ctx.pathParam("uploadId"))));
@@ -55,10 +67,11 @@ public final class GatewayRoutes {
     app.post("/v1/blobs/uploads/{uploadId}/complete", this::complete);
     app.get("/v1/blobs/{blobId}", ctx -> json(ctx, 200, blobs.blob(ctx.pathParam("blobId"))));
     app.post("/v1/tasks", this::submit);
-    app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.get(ctx.pathParam("taskId"))));
-    app.delete("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.cancel(ctx.pathParam("taskId"))));
+    app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.get(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
+    app.delete("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.cancel(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
     app.get("/v1/tasks/{taskId}/result", this::result);
-    app.get("/v1/tasks/{taskId}/receipt", ctx -> json(ctx, 200, tasks.receipt(ctx.pathParam("taskId"))));
+    app.get("/v1/tasks/{taskId}/receipt", ctx -> json(ctx, 200, tasks.receipt(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
+    app.post("/v1/policies/{policyDigest}/revoke", this::revoke);
     app.get("/v1/algorithms", ctx -> json(ctx, 200, tasks.catalogue()));
     app.get("/v1/log/checkpoint", ctx -> ctx.contentType("text/plain; charset=utf-8").result(log.signedCheckpoint()));
     app.get("/v1/log/proof/inclusion", this::inclusion);
@@ -115,25 +128,67 @@ public final class GatewayRoutes {
     }
   }
 
+  /**
+   * Protocol v2: the owner's signed completion carries its signed usage policy and the sealed
+   * commitment key; both are verified before the blob is assembled, and the assembled archive
+   * must be bound to that policy. A completion without a policy stores a blob no task can ever
+   * use (usage-policy-missing): the benchmark's plaintext baseline is such a blob.
+   */
   private void complete(Context ctx) throws IOException {
     JsonNode body = body(ctx);
     if (!body.path("length").canConvertToLong()) throw Problem.badRequest("length is required");
-    json(ctx, 200, blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong()));
+    String party = RequestAuthenticator.party(ctx);
+    SignedPolicy policy;
+    byte[] sealedKey;
+    try {
+      policy = body.hasNonNull("policy") ? JSON.treeToValue(body.get("policy"), SignedPolicy.class) : null;
+      sealedKey = body.hasNonNull("commitmentKey") ? Base64.getDecoder().decode(body.get("commitmentKey").asText()) : null;
+    } catch (IOException | IllegalArgumentException e) {
+      throw Problem.badRequest("policy or commitmentKey is malformed");
+    }
+    try {
+      if (policy == null) {
+        json(ctx, 200, blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong()));
+        return;
+      }
+      UsagePolicy p = policy.verify();
+      if (!p.owner().equals(party)) {
+        throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the usage policy's owner may complete the upload");
+      }
+      BlobStore.BlobInfo blob = blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong());
+      InputPolicies.requireBound(blobs.blobPath(blob.blobId()), blob.blobId(), keys.kem().publicKey().keyId(), p.digest());
+      gate.policies().accept(blob.blobId(), party, policy, sealedKey);
+      json(ctx, 200, blob);
+    } catch (RequestRefusedException e) {
+      throw Problem.refused(e);
+    }
+  }
+
+  /** The policy's owner withdraws consent; appended to the log, idempotent. */
+  private void revoke(Context ctx) throws IOException {
+    String digest = ctx.pathParam("policyDigest");
+    if (!digest.matches("[0-9a-f]{64}")) throw Problem.badRequest("policy digest must be 64 hex digits");
+    UsagePolicy p = gate.policies().byDigest(digest).orElseThrow(() -> Problem.notFound("no usage policy " + digest));
+    if (!p.owner().equals(RequestAuthenticator.party(ctx))) {
+      throw Problem.refused(new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the policy's owner may revoke it"));
+    }
+    long index = gate.ledger().appendRevoke(digest, p.owner());
+    json(ctx, 200, java.util.Map.of("policyDigest", digest, "leafIndex", index));
   }
 
   private void submit(Context ctx) throws IOException {
     TaskRecord.Request request;
     try {
-      request = JSON.readValue(ctx.bodyInputStream(), TaskRecord.Request.class);
+      request = JSON.readValue(RequestAuthenticator.body(ctx), TaskRecord.Request.class);
     } catch (IOException e) {
       throw Problem.badRequest("task request is not valid JSON for TaskRequest");
     }
-    TaskService.Submitted s = tasks.submit(ctx.header("Idempotency-Key"), request);
+    TaskService.Submitted s = tasks.submit(ctx.header("Idempotency-Key"), request, RequestAuthenticator.party(ctx));
     json(ctx, s.created() ? 201 : 200, s.task());
   }
 
   private void result(Context ctx) throws IOException {
-    Path p = tasks.result(ctx.pathParam("taskId"));
+    Path p = tasks.result(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx));
     ctx.contentType("application/octet-stream");
     ctx.result(Files.newInputStream(p));
   }
@@ -171,7 +226,7 @@ public final class GatewayRoutes {
 
   private static JsonNode body(Context ctx) {
     try {
-      JsonNode n = JSON.readTree(ctx.bodyInputStream());
+      JsonNode n = JSON.readTree(RequestAuthenticator.body(ctx));
       if (n == null || !n.isObject()) throw Problem.badRequest("body must be a JSON object");
       return n;
     } catch (IOException e) {

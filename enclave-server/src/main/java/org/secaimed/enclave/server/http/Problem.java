@@ -31,6 +31,12 @@ public final class Problem extends RuntimeException {
     return new Problem(slug, 409, title, detail);
   }
 
+  /** A protocol v2 refusal: the problem type names the rule (docs/gateway-protocol.md, "Enforcement order"). */
+  public static Problem refused(org.secaimed.connector.party.RequestRefusedException e) {
+    return new Problem(e.rule().slug(), e.rule().status(), e.rule().status() == 401 ? "Request not authenticated" : "Refused by usage policy",
+        e.getMessage());
+  }
+
   public String type() {
     return TYPE_PREFIX + slug;
   }

@@ -24,7 +24,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicLong;
 import org.secaimed.connector.gateway.Bindings;
+import org.secaimed.connector.party.RequestRefusedException;
+import org.secaimed.enclave.server.usage.UsageGate;
 import org.secaimed.connector.receipt.DsseEnvelope;
 import org.secaimed.connector.receipt.ReceiptException;
 import org.secaimed.connector.receipt.Receipts;
@@ -67,6 +70,9 @@ public final class TaskService implements AutoCloseable {
   private final EvidenceProvider issuer;
   private final ReceiptLog log;
   private final AlgorithmRunner runner;
+  private final UsageGate gate;
+  /** Inputs this enclave has opened (header authenticated and keys derived): refusals must leave it unchanged. */
+  private final AtomicLong inputsOpened = new AtomicLong();
   private final Clock clock;
   private final ThreadPoolExecutor pool;
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
@@ -79,7 +85,8 @@ public final class TaskService implements AutoCloseable {
   private volatile boolean closing;
 
   public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, EvidenceProvider issuer, ReceiptLog log,
-      AlgorithmRunner runner, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
+      AlgorithmRunner runner, UsageGate gate, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
+    this.gate = gate;
     this.state = state;
     this.faults = faults;
     this.blobs = blobs;
@@ -145,13 +152,28 @@ public final class TaskService implements AutoCloseable {
 
   public record Submitted(TaskRecord task, boolean created) {}
 
-  public Submitted submit(String idempotencyKey, TaskRecord.Request request) throws IOException {
+  /** How many inputs this enclave has opened since it started (the demo's and tests' "decrypted nothing" measure). */
+  public long inputsOpened() {
+    return inputsOpened.get();
+  }
+
+  /**
+   * Creates a task for {@code submitter} (the verified signer) if every input's usage policy
+   * allows it; a refusal is a problem naming the rule, and no task exists afterwards.
+   */
+  public Submitted submit(String idempotencyKey, TaskRecord.Request request, String submitter) throws IOException {
     if (idempotencyKey == null || idempotencyKey.length() < 8 || idempotencyKey.length() > 128) {
       throw Problem.badRequest("Idempotency-Key header of 8..128 characters is required");
     }
     validate(request);
+    try {
+      gate.check("task-submitting", use(request, submitter));
+    } catch (RequestRefusedException e) {
+      throw Problem.refused(e);
+    }
     String requestDigest = sha256Hex(CANONICAL.writeValueAsBytes(request));
-    Path keyFile = state.idempotency().resolve("task-" + sha256Hex(idempotencyKey.getBytes(StandardCharsets.UTF_8)));
+    // Keys are per party: another party reusing a key neither conflicts with nor finds this task.
+    Path keyFile = state.idempotency().resolve("task-" + sha256Hex((submitter + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)));
     synchronized (this) {
       if (Files.exists(keyFile)) {
         IdempotencyEntry e = state.readJson(keyFile, IdempotencyEntry.class);
@@ -163,7 +185,7 @@ public final class TaskService implements AutoCloseable {
       byte[] id = new byte[16];
       random.nextBytes(id);
       String taskId = "task-" + HexFormat.of().formatHex(id);
-      TaskRecord t = new TaskRecord(taskId, "queued", 0.0, "queued", clock.instant().toString(), null, request, null);
+      TaskRecord t = new TaskRecord(taskId, "queued", 0.0, "queued", clock.instant().toString(), null, request, null, submitter);
       save(t);
       state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
       enqueue(taskId);
@@ -210,9 +232,25 @@ public final class TaskService implements AutoCloseable {
     return state.readJson(p, TaskRecord.class);
   }
 
-  public TaskRecord cancel(String taskId) throws IOException {
+  private static UsageGate.TaskUse use(TaskRecord.Request r, String submitter) {
+    return new UsageGate.TaskUse(submitter, r.purpose(), r.kind(), r.algorithm().id(), r.algorithm().digest(), r.inputs());
+  }
+
+  /** The task, if {@code party} submitted it; {@code not-task-owner} otherwise. */
+  public TaskRecord get(String taskId, String party) throws IOException {
+    TaskRecord t = get(taskId);
+    if (!party.equals(t.submitter())) throw notOwner(taskId);
+    return t;
+  }
+
+  private static Problem notOwner(String taskId) {
+    return Problem.refused(new RequestRefusedException(RequestRefusedException.Rule.NOT_TASK_OWNER,
+        "task " + taskId + " belongs to another party"));
+  }
+
+  public TaskRecord cancel(String taskId, String party) throws IOException {
     synchronized (this) {
-      TaskRecord t = get(taskId);
+      TaskRecord t = get(taskId, party);
       if (t.finished()) return t;
       Running run = running.get(taskId);
       if (run != null) {
@@ -226,15 +264,31 @@ public final class TaskService implements AutoCloseable {
     }
   }
 
-  /** The sealed result, once the task succeeded. */
-  public Path result(String taskId) throws IOException {
+  /** The sealed result, once the task succeeded, for its submitter only. */
+  public Path result(String taskId, String party) throws IOException {
+    get(taskId, party);
     requireSucceeded(taskId);
     return resultPath(taskId);
   }
 
-  public StoredReceipt receipt(String taskId) throws IOException {
+  /** The receipt, for the submitter and for every owner of an input (each verifies its own part). */
+  public StoredReceipt receipt(String taskId, String party) throws IOException {
+    TaskRecord t = get(taskId);
+    if (!party.equals(t.submitter()) && !isContributor(t, party)) throw notOwner(taskId);
     requireSucceeded(taskId);
     return state.readJson(receiptPath(taskId), StoredReceipt.class);
+  }
+
+  private boolean isContributor(TaskRecord t, String party) throws IOException {
+    for (String blobId : t.request().inputs()) {
+      try {
+        var v = gate.policies().load(blobId);
+        if (v.isPresent() && v.get().policy().owner().equals(party)) return true;
+      } catch (RequestRefusedException e) {
+        // an unverifiable policy makes nobody a contributor
+      }
+    }
+    return false;
   }
 
   private void requireSucceeded(String taskId) throws IOException {
@@ -278,15 +332,17 @@ public final class TaskService implements AutoCloseable {
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
-      String detail = e instanceof AlgorithmException ? e.getMessage()
+      String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException ? e.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
           : e.getClass().getSimpleName() + " while running the task";
+      TaskRecord.Error error = e instanceof RequestRefusedException r
+          ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
+          : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);
       LOG.warn("INSECURE dev enclave: task {} {}: {}", taskId, cancel ? "cancelled" : "failed", detail);
       try {
         save(cancel ? t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null)
-            : t.with("failed", null, "failed", clock.instant().toString(),
-                new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail)));
+            : t.with("failed", null, "failed", clock.instant().toString(), error));
       } catch (IOException io) {
         LOG.error("INSECURE dev enclave: cannot record failure of {}", taskId, io);
       }
@@ -322,7 +378,10 @@ public final class TaskService implements AutoCloseable {
     live.put(t.taskId(), runningRecord);
     TaskRecord.Request req = t.request();
     KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
-    byte[] inputBinding = Bindings.input(keys.kem().publicKey().keyId());
+    // Decided again now (consent may have been revoked or used up since submission) and each
+    // input's use appended to the log, before any input is opened.
+    List<UsageGate.Admitted> admitted = gate.admit(t.taskId(), use(req, t.submitter()));
+    String kemKeyId = keys.kem().publicKey().keyId();
     List<InputStream> inputs = new ArrayList<>();
     Path tmp = state.newTempFile();
     MessageDigest plainMd = MessageDigest.getInstance("SHA-256");
@@ -333,8 +392,11 @@ public final class TaskService implements AutoCloseable {
     for (String blobId : req.inputs()) blobs.flushInBackground(blobId);
     TaskOutcome outcome;
     try {
-      for (String blobId : req.inputs()) {
-        inputs.add(SealedArchive.newOpeningStream(Files.newInputStream(blobs.blobPath(blobId)), keys.kem(), inputBinding));
+      for (UsageGate.Admitted a : admitted) {
+        String blobId = a.input().blobId();
+        inputs.add(SealedArchive.newOpeningStream(Files.newInputStream(blobs.blobPath(blobId)), keys.kem(),
+            Bindings.input(kemKeyId, a.input().digest())));
+        inputsOpened.incrementAndGet();
       }
       SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
           Bindings.result(t.taskId()));
@@ -351,12 +413,7 @@ public final class TaskService implements AutoCloseable {
       Files.deleteIfExists(tmp);
     }
     String finished = clock.instant().toString();
-    List<TaskReceipt.Input> receiptInputs = new ArrayList<>();
-    for (int i = 0; i < req.inputs().size(); i++) {
-      Map<String, String> instances = new LinkedHashMap<>();
-      if (i < outcome.inputInstances().size()) outcome.inputInstances().get(i).forEach(r -> instances.put(r.sopInstanceUid(), r.sha256()));
-      receiptInputs.add(new TaskReceipt.Input(req.inputs().get(i), instances));
-    }
+    List<TaskReceipt.Input> receiptInputs = ReceiptInputs.of(admitted, outcome, keys.kem());
     List<TaskReceipt.Output> outputs = new ArrayList<>(List.of(
         new TaskReceipt.Output("result.sealed", HexFormat.of().formatHex(cipherMd.digest())),
         new TaskReceipt.Output("result", HexFormat.of().formatHex(plainMd.digest()))));

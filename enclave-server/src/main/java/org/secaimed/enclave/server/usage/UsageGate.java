@@ -1,0 +1,89 @@
+package org.secaimed.enclave.server.usage;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.secaimed.connector.party.RequestRefusedException;
+import org.secaimed.connector.party.UsageDecision;
+import org.secaimed.enclave.server.blob.BlobStore;
+
+/**
+ * Where the enclave applies its inputs' usage policies (docs/gateway-protocol.md, "Enforcement
+ * order"). {@link #check} at submission refuses a task before it exists; {@link #admit} when it
+ * runs decides again (consent may have been revoked or used up meanwhile) and appends each
+ * input's use to the log in the same step. Neither opens an input.
+ */
+public final class UsageGate {
+  /** An input the task may open: its verified policy and its logged use. */
+  public record Admitted(InputPolicies.Verified input, UsageDecision.Allowed use) {}
+
+  private final InputPolicies policies;
+  private final UsageLedger ledger;
+  private final BlobStore blobs;
+  private final String kemKeyId;
+  private final Clock clock;
+
+  public UsageGate(InputPolicies policies, UsageLedger ledger, BlobStore blobs, String kemKeyId, Clock clock) {
+    this.policies = policies;
+    this.ledger = ledger;
+    this.blobs = blobs;
+    this.kemKeyId = kemKeyId;
+    this.clock = clock;
+  }
+
+  public UsageLedger ledger() {
+    return ledger;
+  }
+
+  public InputPolicies policies() {
+    return policies;
+  }
+
+  /** Refuses (naming the rule) a task the policies of its inputs do not allow; logs and opens nothing. */
+  public void check(String taskId, TaskUse task) throws RequestRefusedException, IOException {
+    List<InputPolicies.Verified> inputs = verifiedInputs(task);
+    ledger.atomically(() -> decide(taskId, task, inputs));
+  }
+
+  /** Decides again and appends one use entry per input to the log; only then may the inputs be opened. */
+  public List<Admitted> admit(String taskId, TaskUse task) throws RequestRefusedException, IOException {
+    List<InputPolicies.Verified> inputs = verifiedInputs(task);
+    return ledger.atomically(() -> {
+      List<UsageDecision.Allowed> allowed = decide(taskId, task, inputs);
+      List<Admitted> out = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        InputPolicies.Verified v = inputs.get(i);
+        long n = ledger.appendUse(taskId, v.blobId(), v.digest(), v.policy().owner());
+        UsageDecision.Allowed a = allowed.get(i);
+        out.add(new Admitted(v, new UsageDecision.Allowed(a.blobId(), a.owner(), a.policyDigest(), n, a.maxUses())));
+      }
+      return out;
+    });
+  }
+
+  /** A task as the enclave sees it: the verified submitter and what the signed request asks. */
+  public record TaskUse(String submitter, String purpose, String kind, String algorithmId, String algorithmDigest, List<String> inputs) {}
+
+  private List<UsageDecision.Allowed> decide(String taskId, TaskUse task, List<InputPolicies.Verified> inputs) throws RequestRefusedException {
+    List<UsageDecision.Input> in = new ArrayList<>();
+    for (InputPolicies.Verified v : inputs) {
+      // This task's own logged use (a re-run after a restart) does not count against it.
+      long own = ledger.loggedUse(taskId, v.blobId()) > 0 ? 1 : 0;
+      in.add(new UsageDecision.Input(v.blobId(), v.policy(), v.digest(), ledger.usesOf(v.digest()) - own, ledger.revoked(v.digest())));
+    }
+    return UsageDecision.decide(new UsageDecision.Task(task.submitter(), task.purpose(), task.kind(), task.algorithmId(),
+        task.algorithmDigest(), clock.instant()), in);
+  }
+
+  private List<InputPolicies.Verified> verifiedInputs(TaskUse task) throws RequestRefusedException, IOException {
+    List<InputPolicies.Verified> out = new ArrayList<>();
+    for (String blobId : task.inputs()) {
+      InputPolicies.Verified v = policies.load(blobId).orElseThrow(() -> new RequestRefusedException(
+          RequestRefusedException.Rule.POLICY_MISSING, "input " + blobId + " was uploaded without a usage policy (protocol v1): it cannot be used"));
+      InputPolicies.requireBound(blobs.blobPath(blobId), blobId, kemKeyId, v.digest());
+      out.add(v);
+    }
+    return out;
+  }
+}
