@@ -8,7 +8,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Base64;
-import org.secaimed.connector.party.PartyPublicKey;
 import org.secaimed.connector.party.RequestRefusedException;
 import org.secaimed.connector.party.SignedRequests;
 import org.secaimed.connector.provider.LicenceAudit;
@@ -48,8 +47,8 @@ public final class ProviderRoutes {
   }
 
   private void publish(Context ctx) throws Exception {
-    byte[] body = ctx.bodyAsBytes();
-    PartyPublicKey signer = signer(ctx, body);
+    byte[] body = RequestAuthenticator.body(ctx);
+    String signer = signer(ctx, body);
     JsonNode n = JSON.readTree(body);
     JsonNode l = n == null ? null : n.get("licence");
     if (l == null || !n.path("bundle").isTextual()) throw Problem.badRequest("body must be {licence: {licence, providerKey, signature}, bundle: base64}");
@@ -90,20 +89,25 @@ public final class ProviderRoutes {
 
   private void revoke(Context ctx) throws Exception {
     String digest = digest(ctx);
-    requireProvider(signer(ctx, ctx.bodyAsBytes()), refusing(() -> store.licence(digest)));
+    requireProvider(signer(ctx, RequestAuthenticator.body(ctx)), refusing(() -> store.licence(digest)));
     long index = ledger.revoke(digest, clock.instant());
     ctx.status(200).contentType("application/json").result(JSON.createObjectNode().put("leafIndex", index).toString());
   }
 
-  private PartyPublicKey signer(Context ctx, byte[] body) {
+  /**
+   * The verified signer: the gateway's authenticator already verified (and spent the nonce of)
+   * every call the protocol covers; calls it does not cover (the usage read) are verified here.
+   */
+  private String signer(Context ctx, byte[] body) {
+    if (ctx.attribute(RequestAuthenticator.PARTY) != null) return RequestAuthenticator.party(ctx);
     String path = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-    return refusing(() -> verifier.verify(ctx.method().name(), path, body, ctx.header(SignedRequests.HEADER)));
+    return refusing(() -> verifier.verify(ctx.method().name(), path, body, ctx.header(SignedRequests.HEADER))).id();
   }
 
-  private static void requireProvider(PartyPublicKey signer, UsageLicence licence) {
-    if (!signer.id().equals(licence.provider())) {
-      RequestRefusedException.Rule r = RequestRefusedException.Rule.NOT_LICENCE_OWNER;
-      throw new Problem(r.slug(), r.status(), "Not the licence's provider", "only the provider who signed the licence may do this");
+  private static void requireProvider(String signer, UsageLicence licence) {
+    if (!signer.equals(licence.provider())) {
+      throw Problem.refused(new RequestRefusedException(RequestRefusedException.Rule.NOT_LICENCE_OWNER,
+          "only the provider who signed the licence may do this"));
     }
   }
 
@@ -122,7 +126,7 @@ public final class ProviderRoutes {
     try {
       return call.get();
     } catch (RequestRefusedException e) {
-      throw new Problem(e.rule().slug(), e.rule().status(), "Refused", e.getMessage());
+      throw Problem.refused(e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
