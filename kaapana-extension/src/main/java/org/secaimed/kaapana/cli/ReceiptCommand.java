@@ -38,7 +38,8 @@ public final class ReceiptCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify a receipt bundle offline: the enclave's signature, inclusion in the signed log checkpoint,",
+      description = {"Verify a receipt bundle offline and say whether it is anchored to a trusted enclave.",
+          "Checks the enclave's signature, inclusion in the signed log checkpoint,",
           "with --checkpoint that the log only grew since the checkpoint the site stored (no fork, no rewrite), and",
           "with --policy that the attestation evidence kept in the bundle is accepted (at the attestation time) and",
           "binds the key that signed the receipt. Without that anchor the result is UNANCHORED (exit 1)."})

@@ -45,6 +45,9 @@ public final class GatewayRoutes {
   private final UsageGate gate;
   private final RequestAuthenticator auth;
 
+  /** JSON requests (attestation, uploads, tasks) are small; 1 MiB is generous. */
+  public static final int MAX_JSON_BYTES = 1 << 20;
+
   public GatewayRoutes(EvidenceProvider issuer, EnclaveKeys keys, BlobStore blobs, TaskService tasks, ReceiptLog log, UsageGate gate,
       SignedRequests.Verifier verifier) {
     this.gate = gate;
@@ -59,6 +62,10 @@ public final class GatewayRoutes {
   public void register(Javalin app) {
     String enclaveHeader = issuer.name() + (issuer.enclave().insecure() ? "; INSECURE" : "");
     app.before(ctx -> ctx.header("X-Secaimed-Enclave", enclaveHeader));
+    // Before the signature check reads a body: only upload parts may be larger than a JSON request.
+    app.before(ctx -> {
+      if (!ctx.path().contains("/parts/") && ctx.req().getContentLengthLong() > MAX_JSON_BYTES) throw tooLarge();
+    });
     app.before(auth::authenticate);
     app.post("/v1/attestation", this::attest);
     app.post("/v1/blobs", this::createUpload);
@@ -83,7 +90,9 @@ public final class GatewayRoutes {
       problem(ctx, new Problem("internal", 500, "Internal error", e.getClass().getSimpleName()));
     });
     app.error(404, ctx -> {
-      if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
+      // Javalin fills unmatched routes with a text/plain body; only our own problem answers are kept.
+      String type = ctx.res().getContentType();
+      if (!ctx.res().isCommitted() && (type == null || !type.startsWith("application/problem+json"))) {
         problem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
       }
     });
@@ -179,7 +188,7 @@ public final class GatewayRoutes {
   private void submit(Context ctx) throws IOException {
     TaskRecord.Request request;
     try {
-      request = JSON.readValue(RequestAuthenticator.body(ctx), TaskRecord.Request.class);
+      request = JSON.readValue(jsonBytes(ctx), TaskRecord.Request.class);
     } catch (IOException e) {
       throw Problem.badRequest("task request is not valid JSON for TaskRequest");
     }
@@ -224,9 +233,26 @@ public final class GatewayRoutes {
     }
   }
 
+  /**
+   * A JSON request body, at most {@link #MAX_JSON_BYTES}: the server's request size limit is sized
+   * for upload parts, and a stream read does not enforce it, so JSON gets its own, much smaller, bound.
+   */
+  static byte[] jsonBytes(Context ctx) throws IOException {
+    if (ctx.req().getContentLengthLong() > MAX_JSON_BYTES) throw tooLarge();
+    // A signed call's body was read (and its signature checked) by RequestAuthenticator: the same bytes.
+    byte[] signed = ctx.attribute(RequestAuthenticator.BODY);
+    byte[] bytes = signed != null ? signed : ctx.bodyInputStream().readNBytes(MAX_JSON_BYTES + 1);
+    if (bytes.length > MAX_JSON_BYTES) throw tooLarge();
+    return bytes;
+  }
+
+  private static Problem tooLarge() {
+    return new Problem("too-large", 413, "Request body too large", "JSON request bodies are limited to " + MAX_JSON_BYTES + " bytes");
+  }
+
   private static JsonNode body(Context ctx) {
     try {
-      JsonNode n = JSON.readTree(RequestAuthenticator.body(ctx));
+      JsonNode n = JSON.readTree(jsonBytes(ctx));
       if (n == null || !n.isObject()) throw Problem.badRequest("body must be a JSON object");
       return n;
     } catch (IOException e) {
