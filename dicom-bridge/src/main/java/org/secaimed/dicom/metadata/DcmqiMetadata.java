@@ -13,6 +13,7 @@ import java.util.Set;
 import org.secaimed.dicom.metadata.SegmentMetadataException.Reason;
 import org.secaimed.dicom.seg.CodedConcept;
 import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.seg.SegmentDetails;
 
 /**
  * dcmqi's segmentation metadata JSON ({@code itkimage2segimage --inputMetadata}). The outer array of
@@ -80,7 +81,10 @@ public final class DcmqiMetadata {
           rgb = new int[] {c.get(0).asInt(), c.get(1).asInt(), c.get(2).asInt()};
         }
         try {
-          segments.add(new SegmentDescription(label, segLabel, category, type, region, at, text(n, "SegmentAlgorithmName"), rgb));
+          SegmentDetails details = new SegmentDetails(text(n, "SegmentDescription"), text(n, "TrackingIdentifier"),
+              text(n, "TrackingUniqueIdentifier"), code(n, "SegmentedPropertyTypeModifierCodeSequence", where, false),
+              code(n, "AnatomicRegionModifierSequence", where, false));
+          segments.add(new SegmentDescription(label, segLabel, category, type, region, at, text(n, "SegmentAlgorithmName"), rgb, details));
         } catch (IllegalArgumentException e) {
           throw new SegmentMetadataException(Reason.INVALID, where + ": " + e.getMessage(), e);
         }

@@ -52,7 +52,11 @@ final class Dcm {
   }
 
   static void putCode(AttributeList list, String sequenceKeyword, CodedConcept code) throws DicomException {
-    AttributeList item = item(sequence(list, sequenceKeyword));
+    putCodeFields(item(sequence(list, sequenceKeyword)), code);
+  }
+
+  /** Code Value, Coding Scheme Designator and Code Meaning into an existing item (which may hold modifiers too). */
+  static void putCodeFields(AttributeList item, CodedConcept code) throws DicomException {
     put(item, "CodeValue", code.value());
     put(item, "CodingSchemeDesignator", code.scheme());
     put(item, "CodeMeaning", code.meaning());

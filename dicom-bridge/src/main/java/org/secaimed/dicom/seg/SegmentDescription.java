@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param algorithmType AUTOMATIC, SEMIAUTOMATIC or MANUAL
  * @param algorithmName SegmentAlgorithmName, required unless MANUAL
  * @param recommendedDisplayRgb 0..255 RGB triplet, or null; the writer converts it to CIELab
+ * @param details description, tracking ID/UID and modifiers ({@link SegmentDetails#NONE} if none)
  */
 public record SegmentDescription(
     int number,
@@ -23,11 +24,22 @@ public record SegmentDescription(
     CodedConcept anatomicRegion,
     AlgorithmType algorithmType,
     String algorithmName,
-    int[] recommendedDisplayRgb) {
+    int[] recommendedDisplayRgb,
+    SegmentDetails details) {
 
   public enum AlgorithmType { AUTOMATIC, SEMIAUTOMATIC, MANUAL }
 
+  /** Without the optional details (description, tracking, modifiers). */
+  public SegmentDescription(int number, String label, CodedConcept category, CodedConcept type, CodedConcept anatomicRegion,
+      AlgorithmType algorithmType, String algorithmName, int[] recommendedDisplayRgb) {
+    this(number, label, category, type, anatomicRegion, algorithmType, algorithmName, recommendedDisplayRgb, SegmentDetails.NONE);
+  }
+
   public SegmentDescription {
+    details = details == null ? SegmentDetails.NONE : details;
+    if (details.anatomicRegionModifier() != null && anatomicRegion == null) {
+      throw new IllegalArgumentException("segment " + number + ": an anatomic region modifier needs an anatomic region");
+    }
     if (number < 1 || number > 65535) throw new IllegalArgumentException("segment number out of range 1..65535: " + number);
     if (label == null || label.isBlank()) throw new IllegalArgumentException("segment " + number + ": label is required");
     Objects.requireNonNull(category, () -> "segment " + number + ": category code is required");

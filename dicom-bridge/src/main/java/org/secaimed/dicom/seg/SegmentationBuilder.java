@@ -3,6 +3,7 @@ package org.secaimed.dicom.seg;
 import static org.secaimed.dicom.seg.Dcm.item;
 import static org.secaimed.dicom.seg.Dcm.put;
 import static org.secaimed.dicom.seg.Dcm.putCode;
+import static org.secaimed.dicom.seg.Dcm.putCodeFields;
 import static org.secaimed.dicom.seg.Dcm.putEmpty;
 import static org.secaimed.dicom.seg.Dcm.putInts;
 import static org.secaimed.dicom.seg.Dcm.putTag;
@@ -356,7 +357,8 @@ public final class SegmentationBuilder {
       md.update(pixels);
       for (SegmentDescription d : segments) {
         md.update((d.number() + "\0" + d.label() + "\0" + d.category() + "\0" + d.type() + "\0" + d.anatomicRegion() + "\0"
-            + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\n")
+            + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\0"
+            + d.details() + "\n")
             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       return java.util.HexFormat.of().formatHex(md.digest());
@@ -448,8 +450,18 @@ public final class SegmentationBuilder {
         put(alg, "AlgorithmVersion", algorithmVersion);
       }
       putCode(it, "SegmentedPropertyCategoryCodeSequence", d.category());
-      putCode(it, "SegmentedPropertyTypeCodeSequence", d.type());
-      if (d.anatomicRegion() != null) putCode(it, "AnatomicRegionSequence", d.anatomicRegion());
+      SegmentDetails x = d.details();
+      AttributeList typeItem = item(sequence(it, "SegmentedPropertyTypeCodeSequence"));
+      putCodeFields(typeItem, d.type());
+      if (x.typeModifier() != null) putCode(typeItem, "SegmentedPropertyTypeModifierCodeSequence", x.typeModifier());
+      if (d.anatomicRegion() != null) {
+        AttributeList regionItem = item(sequence(it, "AnatomicRegionSequence"));
+        putCodeFields(regionItem, d.anatomicRegion());
+        if (x.anatomicRegionModifier() != null) putCode(regionItem, "AnatomicRegionModifierSequence", x.anatomicRegionModifier());
+      }
+      if (x.description() != null && !x.description().isBlank()) put(it, "SegmentDescription", x.description());
+      if (x.trackingId() != null && !x.trackingId().isBlank()) put(it, "TrackingID", x.trackingId());
+      if (x.trackingUid() != null) put(it, "TrackingUID", x.trackingUid());
       if (d.recommendedDisplayRgb() != null) putInts(it, "RecommendedDisplayCIELabValue", CieLab.fromRgb(d.recommendedDisplayRgb()));
     }
 

@@ -218,10 +218,13 @@ public final class SegmentationReader {
         int[] lab = null;
         Attribute cie = it.get(org.secaimed.dicom.geometry.DicomAttributes.tag("RecommendedDisplayCIELabValue"));
         if (cie != null && cie.getVM() == 3) lab = cie.getIntegerValues();
+        SegmentDetails details = new SegmentDetails(string(it, "SegmentDescription"), string(it, "TrackingID"),
+            string(it, "TrackingUID"), code(item(it, "SegmentedPropertyTypeCodeSequence", 0), "SegmentedPropertyTypeModifierCodeSequence"),
+            code(item(it, "AnatomicRegionSequence", 0), "AnatomicRegionModifierSequence"));
         out.add(new SegmentDescription(number, label == null || label.isEmpty() ? "Segment " + number : label,
             code(it, "SegmentedPropertyCategoryCodeSequence"), typeCode, code(it, "AnatomicRegionSequence"),
             SegmentDescription.AlgorithmType.valueOf(alg == null ? "" : alg.toUpperCase(Locale.ROOT)),
-            string(it, "SegmentAlgorithmName"), lab == null ? null : CieLab.toRgb(lab)));
+            string(it, "SegmentAlgorithmName"), lab == null ? null : CieLab.toRgb(lab), details));
       } catch (IllegalArgumentException | NullPointerException | DicomException e) {
         throw malformed(who, "segment " + number + ": " + e.getMessage());
       }

@@ -97,6 +97,32 @@ class SegmentationSmallDefectsTest {
     assertThat(DicomAttributes.string(berlin, "ContentTime")).isEqualTo(DicomAttributes.string(utc, "ContentTime"));
   }
 
+  @Test
+  void descriptionsTrackingIdsAndModifiersAreKept(@TempDir Path tmp) throws Exception {
+    String json = Files.readString(dicom("dcmqi-metadata/examples/seg-example.json")).replace("\"SegmentAlgorithmType\"", """
+        "SegmentedPropertyTypeModifierCodeSequence": {"CodeValue": "24028007", "CodingSchemeDesignator": "SCT", "CodeMeaning": "Right"},
+        "AnatomicRegionSequence": {"CodeValue": "10200004", "CodingSchemeDesignator": "SCT", "CodeMeaning": "Liver"},
+        "AnatomicRegionModifierSequence": {"CodeValue": "255503000", "CodingSchemeDesignator": "SCT", "CodeMeaning": "Entire"},
+        "SegmentAlgorithmType\"""");
+    Path md = tmp.resolve("md.json");
+    Files.writeString(md, json);
+    SegFixtures f = SegFixtures.load("ct-24x38x3-dcmqi", "label.nrrd", "seg-example.json");
+    var meta = org.secaimed.dicom.metadata.DcmqiMetadata.read(md);
+    Path out = tmp.resolve("seg.dcm");
+    SegmentationBuilder.forSource(f.series()).labels(f.labels(), meta.segments()).build().writeTo(out);
+    assertThat(dciodvfyErrors(out)).isEmpty();
+    String py = org.secaimed.dicom.testsupport.TestData.python("""
+        import sys, pydicom
+        s = pydicom.dcmread(sys.argv[1]).SegmentSequence[0]
+        print(s.SegmentDescription, '|', s.TrackingID, '|', s.TrackingUID, '|',
+              s.SegmentedPropertyTypeCodeSequence[0].SegmentedPropertyTypeModifierCodeSequence[0].CodeMeaning, '|',
+              s.AnatomicRegionSequence[0].AnatomicRegionModifierSequence[0].CodeMeaning)
+        """, out.toString());
+    assertThat(py).isEqualTo("Liver Segmentation | Liver | 1.2.3 | Right | Entire");
+    SegmentDetails back = SegmentationReader.read(out, f.series()).segments().get(0).details();
+    assertThat(back).isEqualTo(meta.segments().get(0).details());
+  }
+
   private static Segmentation build(SegFixtures f, String seed) throws Exception {
     return SegmentationBuilder.forSource(f.series()).labels(f.labels(), f.metadata().segments()).uidSeed(seed)
         .contentDateTime(SegmentationRoundTripTest.WHEN).build();
