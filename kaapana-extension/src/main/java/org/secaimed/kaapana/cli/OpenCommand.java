@@ -67,6 +67,12 @@ public final class OpenCommand implements Callable<Integer> {
       SealCommand.Support.moveIntoPlace(temp, out);
     } catch (IOException e) {
       Files.deleteIfExists(temp);
+      if (bindingBytes.length == 0 && e instanceof org.secaimed.connector.seal.SealedArchiveException s
+          && s.reason() == org.secaimed.connector.seal.SealedArchiveException.Reason.WRONG_BINDING) {
+        // The usual cause: the binding was simply left out.
+        throw new CliFailure("WRONG_BINDING", "the archive is bound to a task or evidence binding; give the --binding or --binding-hex"
+            + " it was sealed with", "--binding");
+      }
       return SealCommand.Support.failure(cmd, json, "open", e);
     }
     long nanos = System.nanoTime() - t0;

@@ -166,6 +166,21 @@ public final class PipelineKaapanaJob implements KaapanaJob {
 
   /** Kaapana shows the container log in the Airflow UI: one line per step, identifiers only. */
   static final class LoggingListener implements PipelineListener {
+    /** Kaapana shows the pod's log, not a terminal: throttled plain progress lines on stderr. */
+    private final org.secaimed.kaapana.cli.ProgressRenderer progress = new org.secaimed.kaapana.cli.ProgressRenderer(
+        org.secaimed.kaapana.cli.ProgressRenderer.Mode.LINES, new java.io.PrintWriter(java.io.OutputStream.nullOutputStream()),
+        new java.io.PrintWriter(System.err, true), System::nanoTime);
+
+    @Override
+    public void instanceSealed(int count, long plaintextBytes) {
+      progress.instanceSealed(count, plaintextBytes);
+    }
+
+    @Override
+    public void taskProgress(String taskId, String state, double fraction) {
+      progress.taskProgress(taskId, state, fraction);
+    }
+
     @Override
     public void stepFinished(PipelineException.Step step, String detail) {
       LOG.info("{}: {}", step, detail);

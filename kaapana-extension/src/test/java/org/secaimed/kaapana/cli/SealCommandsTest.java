@@ -87,6 +87,9 @@ class SealCommandsTest {
     try (Stream<Path> files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).as("no partial output left behind").noneMatch(n -> n.endsWith(".part"));
     }
+    Result omitted = run("open", "--key", priv.toString(), "--in", sealed.toString(), "--out", out.toString());
+    assertThat(omitted.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(omitted.err()).as("a left-out binding gets a hint").contains("WRONG_BINDING").contains("--binding");
     Result human = run("open", "--key", priv.toString(), "--in", sealed.toString(), "--out", out.toString(), "--binding-hex", "ab12");
     assertThat(human.err()).contains("CHUNK_AUTH_FAILED").contains("chunk");
   }
