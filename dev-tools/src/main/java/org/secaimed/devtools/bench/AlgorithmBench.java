@@ -1,5 +1,6 @@
 package org.secaimed.devtools.bench;
 
+import org.secaimed.connector.io.Digests;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class AlgorithmBench {
 
     // Baseline for the task: reading the same bytes once and hashing them (what any consumer must do).
     t0 = System.nanoTime();
-    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    java.security.MessageDigest md = Digests.sha256();
     md.update(bytes);
     double hashBaseline = seconds(t0);
     out.put("baselineSha256Seconds", hashBaseline);

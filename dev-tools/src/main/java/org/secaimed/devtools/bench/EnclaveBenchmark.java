@@ -1,5 +1,6 @@
 package org.secaimed.devtools.bench;
 
+import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -231,7 +232,7 @@ public final class EnclaveBenchmark {
       this.uploadId = uploadId;
       this.partSize = partSize;
       this.buf = new byte[partSize];
-      this.total = MessageDigest.getInstance("SHA-256");
+      this.total = Digests.sha256();
     }
 
     @Override
@@ -258,7 +259,7 @@ public final class EnclaveBenchmark {
       awaitInFlight();
       int index = part++;
       inFlight = uploader.submit(() -> {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        MessageDigest md = Digests.sha256();
         md.update(bytes, 0, n);
         client.putPart(uploadId, index, bytes, n, md.digest());
         return null;

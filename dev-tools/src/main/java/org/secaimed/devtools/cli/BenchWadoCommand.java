@@ -1,5 +1,6 @@
 package org.secaimed.devtools.cli;
 
+import org.secaimed.connector.io.Digests;
 import org.secaimed.kaapana.cli.DicomCommand;
 import org.secaimed.kaapana.cli.JsonOutput;
 import org.secaimed.kaapana.cli.SecaimedCli;
@@ -206,7 +207,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (InstanceStream s = client.retrieveSeries(study, series)) {
       while (s.next()) {
-        MessageDigest md = sha256 ? sha256() : null;
+        MessageDigest md = sha256 ? Digests.sha256() : null;
         InputStream in = s.body();
         for (int r; (r = in.read(buf)) > 0; ) {
           bytes += r;
@@ -221,14 +222,6 @@ public final class BenchWadoCommand implements Callable<Integer> {
 
   private Measured pullOurs(DicomWebClient client, boolean sha256) throws IOException {
     return pullOurs(client, sha256, study, series);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** curl fetching the same URL with the same Accept header, discarding the body; timed by curl itself. */

@@ -1,5 +1,6 @@
 package org.secaimed.devtools.enclave;
 
+import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -31,7 +31,7 @@ public final class CodeMeasurement {
   }
 
   static String ofFile(Path file) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Digests.sha256();
     try (InputStream in = Files.newInputStream(file)) {
       in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md));
     }
@@ -39,7 +39,7 @@ public final class CodeMeasurement {
   }
 
   static String ofDirectory(Path dir) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Digests.sha256();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
       files = s.filter(Files::isRegularFile).sorted().toList();
@@ -54,13 +54,5 @@ public final class CodeMeasurement {
       }
     }
     return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -16,6 +16,15 @@ public final class SegmentMetadataFiles {
    * @param fallbackAlgorithmName used for Kaapana files without an algorithm name
    */
   public static SegmentationMetadata read(Path file, CodeLookup codes, String fallbackAlgorithmName) throws SegmentMetadataException {
+    return read(file, null, codes, fallbackAlgorithmName);
+  }
+
+  /**
+   * @param task the task whose seg_info to use in a grouped Kaapana file such as TotalSegmentator's
+   *     {@code seg_info_lookup.json} ({@code {"total": {"seg_info": [...]}, ...}}); null otherwise
+   */
+  public static SegmentationMetadata read(Path file, String task, CodeLookup codes, String fallbackAlgorithmName)
+      throws SegmentMetadataException {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(Files.readString(file));
@@ -23,12 +32,18 @@ public final class SegmentMetadataFiles {
       throw new SegmentMetadataException(Reason.MALFORMED, file.getFileName() + ": not JSON: " + e.getMessage(), e);
     }
     if (root != null && root.has("segmentAttributes")) return DcmqiMetadata.parse(root);
-    if (root != null && root.has("seg_info")) {
+    boolean grouped = root != null && root.isObject() && !root.has("seg_info") && root.size() > 0
+        && java.util.stream.StreamSupport.stream(root.spliterator(), false).allMatch(v -> v.isObject() && v.has("seg_info"));
+    if (grouped && task == null) {
+      throw new SegmentMetadataException(Reason.INVALID, file.getFileName() + ": a grouped Kaapana seg_info file; choose a task with --task ("
+          + String.join(", ", (Iterable<String>) root::fieldNames) + ")");
+    }
+    if (root != null && (root.has("seg_info") || grouped)) {
       if (codes == null) {
         throw new SegmentMetadataException(Reason.UNRESOLVED_CODE, file.getFileName()
             + ": a Kaapana seg_info.json names labels without codes; give a code table (Kaapana's code_lookup_table.json)");
       }
-      return KaapanaSegInfo.parse(root, null, codes, fallbackAlgorithmName);
+      return KaapanaSegInfo.parse(root, grouped ? task : null, codes, fallbackAlgorithmName);
     }
     throw new SegmentMetadataException(Reason.MALFORMED, file.getFileName() + ": neither dcmqi metadata (segmentAttributes) nor Kaapana seg_info");
   }

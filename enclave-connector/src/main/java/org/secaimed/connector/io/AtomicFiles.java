@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Write-then-rename, so a reader (or a restarted process) sees either the old file or the whole new
@@ -23,25 +24,47 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, Writer writer) throws IOException {
+    write(target, writer, false);
+  }
+
+  public static void write(Path target, byte[] bytes) throws IOException {
+    write(target, tmp -> Files.write(tmp, bytes));
+  }
+
+  /** As {@link #write(Path, byte[])}, readable and writable by the owner only from the first byte on: for private keys. */
+  public static void writeOwnerOnly(Path target, byte[] bytes) throws IOException {
+    write(target, tmp -> Files.write(tmp, bytes), true);
+  }
+
+  /** Renames a finished temporary file over {@code target}: atomically where the file system can, else a plain replace. */
+  public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void write(Path target, Writer writer, boolean ownerOnly) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+    Path tmp = ownerOnly ? ownerOnlyTempFile(dir, target) : Files.createTempFile(dir, "." + target.getFileName(), ".partial");
     try {
       writer.write(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      moveIntoPlace(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
     }
   }
 
-  public static void write(Path target, byte[] bytes) throws IOException {
-    write(target, tmp -> Files.write(tmp, bytes));
+  private static Path ownerOnlyTempFile(Path dir, Path target) throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      throw new IOException("cannot write " + target + " with owner-only permissions on this file system");
+    }
+    return Files.createTempFile(dir, "." + target.getFileName(), ".partial",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 }

@@ -1,10 +1,9 @@
 package org.secaimed.connector.receipt;
 
+import org.secaimed.connector.io.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -50,12 +49,6 @@ public record ReceiptBundle(
 
   /** Writes atomically (temp file + move), so a crash never leaves half a record. */
   public void write(Path file) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".receipt-", ".tmp");
-    try {
-      Receipts.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, tmp -> Receipts.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this));
   }
 }

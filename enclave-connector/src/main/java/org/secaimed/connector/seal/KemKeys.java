@@ -1,16 +1,14 @@
 package org.secaimed.connector.seal;
 
+import org.secaimed.connector.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -99,27 +97,9 @@ public final class KemKeys {
   }
 
   private static void writeAtomically(Path file, String content, boolean ownerOnly) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp;
-    if (ownerOnly && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      tmp = Files.createTempFile(dir, ".key-", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else if (ownerOnly) {
-      throw new IOException("cannot write " + file + " with owner-only permissions on this file system");
-    } else {
-      tmp = Files.createTempFile(dir, ".key-", ".tmp");
-    }
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    if (ownerOnly) AtomicFiles.writeOwnerOnly(file, bytes);
+    else AtomicFiles.write(file, bytes);
   }
 
   private static String read(Path file) throws IOException {

@@ -101,6 +101,8 @@ public final class SegCommand implements Runnable {
     Path codeTable;
     @Option(names = "--algorithm", paramLabel = "NAME", description = "algorithm name when the metadata has none (Kaapana seg_info.json)")
     String algorithm;
+    @Option(names = "--task", paramLabel = "NAME", description = "the task in a grouped Kaapana seg_info file (TotalSegmentator's seg_info_lookup.json: total, lung_vessels, ...)")
+    String task;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -124,7 +126,7 @@ public final class SegCommand implements Runnable {
         ImageGeometry grid = source.geometry();
         LabelVolume labels = LabelMapAlignment.onto(LabelMapFiles.read(labelmap), grid);
         CodeLookup codes = codeTable == null ? null : CodeLookup.load(codeTable);
-        SegmentationMetadata md = SegmentMetadataFiles.read(metadata, codes, algorithm);
+        SegmentationMetadata md = SegmentMetadataFiles.read(metadata, task, codes, algorithm);
         SegmentationBuilder b = SegmentationBuilder.forSource(source).type(segType).labels(labels, md.segments()).uidSeed(seed)
             .contentDateTime(contentTime).zone(java.time.ZoneId.systemDefault());
         if (md.seriesDescription() != null) b.seriesDescription(md.seriesDescription());

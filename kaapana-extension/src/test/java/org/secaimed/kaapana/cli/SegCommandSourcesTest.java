@@ -91,6 +91,24 @@ class SegCommandSourcesTest {
     assertThat(w.json().get("notes").get(0).asText()).contains("3 file(s) without a Part 10 header were read as raw datasets");
   }
 
+  @Test
+  void groupedKaapanaSegInfoNeedsAndTakesATask(@TempDir Path tmp) throws Exception {
+    String[] args = {"seg", "from-labelmap", "--series", data("ct-3slice-dcmqi").toString(),
+        "--labelmap", data("ct-3slice-dcmqi/liver_seg.nrrd").toString(),
+        "--metadata", data("kaapana-seg-info/total_segmentator_seg_info_lookup.json").toString(),
+        "--code-table", data("kaapana-seg-info/code_lookup_table.json").toString(), "--algorithm", "TotalSegmentator",
+        "--out", tmp.resolve("s.dcm").toString(), "--json"};
+    Run without = run(args);
+    assertThat(without.exit()).isEqualTo(1);
+    assertThat(without.json().path("error").path("message").asText()).contains("--task").contains("total, lung_vessels");
+    // The task's labels are read (Kaapana's code table has no codes for these two: a typed refusal naming them).
+    Run with = run(concat(args, new String[] {"--task", "liver_vessels"}));
+    assertThat(with.json().path("error").path("code").asText()).isEqualTo("UNRESOLVED_CODE");
+    assertThat(with.json().path("error").path("message").asText()).contains("[liver_vessels, liver_tumor]");
+    Run unknown = run(concat(args, new String[] {"--task", "nope"}));
+    assertThat(unknown.json().path("error").path("message").asText()).contains("no task 'nope'");
+  }
+
   static String[] concat(String[] a, String[] b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -89,11 +89,12 @@ class ConfidentialVmEndToEndTest {
   }
 
   static BridgePipeline pipeline(String name, Policy policy, EnclaveAttestation attestation) throws Exception {
-    GatewaySession.Builder b = GatewaySession.builder(server.baseUrl()).policy(policy).pollInterval(Duration.ofMillis(50))
+    KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
+    GatewaySession.Builder b = GatewaySession.builder(server.baseUrl()).policy(policy).site(site).pollInterval(Duration.ofMillis(50))
         .checkpointStore(dir.resolve(name + "/checkpoint.note")).workDir(dir.resolve(name + "/work"));
     if (attestation != null) b.attestation(attestation);
     GatewaySession gateway = b.build();
-    return BridgePipeline.builder().gateway(gateway).siteKey(KemKeyPair.generate(HpkeSuite.X25519))
+    return BridgePipeline.builder().gateway(gateway).siteKey(site)
         .source(new DirectorySeriesSource(pacs)).destination(new DirectorySegDestination(dir.resolve(name + "/out")))
         .algorithm(BridgePipeline.resolveAlgorithm(gateway, "ct-body-lungs-bone", null)).build();
   }

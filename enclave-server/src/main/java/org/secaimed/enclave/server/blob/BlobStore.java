@@ -1,5 +1,6 @@
 package org.secaimed.enclave.server.blob;
 
+import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -126,7 +127,7 @@ public final class BlobStore implements AutoCloseable {
     }
     Path tmp = state.newTempFile();
     try {
-      MessageDigest md = sha256();
+      MessageDigest md = Digests.sha256();
       long n;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
         n = copyAtMost(body, out, m.partSize());
@@ -177,7 +178,7 @@ public final class BlobStore implements AutoCloseable {
       if (Files.exists(partPath(uploadId, count))) throw Problem.badRequest("upload " + uploadId + " has parts beyond length " + length);
       Path tmp = state.newTempFile();
       try {
-        MessageDigest md = sha256();
+        MessageDigest md = Digests.sha256();
         long total = 0;
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
           for (int i = 0; i < count; i++) {
@@ -305,7 +306,7 @@ public final class BlobStore implements AutoCloseable {
   }
 
   private static byte[] digestOf(Path p) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Digests.sha256();
     try (InputStream in = Files.newInputStream(p)) {
       in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), md));
     }
@@ -317,14 +318,7 @@ public final class BlobStore implements AutoCloseable {
   }
 
   static String sha256Hex(String s) {
-    return HexFormat.of().formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+    return Digests.sha256Hex(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,10 +1,9 @@
 package org.secaimed.enclave.server.keys;
 
+import org.secaimed.connector.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -43,7 +42,7 @@ public final class EnclaveKeys {
     Path pub = dir.resolve(name + ".spki");
     if (!Files.exists(priv) || !Files.exists(pub)) {
       KeyPair kp = Ed25519.generate();
-      writeOwnerOnly(priv, kp.getPrivate().getEncoded());
+      AtomicFiles.writeOwnerOnly(priv, kp.getPrivate().getEncoded());
       Files.write(pub, kp.getPublic().getEncoded());
     }
     PrivateKey p = Ed25519.privateKey(Files.readAllBytes(priv));
@@ -51,16 +50,6 @@ public final class EnclaveKeys {
     return new KeyPair(q, p);
   }
 
-  private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), ".key-", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 
   public KeyPair signing() {
     return signing;

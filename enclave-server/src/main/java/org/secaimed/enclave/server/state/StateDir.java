@@ -1,14 +1,13 @@
 package org.secaimed.enclave.server.state;
 
+import org.secaimed.connector.io.AtomicFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The dev enclave's state directory: keys, uploads, blobs, tasks, results, receipts and the log,
@@ -76,11 +75,7 @@ public final class StateDir {
   }
 
   public static void moveIntoPlace(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFiles.moveIntoPlace(tmp, target);
   }
 
   public void writeJson(Path target, Object value) throws IOException {

@@ -1,5 +1,6 @@
 package org.secaimed.enclave.server.task;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -171,9 +172,9 @@ public final class TaskService implements AutoCloseable {
     } catch (RequestRefusedException e) {
       throw Problem.refused(e);
     }
-    String requestDigest = sha256Hex(CANONICAL.writeValueAsBytes(request));
+    String requestDigest = Digests.sha256Hex(CANONICAL.writeValueAsBytes(request));
     // Keys are per party: another party reusing a key neither conflicts with nor finds this task.
-    Path keyFile = state.idempotency().resolve("task-" + sha256Hex((submitter + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)));
+    Path keyFile = state.idempotency().resolve("task-" + Digests.sha256Hex((submitter + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)));
     synchronized (this) {
       if (Files.exists(keyFile)) {
         IdempotencyEntry e = state.readJson(keyFile, IdempotencyEntry.class);
@@ -384,8 +385,8 @@ public final class TaskService implements AutoCloseable {
     String kemKeyId = keys.kem().publicKey().keyId();
     List<InputStream> inputs = new ArrayList<>();
     Path tmp = state.newTempFile();
-    MessageDigest plainMd = MessageDigest.getInstance("SHA-256");
-    MessageDigest cipherMd = MessageDigest.getInstance("SHA-256");
+    MessageDigest plainMd = Digests.sha256();
+    MessageDigest cipherMd = Digests.sha256();
     OutputStream file = Files.newOutputStream(tmp);
     // After this task's own file-system changes, so none of them waits for the flush; long before
     // the receipt's log append, whose fsync would otherwise write the whole study out (BlobStore).
@@ -461,14 +462,6 @@ public final class TaskService implements AutoCloseable {
 
   private Path pendingReceiptPath(String taskId) {
     return state.receipts().resolve(taskId + ".pending.json");
-  }
-
-  private static String sha256Hex(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
