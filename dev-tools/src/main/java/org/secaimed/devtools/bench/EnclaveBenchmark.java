@@ -107,7 +107,7 @@ public final class EnclaveBenchmark {
       KemKeyPair site = KemKeyPair.generate(suite);
       GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
           .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
-          .checkpointStore(workDir.resolve("site/checkpoint.note")).workDir(workDir.resolve("site/work")).site(site).build();
+          .checkpointStore(workDir.resolve("site/checkpoints")).workDir(workDir.resolve("site/work")).site(site).build();
       // Attested once up front so that the baseline's uploads are signed too (the enclave requires it).
       session.attest();
       log.accept("warming up both paths on a small phantom");

@@ -72,7 +72,7 @@ public final class Demo {
       GatewaySession gateway = GatewaySession.builder(enclave.baseUrl())
           .policy(policy)
           .site(siteKey) // signs the site's requests and seals each upload under a usage policy it owns
-          .checkpointStore(runDir.resolve("checkpoint.txt"))
+          .checkpointStore(runDir.resolve("checkpoints"))
           .workDir(runDir.resolve("tmp"))
           .pollInterval(Duration.ofMillis(100))
           .build();

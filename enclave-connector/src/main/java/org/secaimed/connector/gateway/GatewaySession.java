@@ -39,17 +39,12 @@ import org.secaimed.connector.receipt.DsseEnvelope;
 import org.secaimed.connector.receipt.ExpectedTask;
 import org.secaimed.connector.receipt.ReceiptBundle;
 import org.secaimed.connector.receipt.ReceiptException;
-import org.secaimed.connector.receipt.ReceiptVerifier;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemPublicKey;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
-import org.secaimed.connector.tlog.Checkpoint;
 import org.secaimed.connector.tlog.Ed25519;
-import org.secaimed.connector.tlog.LogProofException;
-import org.secaimed.connector.tlog.MerkleProofs;
-import org.secaimed.connector.tlog.SignedCheckpoints;
 
 /**
  * The site's conversation with an enclave gateway, in the only order that is safe:
@@ -321,55 +316,14 @@ public final class GatewaySession {
       }
       if (r.getLeafIndex() == null) throw new ResultVerificationException("receipt", "no leaf index", null);
       long leafIndex = r.getLeafIndex();
-      String origin = SignedCheckpoints.originFor(key);
-      String note = client.checkpoint();
-      Checkpoint cp = openCheckpoint(note, origin, key, "checkpoint");
-      if (leafIndex >= cp.size()) {
-        throw new ResultVerificationException("inclusion", "leaf " + leafIndex + " is beyond the checkpoint size " + cp.size(), null);
-      }
-      var inc = client.inclusionProof(leafIndex, cp.size());
-      List<String> incHashes = inc.getHashes();
-      try {
-        if (inc.getLeafIndex() != leafIndex || inc.getTreeSize() != cp.size()) throw new LogProofException("proof is for another leaf or size");
-        ReceiptVerifier.verifyInclusion(env, leafIndex, cp, ReceiptVerifier.decode(incHashes));
-      } catch (LogProofException | ReceiptException e) {
-        throw new ResultVerificationException("inclusion", e.getMessage(), e);
-      }
-      ReceiptBundle.Consistency consistency = null;
-      String stored = checkpoints == null ? null : checkpoints.last().orElse(null);
-      if (stored != null) {
-        Checkpoint prev = openCheckpoint(stored, origin, key, "stored-checkpoint");
-        try {
-          if (prev.size() > cp.size()) {
-            throw new LogProofException("the log shrank from " + prev.size() + " to " + cp.size() + " (rolled back)");
-          }
-          List<String> hashes = List.of();
-          if (prev.size() < cp.size()) {
-            var c = client.consistencyProof(prev.size(), cp.size());
-            if (c.getFromSize() != prev.size() || c.getToSize() != cp.size()) throw new LogProofException("proof is for other sizes");
-            hashes = c.getHashes();
-          }
-          MerkleProofs.verifyConsistency(prev.size(), cp.size(), prev.rootHash(), cp.rootHash(), ReceiptVerifier.decode(hashes));
-          consistency = new ReceiptBundle.Consistency(stored, hashes);
-        } catch (LogProofException e) {
-          throw new ResultVerificationException("consistency", e.getMessage(), e);
-        }
-      }
+      LogVerification.Verified log = LogVerification.verify(client, checkpoints, key, env, leafIndex);
       ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, Base64.getEncoder().encodeToString(key.getEncoded()),
-          leafIndex, note, incHashes, consistency, org.secaimed.connector.receipt.AttestationRecord.of(enclave.outcome()));
-      if (checkpoints != null) checkpoints.store(note);
+          leafIndex, log.note(), log.inclusionHashes(), log.consistency(),
+          org.secaimed.connector.receipt.AttestationRecord.of(enclave.outcome()));
       ok = true;
       return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
     } finally {
       if (!ok) Files.deleteIfExists(sealed);
-    }
-  }
-
-  private static Checkpoint openCheckpoint(String note, String origin, PublicKey key, String step) throws ResultVerificationException {
-    try {
-      return SignedCheckpoints.open(note, origin, key);
-    } catch (LogProofException e) {
-      throw new ResultVerificationException(step, e.getMessage(), e);
     }
   }
 
@@ -471,9 +425,18 @@ public final class GatewaySession {
       return this;
     }
 
-    /** Where the last verified checkpoint is kept; every new one must be consistent with it. */
-    public Builder checkpointStore(Path file) {
-      this.checkpoints = new CheckpointStore(file);
+    /**
+     * The folder of the site's checkpoint store: the last verified checkpoint per log origin;
+     * every new one must be consistent with it. Share it between runs (and sessions) so that a
+     * fork is caught between them too.
+     */
+    public Builder checkpointStore(Path dir) {
+      this.checkpoints = new CheckpointStore(dir);
+      return this;
+    }
+
+    public Builder checkpointStore(CheckpointStore store) {
+      this.checkpoints = store;
       return this;
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.CheckpointStore;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemKeyPair;
@@ -25,6 +26,7 @@ import org.secaimed.kaapana.auth.KeycloakAuthException;
 import org.secaimed.kaapana.auth.TokenSource;
 import org.secaimed.kaapana.operator.JobReport;
 import org.secaimed.kaapana.operator.KaapanaEnvironment;
+import org.secaimed.kaapana.operator.KaapanaEnvironmentException;
 import org.secaimed.kaapana.operator.KaapanaJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
     GatewaySession gateway = GatewaySession.builder(env.site().gatewayUrl())
         .policy(policy)
         .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
-        .checkpointStore(runDir.resolve("gateway-checkpoint.txt"))
+        .checkpointStore(checkpointStore(env))
         .workDir(runDir.resolve("tmp"))
         .build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);
@@ -105,6 +107,15 @@ public final class PipelineKaapanaJob implements KaapanaJob {
       }
     }
     return new JobReport(outcomes);
+  }
+
+  /** The site-wide store every run shares, with the log origins the site accepted recorded as transitions. */
+  static CheckpointStore checkpointStore(KaapanaEnvironment env) throws IOException, KaapanaEnvironmentException {
+    CheckpointStore store = new CheckpointStore(env.checkpointStoreDir());
+    for (String origin : env.acceptedLogOrigins()) {
+      store.acceptOrigin(origin, null, "listed in SECAIMED_ACCEPT_LOG_ORIGINS");
+    }
+    return store;
   }
 
   /** Training and evaluation: one task over every series of the run, each with its reference SEGs. */

@@ -205,6 +205,33 @@ public final class KaapanaEnvironment {
     return workflowDir.resolve(operatorOutDir);
   }
 
+  /**
+   * The site's checkpoint store (one per log origin, shared by every run so that a forked log is
+   * caught between runs): {@code SECAIMED_CHECKPOINT_DIR} if set, else {@code secaimed-log-checkpoints}
+   * beside the run folders on the project's workflow-data volume, which outlives DAG runs
+   * (docs/kaapana.md, "Log checkpoints").
+   */
+  public Path checkpointStoreDir() throws KaapanaEnvironmentException {
+    String v = env.get("SECAIMED_CHECKPOINT_DIR");
+    if (v != null && !v.isBlank()) {
+      Path p = Path.of(v);
+      if (!p.isAbsolute()) throw new KaapanaEnvironmentException("SECAIMED_CHECKPOINT_DIR", "'" + v + "' is not an absolute path");
+      return p;
+    }
+    Path parent = workflowDir.toAbsolutePath().getParent();
+    if (parent == null) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "has no parent folder for the checkpoint store");
+    return parent.resolve("secaimed-log-checkpoints");
+  }
+
+  /**
+   * Log origins the site has decided to follow as new logs (an enclave signing-key rotation it
+   * expects): {@code SECAIMED_ACCEPT_LOG_ORIGINS}, separated by spaces or commas.
+   */
+  public java.util.List<String> acceptedLogOrigins() {
+    String v = env.getOrDefault("SECAIMED_ACCEPT_LOG_ORIGINS", "");
+    return java.util.Arrays.stream(v.split("[,\\s]+")).filter(o -> !o.isBlank()).toList();
+  }
+
   /** Credentials of the project user; throws naming the missing variable. */
   public PasswordCredentials credentials() throws KaapanaEnvironmentException {
     try {

@@ -49,7 +49,7 @@ final class EnclaveFixture implements AutoCloseable {
 
   GatewaySession.Builder session(String baseUrl, String policyResource) throws Exception {
     return GatewaySession.builder(baseUrl).policy(Policy.resource(policyResource)).partSize(256 * 1024)
-        .pollInterval(Duration.ofMillis(50)).checkpointStore(dir.resolve("site/checkpoint.note")).workDir(dir.resolve("site/work"))
+        .pollInterval(Duration.ofMillis(50)).checkpointStore(dir.resolve("site/checkpoints")).workDir(dir.resolve("site/work"))
         .retry(new RetryPolicy(30, Duration.ofMillis(50), Duration.ofMillis(500))).site(siteKeys);
   }
 

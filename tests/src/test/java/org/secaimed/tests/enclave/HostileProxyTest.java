@@ -125,7 +125,7 @@ class HostileProxyTest {
   /** Runs fetchVerified with one response replaced and expects a typed failure with nothing left behind. */
   private void caught(MappingBuilder attack, String expectedStep) throws Exception {
     StubMapping stub = proxy.stubFor(attack.atPriority(1));
-    String storedBefore = Files.readString(tmp.resolve("site/checkpoint.note"));
+    String storedBefore = storedCheckpoints();
     try {
       assertThatThrownBy(() -> site.fetchVerified(attested, taskA))
           .isInstanceOfSatisfying(ResultVerificationException.class, e -> assertThat(e.step()).isEqualTo(expectedStep));
@@ -135,7 +135,17 @@ class HostileProxyTest {
     try (Stream<Path> left = Files.list(tmp.resolve("site/work"))) {
       assertThat(left).as("no sealed copy left behind").isEmpty();
     }
-    assertThat(Files.readString(tmp.resolve("site/checkpoint.note"))).as("stored checkpoint unchanged").isEqualTo(storedBefore);
+    assertThat(storedCheckpoints()).as("stored checkpoint unchanged").isEqualTo(storedBefore);
+  }
+
+  /** Every checkpoint in the site's store (one per log origin), in one string. */
+  private String storedCheckpoints() throws Exception {
+    try (Stream<Path> files = Files.list(tmp.resolve("site/checkpoints"))) {
+      StringBuilder all = new StringBuilder();
+      for (Path p : files.filter(p -> p.toString().endsWith(".checkpoint")).sorted().toList()) all.append(Files.readString(p));
+      assertThat(all).as("a stored checkpoint").isNotEmpty();
+      return all.toString();
+    }
   }
 
   private static MappingBuilder octets(String path, byte[] body) {

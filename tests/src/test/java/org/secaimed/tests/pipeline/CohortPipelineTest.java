@@ -102,7 +102,7 @@ class CohortPipelineTest {
         .policy(Policy.resource("policies/dev.yaml"))
         .site(site)
         .pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve("site/checkpoint.note"))
+        .checkpointStore(dir.resolve("site/checkpoints"))
         .workDir(dir.resolve("site/work"))
         .build();
     return BridgePipeline.builder()

@@ -84,7 +84,7 @@ class SubmitWindowRestartTest {
 
   private static GatewaySession.Builder session(String baseUrl, Path dir) throws Exception {
     return GatewaySession.builder(baseUrl).policy(Policy.resource("policies/dev.yaml")).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve("site/checkpoint.note")).workDir(dir.resolve("site/work"));
+        .checkpointStore(dir.resolve("site/checkpoints")).workDir(dir.resolve("site/work"));
   }
 
   private static BridgePipeline pipeline(GatewaySession gateway, KemKeyPair site, Path pacs, Path dir) throws Exception {
@@ -101,7 +101,8 @@ class SubmitWindowRestartTest {
     Path tasks = enclave.stateDir().resolve("tasks");
     if (!Files.isDirectory(tasks)) return java.util.List.of();
     try (Stream<Path> s = Files.list(tasks)) {
-      return s.map(p -> p.getFileName().toString().replaceAll("\\.json$", "")).filter(n -> n.startsWith("task-")).toList();
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("task-") && n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length())).toList();
     }
   }
 }

@@ -91,7 +91,7 @@ class ConfidentialVmEndToEndTest {
   static BridgePipeline pipeline(String name, Policy policy, EnclaveAttestation attestation) throws Exception {
     KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
     GatewaySession.Builder b = GatewaySession.builder(server.baseUrl()).policy(policy).site(site).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(dir.resolve(name + "/checkpoint.note")).workDir(dir.resolve(name + "/work"));
+        .checkpointStore(dir.resolve(name + "/checkpoints")).workDir(dir.resolve(name + "/work"));
     if (attestation != null) b.attestation(attestation);
     GatewaySession gateway = b.build();
     return BridgePipeline.builder().gateway(gateway).siteKey(site)

@@ -72,7 +72,7 @@ class GatewayProtocolTest {
 
   private GatewaySession session(String policy) throws Exception {
     return GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource(policy)).partSize(PART)
-        .pollInterval(Duration.ofMillis(50)).checkpointStore(tmp.resolve("site/checkpoint.note")).workDir(tmp.resolve("site/work"))
+        .pollInterval(Duration.ofMillis(50)).checkpointStore(tmp.resolve("site/checkpoints")).workDir(tmp.resolve("site/work"))
         .retry(new RetryPolicy(40, Duration.ofMillis(50), Duration.ofMillis(500))).site(site).build();
   }
 

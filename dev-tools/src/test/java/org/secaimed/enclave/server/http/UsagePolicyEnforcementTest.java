@@ -88,7 +88,7 @@ class UsagePolicyEnforcementTest {
     }).build();
     GatewaySession s = GatewaySession.builder(enclave.baseUrl()).client(new GatewayClient(enclave.baseUrl(), http))
         .policy(Policy.resource("policies/dev.yaml")).partSize(64 * 1024).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(tmp.resolve(name + "/checkpoint.note")).workDir(tmp.resolve(name + "/work")).site(keys).build();
+        .checkpointStore(tmp.resolve(name + "/checkpoints")).workDir(tmp.resolve(name + "/work")).site(keys).build();
     return new Site(keys, s, s.attest());
   }
 
