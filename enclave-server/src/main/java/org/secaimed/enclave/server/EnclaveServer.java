@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
@@ -101,9 +102,9 @@ public final class EnclaveServer implements AutoCloseable {
     SealedArchive.warmUp(); // the first study then opens at full AES-GCM speed
     StateDir state = new StateDir(config.stateDir());
     EnclaveKeys keys = EnclaveKeys.loadOrCreate(state.keys(), config.kemSuite());
-    BlobStore blobs = new BlobStore(state, config.maxBlobBytes());
+    BlobStore blobs = new BlobStore(state, config.maxBlobBytes(), issuer.logPrefix());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
-    AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"));
+    AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"), List.of(), List.of(), issuer.logPrefix());
     UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
     InputPolicies policies = new InputPolicies(state);
     UsageGate gate = new UsageGate(policies, ledger, blobs, keys.kem().publicKey().keyId(), config.clock());

@@ -37,11 +37,18 @@ public final class EnclaveAlgorithms {
    */
   public static AlgorithmRunner runner(Path modelDirectory, List<CommandAlgorithm.Config> commands, List<OnnxSegmentationModel> providerModels)
       throws IOException {
+    // Only the development tooling builds runners without naming a provider; its lines must say INSECURE.
+    return runner(modelDirectory, commands, providerModels, "INSECURE dev enclave: ");
+  }
+
+  /** As above, logging with the evidence provider's {@code logPrefix}. */
+  public static AlgorithmRunner runner(Path modelDirectory, List<CommandAlgorithm.Config> commands, List<OnnxSegmentationModel> providerModels,
+      String logPrefix) throws IOException {
     ModelStore models = new ModelStore(modelDirectory);
     List<Algorithm> algorithms = new ArrayList<>();
     algorithms.add(new CtBodyLungsBone());
     algorithms.add(new VoxelClassifier(models));
-    for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c));
+    for (CommandAlgorithm.Config c : commands) algorithms.add(new CommandAlgorithm(c, logPrefix));
     for (OnnxSegmentationModel m : providerModels) algorithms.add(new OnnxAlgorithm(m, models));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }

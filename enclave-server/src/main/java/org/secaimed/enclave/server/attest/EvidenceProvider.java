@@ -26,6 +26,18 @@ public interface EvidenceProvider {
   /** What receipts say about this enclave: platform, launch measurement and whether it is insecure. */
   TaskReceipt.Enclave enclave();
 
+  /**
+   * What every log line of the server starts with. DESIGN §6 invariant 7: every line of the
+   * software {@code dev} provider says INSECURE; a hardware provider's lines must not, or operators
+   * learn to ignore the word.
+   */
+  default String logPrefix() {
+    return DEV.equals(name()) || enclave().insecure() ? "INSECURE dev enclave: " : "enclave: ";
+  }
+
+  /** The configuration name of the software provider (INSECURE, development only). */
+  String DEV = "dev";
+
   /** Thrown when a configured provider cannot produce evidence; the server refuses to start or to attest. */
   final class EvidenceUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;

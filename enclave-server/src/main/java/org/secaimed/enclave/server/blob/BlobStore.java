@@ -50,11 +50,12 @@ public final class BlobStore implements AutoCloseable {
 
   private final StateDir state;
   private final long maxBlobBytes;
+  private final String logPrefix;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Set<String> flushed = ConcurrentHashMap.newKeySet();
   private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "dev-enclave-blob-flush");
+    Thread t = new Thread(r, "enclave-blob-flush");
     t.setDaemon(true);
     return t;
   });
@@ -68,9 +69,11 @@ public final class BlobStore implements AutoCloseable {
 
   public record BlobInfo(String blobId, long length) {}
 
-  public BlobStore(StateDir state, long maxBlobBytes) {
+  /** {@code logPrefix}: the evidence provider's ({@code EvidenceProvider#logPrefix}). */
+  public BlobStore(StateDir state, long maxBlobBytes, String logPrefix) {
     this.state = state;
     this.maxBlobBytes = maxBlobBytes;
+    this.logPrefix = logPrefix;
   }
 
   public UploadStatus create(Long length, int partSize, String idempotencyKey) throws IOException {
@@ -216,7 +219,7 @@ public final class BlobStore implements AutoCloseable {
           ch.force(true);
         } catch (IOException e) {
           flushed.remove(blobId);
-          LOG.warn("INSECURE dev enclave: could not flush blob {} to disk: {}", blobId, e.toString());
+          LOG.warn("{}could not flush blob {} to disk: {}", logPrefix, blobId, e.toString());
         }
       });
     } catch (RejectedExecutionException e) {

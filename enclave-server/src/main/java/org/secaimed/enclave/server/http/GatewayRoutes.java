@@ -38,6 +38,7 @@ public final class GatewayRoutes {
   private static final ObjectMapper JSON = StateDir.json();
 
   private final EvidenceProvider issuer;
+  private final String logPrefix;
   private final EnclaveKeys keys;
   private final BlobStore blobs;
   private final TaskService tasks;
@@ -53,6 +54,7 @@ public final class GatewayRoutes {
     this.gate = gate;
     this.auth = new RequestAuthenticator(verifier);
     this.issuer = issuer;
+    this.logPrefix = issuer.logPrefix();
     this.keys = keys;
     this.blobs = blobs;
     this.tasks = tasks;
@@ -86,7 +88,7 @@ public final class GatewayRoutes {
 
     app.exception(Problem.class, (e, ctx) -> problem(ctx, e));
     app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("INSECURE dev enclave: internal error on {} {}", ctx.method(), ctx.path(), e);
+      LOG.error("{}internal error on {} {}", logPrefix, ctx.method(), ctx.path(), e);
       problem(ctx, new Problem("internal", 500, "Internal error", e.getClass().getSimpleName()));
     });
     app.error(404, ctx -> {

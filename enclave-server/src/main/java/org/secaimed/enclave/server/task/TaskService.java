@@ -69,6 +69,7 @@ public final class TaskService implements AutoCloseable {
   private final BlobStore blobs;
   private final EnclaveKeys keys;
   private final EvidenceProvider issuer;
+  private final String logPrefix;
   private final ReceiptLog log;
   private final AlgorithmRunner runner;
   private final UsageGate gate;
@@ -93,6 +94,7 @@ public final class TaskService implements AutoCloseable {
     this.blobs = blobs;
     this.keys = keys;
     this.issuer = issuer;
+    this.logPrefix = issuer.logPrefix();
     this.log = log;
     this.clock = clock;
     this.runner = runner;
@@ -116,12 +118,12 @@ public final class TaskService implements AutoCloseable {
         if (Files.exists(receiptPath(t.taskId())) && Files.exists(resultPath(t.taskId()))) {
           save(t.with("succeeded", 1.0, "done", clock.instant().toString(), null));
         } else if (finishSignedReceipt(t)) {
-          LOG.info("INSECURE dev enclave: task {} finished after a restart with the receipt it had signed", t.taskId());
+          LOG.info("{}task {} finished after a restart with the receipt it had signed", logPrefix, t.taskId());
         } else if (startsOf(t.taskId()) >= MAX_STARTS) {
           // Started MAX_STARTS times and never finished: the enclave died under it each time (a poison task).
           save(t.with("failed", null, "failed", clock.instant().toString(), new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed",
               "Task failed", 422, "started " + MAX_STARTS + " times without finishing; not re-queued again")));
-          LOG.warn("INSECURE dev enclave: task {} given up after {} unfinished starts", t.taskId(), MAX_STARTS);
+          LOG.warn("{}task {} given up after {} unfinished starts", logPrefix, t.taskId(), MAX_STARTS);
         } else {
           save(t.with("queued", 0.0, "re-queued after a restart", null, null));
           enqueue(t.taskId());
@@ -317,7 +319,7 @@ public final class TaskService implements AutoCloseable {
       try {
         t = get(taskId);
       } catch (IOException e) {
-        LOG.error("INSECURE dev enclave: cannot read task {}", taskId, e);
+        LOG.error("{}cannot read task {}", logPrefix, taskId, e);
         return;
       }
       if (t.finished()) return;
@@ -329,7 +331,7 @@ public final class TaskService implements AutoCloseable {
       // Errors too: a hostile input that overflows the stack or the heap must end its task as failed,
       // not kill the worker and leave the record "running" (to be re-run after every restart).
       if (closing && !(e instanceof Error)) {
-        LOG.info("INSECURE dev enclave: task {} interrupted by shutdown; it will re-run after a restart", taskId);
+        LOG.info("{}task {} interrupted by shutdown; it will re-run after a restart", logPrefix, taskId);
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
@@ -340,12 +342,12 @@ public final class TaskService implements AutoCloseable {
       TaskRecord.Error error = e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
           : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);
-      LOG.warn("INSECURE dev enclave: task {} {}: {}", taskId, cancel ? "cancelled" : "failed", detail);
+      LOG.warn("{}task {} {}: {}", logPrefix, taskId, cancel ? "cancelled" : "failed", detail);
       try {
         save(cancel ? t.with("cancelled", null, "cancelled while running", clock.instant().toString(), null)
             : t.with("failed", null, "failed", clock.instant().toString(), error));
       } catch (IOException io) {
-        LOG.error("INSECURE dev enclave: cannot record failure of {}", taskId, io);
+        LOG.error("{}cannot record failure of {}", logPrefix, taskId, io);
       }
     } finally {
       running.remove(taskId);

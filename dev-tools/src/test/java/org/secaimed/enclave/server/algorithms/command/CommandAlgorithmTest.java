@@ -56,7 +56,7 @@ class CommandAlgorithmTest {
 
   static CommandAlgorithm algorithm(List<String> command, Duration timeout) throws Exception {
     return new CommandAlgorithm(new CommandAlgorithm.Config("site-lungs", "0.1", command, timeout, "CT",
-        CtBodyLungsBone.SEGMENTS.subList(0, 2), workRoot, null));
+        CtBodyLungsBone.SEGMENTS.subList(0, 2), workRoot, null), "INSECURE dev enclave: ");
   }
 
   @Test

@@ -68,10 +68,13 @@ public final class CommandAlgorithm implements Algorithm {
   }
 
   private final Config config;
+  private final String logPrefix;
   private final AlgorithmDescriptor descriptor;
 
-  public CommandAlgorithm(Config config) throws IOException {
+  /** {@code logPrefix}: the evidence provider's, so that a dev server's lines say INSECURE and a TEE's do not. */
+  public CommandAlgorithm(Config config, String logPrefix) throws IOException {
     this.config = config;
+    this.logPrefix = logPrefix;
     this.descriptor = new AlgorithmDescriptor(config.id(), config.version(), digest(config),
         Set.of(TaskKind.SEGMENTATION, TaskKind.EVALUATION), config.modality(), config.segments(), config.description());
   }
@@ -145,7 +148,7 @@ public final class CommandAlgorithm implements Algorithm {
       throw new AlgorithmException(Reason.EXTERNAL_PROGRAM_FAILED, config.id(), "cannot run external program: " + e.getMessage(), e);
     } finally {
       if (process != null) destroy(process);
-      if (work != null) deleteRecursively(work);
+      if (work != null) deleteRecursively(work, logPrefix);
     }
   }
 
@@ -185,12 +188,12 @@ public final class CommandAlgorithm implements Algorithm {
     }
   }
 
-  static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir, String logPrefix) {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     } catch (IOException e) {
       // Leave no silent residue: a private dir that cannot be removed is an operator problem worth a loud log.
-      org.slf4j.LoggerFactory.getLogger(CommandAlgorithm.class).error("INSECURE dev enclave: could not delete working directory {}: {}", dir, e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(CommandAlgorithm.class).error("{}could not delete working directory {}: {}", logPrefix, dir, e.getMessage());
     }
   }
 
