@@ -24,6 +24,7 @@ import org.secaimed.enclave.server.task.TaskService;
 import org.secaimed.connector.party.SignedRequests;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.enclave.server.usage.InputPolicies;
+import org.secaimed.enclave.server.usage.ModelPolicies;
 import org.secaimed.enclave.server.usage.PersistentNonceLedger;
 import org.secaimed.enclave.server.usage.UsageGate;
 import org.secaimed.enclave.server.usage.UsageLedger;
@@ -107,7 +108,7 @@ public final class EnclaveServer implements AutoCloseable {
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"), List.of(), List.of(), issuer.logPrefix());
     UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
     InputPolicies policies = new InputPolicies(state);
-    UsageGate gate = new UsageGate(policies, ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
+    UsageGate gate = new UsageGate(policies, new ModelPolicies(state), ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
     SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
         new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
     // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
