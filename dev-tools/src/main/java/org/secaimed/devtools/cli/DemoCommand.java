@@ -41,10 +41,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of the report")
   boolean json;
 
+  @Option(names = "--consortium", description = {"Consortium scenario (protocol v2): N sites pool data for one training run,",
+      "each segments with the model, another party evaluates it (metrics only), then the demo tries the attacks itself"})
+  boolean consortium;
+
+  @Option(names = "--sites", description = "Sites in the consortium scenario (default: ${DEFAULT-VALUE})", defaultValue = "3")
+  int sites;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (consortium) return ConsortiumReport.run(spec, out.toAbsolutePath().resolve("consortium"), sites, json);
     Usage.range(spec, "--slices", slices, 8, 2000);
     Usage.range(spec, "--size", size, 64, 1024);
     PrintWriter outWriter = spec.commandLine().getOut();

@@ -31,6 +31,11 @@ import org.secaimed.dicom.seg.SegmentationException.Reason;
  * Each frame is placed by its Plane Position (within 0.01 mm of a source slice) or, when it has
  * none, by its Source Image reference; a frame that fits no slice of the series is an error, never
  * silently dropped.
+ *
+ * <p>LABELMAP (Supplement 243) may omit frames. The background is the value the SEG declares in
+ * Pixel Padding Value (dcmqi: 0 when absent); a plane without a frame reads as that value, and
+ * so do pixels of present frames holding it. Both map to "no segment": no voxel in any
+ * {@link SegmentationOnSeries#mask mask}, 0 in {@link SegmentationOnSeries#labels() labels()}.
  */
 public final class SegmentationReader {
   private static final double POSITION_TOLERANCE_MM = 0.01;
@@ -101,7 +106,9 @@ public final class SegmentationReader {
         }
       }
     }
-    List<SegmentDescription> segments = segments(seg, who, type);
+    Integer padding = integer(seg, "PixelPaddingValue");
+    boolean[] background = new boolean[65536]; // LABELMAP pixel values that mean "no segment"
+    List<SegmentDescription> segments = segments(seg, who, type, padding, background);
     Map<Integer, BitSet> masks = new HashMap<>();
     for (SegmentDescription d : segments) masks.put(d.number(), new BitSet());
 
@@ -120,7 +127,9 @@ public final class SegmentationReader {
       throw malformed(who, "pixel data has " + pixels.length + " bytes, " + frames + " frames of " + columns + "x" + rows + " need " + needed);
     }
     int maxFractional = type == SegmentationType.FRACTIONAL ? orDefault(integer(seg, "MaximumFractionalValue"), 255) : 0;
-    Integer padding = integer(seg, "PixelPaddingValue");
+    if (type == SegmentationType.LABELMAP && padding != null && (padding < 0 || padding >= 1 << bits)) {
+      throw malformed(who, "PixelPaddingValue " + padding + " does not fit " + bits + "-bit label map pixels");
+    }
 
     for (int f = 0; f < frames; f++) {
       AttributeList perFrame = item(seg, "PerFrameFunctionalGroupsSequence", f);
@@ -130,7 +139,7 @@ public final class SegmentationReader {
         for (int p = 0; p < frameSize; p++) {
           int v = bits == 8 ? pixels[f * frameSize + p] & 0xFF
               : (pixels[2 * (f * frameSize + p)] & 0xFF) | (pixels[2 * (f * frameSize + p) + 1] & 0xFF) << 8;
-          if (v == 0 || (padding != null && v == padding)) continue;
+          if (background[v]) continue;
           BitSet m = masks.get(v);
           if (m == null) throw malformed(who, "frame " + (f + 1) + " holds pixel value " + v + " but no segment has that number");
           m.set(base + p);
@@ -201,7 +210,17 @@ public final class SegmentationReader {
     }
   }
 
-  private static List<SegmentDescription> segments(AttributeList seg, String who, SegmentationType type) throws SegmentationException {
+  /**
+   * The segments a caller sees. For LABELMAP, Supplement 243 declares the background by Pixel
+   * Padding Value: the segment with that number (and any segment typed DCM 125040 "Background") is
+   * dropped and its pixel value marked in {@code background}. Without a Pixel Padding Value, 0 is
+   * the background (dcmqi's reading). A non-background segment 0 is refused: our label maps use 0
+   * for "no segment", so it would silently vanish.
+   */
+  private static List<SegmentDescription> segments(AttributeList seg, String who, SegmentationType type, Integer padding,
+      boolean[] background) throws SegmentationException {
+    int backgroundValue = padding == null ? 0 : padding;
+    if (backgroundValue >= 0 && backgroundValue < background.length) background[backgroundValue] = true;
     SequenceAttribute seq = sequence(seg, "SegmentSequence");
     if (seq == null || seq.getNumberOfItems() == 0) throw malformed(who, "SegmentSequence is missing or empty");
     List<SegmentDescription> out = new ArrayList<>();
@@ -210,8 +229,17 @@ public final class SegmentationReader {
       Integer number = integer(it, "SegmentNumber");
       if (number == null) throw malformed(who, "SegmentSequence item " + (i + 1) + " has no SegmentNumber");
       CodedConcept typeCode = code(it, "SegmentedPropertyTypeCodeSequence");
-      boolean background = number == 0 || typeCode != null && "125040".equals(typeCode.value()) && "DCM".equals(typeCode.scheme());
-      if (type == SegmentationType.LABELMAP && background) continue;
+      boolean typedBackground = typeCode != null && "125040".equals(typeCode.value()) && "DCM".equals(typeCode.scheme());
+      if (type == SegmentationType.LABELMAP) {
+        if (number == backgroundValue || typedBackground) {
+          if (number >= 0 && number < background.length) background[number] = true;
+          continue;
+        }
+        if (number == 0) {
+          throw new SegmentationException(Reason.UNSUPPORTED, who + ": segment 0 ('" + string(it, "SegmentLabel")
+              + "') is a structure, not the background (Pixel Padding Value " + padding + " is); secaimed's label maps use 0 for no segment");
+        }
+      }
       try {
         String label = string(it, "SegmentLabel");
         String alg = string(it, "SegmentAlgorithmType");

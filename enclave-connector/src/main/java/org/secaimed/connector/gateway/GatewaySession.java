@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -304,13 +305,37 @@ public final class GatewaySession {
         client.downloadResult(task.taskId(), out);
       }
       String sealedSha = HexFormat.of().formatHex(md.digest());
-      Receipt r = client.receipt(task.taskId());
+      Logged logged = verifyLogged(enclave, task.taskId(), receipt -> expected(enclave, task, sealedSha).requireMatchedBy(receipt));
+      TaskReceipt receipt = logged.receipt();
+      ReceiptBundle bundle = logged.bundle();
+      ok = true;
+      return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
+    } finally {
+      if (!ok) Files.deleteIfExists(sealed);
+    }
+  }
+
+  /** How a receipt must match what the caller knows; throws {@link ReceiptException} naming the field. */
+  @FunctionalInterface
+  private interface ReceiptCheck {
+    void check(TaskReceipt receipt) throws ReceiptException;
+  }
+
+  private record Logged(TaskReceipt receipt, ReceiptBundle bundle) {}
+
+  /**
+   * The receipt's signature under the attested key, the caller's check of its content, the
+   * checkpoint's signature, the receipt's inclusion and consistency with the stored checkpoint;
+   * only then is the new checkpoint stored.
+   */
+  private Logged verifyLogged(AttestedEnclave enclave, String taskId, ReceiptCheck check) throws GatewayException, IOException {
+      Receipt r = client.receipt(taskId);
       DsseEnvelope env = toEnvelope(r);
       PublicKey key = enclave.signingKey();
       TaskReceipt receipt;
       try {
         receipt = Receipts.open(env, key);
-        expected(enclave, task, sealedSha).requireMatchedBy(receipt);
+        check.check(receipt);
       } catch (ReceiptException e) {
         throw new ResultVerificationException("receipt", e.getMessage(), e);
       }
@@ -320,11 +345,28 @@ public final class GatewaySession {
       ReceiptBundle bundle = new ReceiptBundle(ReceiptBundle.FORMAT, env, Base64.getEncoder().encodeToString(key.getEncoded()),
           leafIndex, log.note(), log.inclusionHashes(), log.consistency(),
           org.secaimed.connector.receipt.AttestationRecord.of(enclave.outcome()));
-      ok = true;
-      return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
-    } finally {
-      if (!ok) Files.deleteIfExists(sealed);
-    }
+      return new Logged(receipt, bundle);
+  }
+
+  /**
+   * Consortium training (protocol v2): a contributor that did not submit the task verifies its own
+   * part of the receipt — its inputs are named with its party id, were allowed under its usage
+   * policy and were used within its count, and their commitments match its own manifests — without
+   * learning the other contributors' instance UIDs. The receipt is verified and logged like a result's.
+   */
+  public TaskReceipt verifyContribution(AttestedEnclave enclave, String taskId, Map<String, Map<String, String>> ownManifests)
+      throws GatewayException, IOException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("verifying a contribution needs the site's keys (Builder.site)");
+    return verifyLogged(enclave, taskId, receipt -> {
+      List<String> blobs = receipt.inputs().stream().map(TaskReceipt.Input::blobId).toList();
+      for (String own : ownManifests.keySet()) {
+        if (!blobs.contains(own)) throw new ReceiptException(ReceiptException.Reason.MISMATCH, "receipt does not name input " + own);
+      }
+      new ExpectedTask(taskId, receipt.kind(), receipt.algorithm(), blobs, ownManifests, receipt.parameters(), receipt.recipientKeyId(),
+          receipt.attestation(), enclave.measurement().orElse(null), null,
+          new ExpectedTask.Owner(party.id(), blobId -> InstanceCommitments.key(site, blobId))).requireMatchedBy(receipt);
+    }).receipt();
   }
 
   private ExpectedTask expected(AttestedEnclave enclave, SubmittedTask t, String sealedSha) {

@@ -28,6 +28,7 @@ public final class RequestRefusedException extends Exception {
     MAX_USES_EXCEEDED("max-uses-exceeded", 403),
     CONSENT_REVOKED("consent-revoked", 403),
     NOT_POLICY_OWNER("not-policy-owner", 403),
+    MODEL_USE_NOT_ALLOWED("model-use-not-allowed", 403),
     // Algorithm providers' usage licences (issue #15, docs/gateway-protocol.md "Usage licence").
     LICENCE_INVALID("usage-licence-invalid", 403),
     LICENCE_REVOKED("licence-revoked", 403),

@@ -12,6 +12,9 @@ import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
 import org.secaimed.enclave.server.blob.SealedBlobBackend;
 import org.secaimed.enclave.server.http.GatewayRoutes;
+import org.secaimed.enclave.server.http.ProviderRoutes;
+import org.secaimed.enclave.server.provider.LicenceLedger;
+import org.secaimed.enclave.server.provider.ProviderModelStore;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.log.ReceiptLog;
 import org.secaimed.enclave.server.state.StateDir;
@@ -22,6 +25,7 @@ import org.secaimed.enclave.server.task.TaskService;
 import org.secaimed.connector.party.SignedRequests;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.enclave.server.usage.InputPolicies;
+import org.secaimed.enclave.server.usage.ModelPolicies;
 import org.secaimed.enclave.server.usage.PersistentNonceLedger;
 import org.secaimed.enclave.server.usage.UsageGate;
 import org.secaimed.enclave.server.usage.UsageLedger;
@@ -111,9 +115,12 @@ public final class EnclaveServer implements AutoCloseable {
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"), List.of(), List.of(), issuer.logPrefix());
     UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
     InputPolicies policies = new InputPolicies(state);
-    UsageGate gate = new UsageGate(policies, ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
+    UsageGate gate = new UsageGate(policies, new ModelPolicies(state), ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
     SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
         new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
+    // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
+    ProviderRoutes providers = new ProviderRoutes(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
+        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()), verifier, config.clock());
     TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
@@ -123,6 +130,7 @@ public final class EnclaveServer implements AutoCloseable {
       c.http.disableCompression();
     });
     new GatewayRoutes(issuer, keys, blobs, tasks, log, gate, verifier).register(app);
+    providers.register(app);
     try {
       app.start(config.host(), config.port());
       tasks.resumeUnfinished();

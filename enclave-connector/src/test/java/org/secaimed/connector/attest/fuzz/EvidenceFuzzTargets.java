@@ -99,4 +99,29 @@ final class EvidenceFuzzTargets {
       // typed rejection
     }
   }
+
+  /**
+   * A receipt bundle as an auditor receives it (issue #10 item 9): the JSON, its kept attestation
+   * record and the anchor check. Only typed rejections may come out; nothing fuzzed may anchor.
+   */
+  static void receiptBundle(byte[] json) {
+    org.secaimed.connector.receipt.ReceiptBundle b;
+    try {
+      b = org.secaimed.connector.receipt.Receipts.json().readValue(json, org.secaimed.connector.receipt.ReceiptBundle.class);
+    } catch (java.io.IOException expected) {
+      return;
+    }
+    if (b == null || b.attestation() == null || b.signingPublicKey() == null) return;
+    org.secaimed.connector.receipt.TaskReceipt receipt = new org.secaimed.connector.receipt.TaskReceipt("task-fuzz", "segmentation",
+        new org.secaimed.connector.receipt.TaskReceipt.Algorithm("a", "1", "sha256:" + "00".repeat(32)), List.of(), java.util.Map.of(),
+        new org.secaimed.connector.receipt.TaskReceipt.Enclave("x", "00", false),
+        new org.secaimed.connector.receipt.TaskReceipt.Attestation("00".repeat(32), "00".repeat(32)),
+        "00".repeat(32), "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", List.of());
+    try {
+      org.secaimed.connector.receipt.ReceiptAnchor.verify(b, receipt, Policy.resource("policies/production-example.yaml"), AT.plusSeconds(86400L * 3650));
+      throw new AssertionError("a fuzzed bundle anchored under the production policy");
+    } catch (org.secaimed.connector.receipt.ReceiptException | PolicyException expected) {
+      // typed rejection
+    }
+  }
 }

@@ -87,4 +87,9 @@ class EvidenceParsersFuzzTest {
   void policy(byte[] data) {
     EvidenceFuzzTargets.policy(data);
   }
+
+  @FuzzTest(maxDuration = "60s")
+  void receiptBundle(byte[] data) {
+    EvidenceFuzzTargets.receiptBundle(data);
+  }
 }

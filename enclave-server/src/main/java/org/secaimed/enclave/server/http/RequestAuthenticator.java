@@ -23,7 +23,16 @@ final class RequestAuthenticator {
     String method = ctx.method().name();
     String path = ctx.path();
     if (!SignedRequests.covers(method, path) || !path.startsWith("/v1/")) return;
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body;
+    try {
+      // Bounded even without a Content-Length (chunked): a signed call is a JSON call.
+      body = ctx.bodyInputStream().readNBytes(GatewayRoutes.MAX_JSON_BYTES + 1);
+    } catch (java.io.IOException e) {
+      throw Problem.badRequest("the request body could not be read");
+    }
+    if (body.length > GatewayRoutes.MAX_JSON_BYTES) {
+      throw new Problem("too-large", 413, "Request body too large", "JSON request bodies are limited to " + GatewayRoutes.MAX_JSON_BYTES + " bytes");
+    }
     ctx.attribute(BODY, body);
     String target = ctx.queryString() == null ? path : path + "?" + ctx.queryString();
     try {
@@ -40,9 +49,8 @@ final class RequestAuthenticator {
     return p;
   }
 
-  /** The exact body bytes the party signed (a covered call), or the body as read. */
+  /** The exact body bytes the party signed (a covered call), or null for a call signatures do not cover. */
   static byte[] body(Context ctx) {
-    byte[] b = ctx.attribute(BODY);
-    return b != null ? b : ctx.bodyAsBytes();
+    return ctx.attribute(BODY);
   }
 }

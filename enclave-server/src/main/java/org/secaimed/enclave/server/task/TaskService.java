@@ -236,7 +236,9 @@ public final class TaskService implements AutoCloseable {
   }
 
   private static UsageGate.TaskUse use(TaskRecord.Request r, String submitter) {
-    return new UsageGate.TaskUse(submitter, r.purpose(), r.kind(), r.algorithm().id(), r.algorithm().digest(), r.inputs());
+    Object model = r.parameters() == null ? null : r.parameters().get("model");
+    return new UsageGate.TaskUse(submitter, r.purpose(), r.kind(), r.algorithm().id(), r.algorithm().digest(), r.inputs(),
+        model == null ? null : model.toString());
   }
 
   /** The task, if {@code party} submitted it; {@code not-task-owner} otherwise. */
@@ -421,6 +423,12 @@ public final class TaskService implements AutoCloseable {
         new TaskReceipt.Output("result.sealed", HexFormat.of().formatHex(cipherMd.digest())),
         new TaskReceipt.Output("result", HexFormat.of().formatHex(plainMd.digest()))));
     if (outcome.model() != null) outputs.add(new TaskReceipt.Output("model:" + outcome.model().id(), outcome.model().digest().substring(7)));
+    if (outcome.model() != null && "training".equals(req.kind())) {
+      // A newly trained model inherits what every contributor allowed; its policy is named in the receipt.
+      var modelPolicy = gate.models().record(outcome.model().id(), outcome.model().digest(), t.taskId(),
+          admitted.stream().map(a -> a.input().policy()).toList());
+      outputs.add(new TaskReceipt.Output("model-policy:" + outcome.model().id(), modelPolicy.digest()));
+    }
     TaskReceipt receipt = new TaskReceipt(t.taskId(), req.kind(),
         new TaskReceipt.Algorithm(outcome.algorithm().id(), outcome.algorithm().version(), outcome.algorithm().digest()),
         receiptInputs,

@@ -19,13 +19,15 @@ public final class UsageGate {
   public record Admitted(InputPolicies.Verified input, UsageDecision.Allowed use) {}
 
   private final InputPolicies policies;
+  private final ModelPolicies models;
   private final UsageLedger ledger;
   private final BlobStore blobs;
   private final String kemKeyId;
   private final Clock clock;
 
-  public UsageGate(InputPolicies policies, UsageLedger ledger, BlobStore blobs, String kemKeyId, Clock clock) {
+  public UsageGate(InputPolicies policies, ModelPolicies models, UsageLedger ledger, BlobStore blobs, String kemKeyId, Clock clock) {
     this.policies = policies;
+    this.models = models;
     this.ledger = ledger;
     this.blobs = blobs;
     this.kemKeyId = kemKeyId;
@@ -38,6 +40,10 @@ public final class UsageGate {
 
   public InputPolicies policies() {
     return policies;
+  }
+
+  public ModelPolicies models() {
+    return models;
   }
 
   /** Refuses (naming the rule) a task the policies of its inputs do not allow; logs and opens nothing. */
@@ -63,9 +69,17 @@ public final class UsageGate {
   }
 
   /** A task as the enclave sees it: the verified submitter and what the signed request asks. */
-  public record TaskUse(String submitter, String purpose, String kind, String algorithmId, String algorithmDigest, List<String> inputs) {}
+  public record TaskUse(String submitter, String purpose, String kind, String algorithmId, String algorithmDigest, List<String> inputs,
+      String model) {}
 
-  private List<UsageDecision.Allowed> decide(String taskId, TaskUse task, List<InputPolicies.Verified> inputs) throws RequestRefusedException {
+  private List<UsageDecision.Allowed> decide(String taskId, TaskUse task, List<InputPolicies.Verified> inputs)
+      throws RequestRefusedException, IOException {
+    if (task.model() != null) {
+      // A trained model is used only as every contributor of its training allowed.
+      models.get(task.model()).orElseThrow(() -> new RequestRefusedException(RequestRefusedException.Rule.MODEL_USE_NOT_ALLOWED,
+          "model " + task.model() + " has no usage policy in this enclave")).requireAllows(task.submitter(), task.purpose(), task.kind(),
+          clock.instant());
+    }
     List<UsageDecision.Input> in = new ArrayList<>();
     for (InputPolicies.Verified v : inputs) {
       // This task's own logged use (a re-run after a restart) does not count against it.
