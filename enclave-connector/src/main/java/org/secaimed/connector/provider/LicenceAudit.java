@@ -71,7 +71,16 @@ public final class LicenceAudit {
     boolean consistency = false;
     if (stored != null) {
       Checkpoint old = SignedCheckpoints.open(stored, origin, enclaveKey);
-      MerkleProofs.verifyConsistency(old.size(), cp.size(), old.rootHash(), cp.rootHash(), consistencyProof);
+      if (old.size() == 0) {
+        // Every log extends the empty one; RFC 9162 has no proof for it, only the empty root to check.
+        if (!java.util.Arrays.equals(old.rootHash(), LogHashes.emptyRoot())) throw new LogProofException("a stored empty checkpoint must have the empty root");
+      } else if (old.size() > cp.size()) {
+        throw new LogProofException("the log shrank from " + old.size() + " to " + cp.size() + " entries since the stored checkpoint");
+      } else if (old.size() == cp.size()) {
+        if (!java.util.Arrays.equals(old.rootHash(), cp.rootHash())) throw new LogProofException("the log forked: same size, another root");
+      } else {
+        MerkleProofs.verifyConsistency(old.size(), cp.size(), old.rootHash(), cp.rootHash(), consistencyProof);
+      }
       consistency = true;
     }
     return new Verified(List.copyOf(uses), revoked, cp, consistency);

@@ -10,7 +10,11 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.enclave.server.blob.SealedBlobBackend;
 import org.secaimed.enclave.server.http.GatewayRoutes;
+import org.secaimed.enclave.server.http.ProviderRoutes;
+import org.secaimed.enclave.server.provider.LicenceLedger;
+import org.secaimed.enclave.server.provider.ProviderModelStore;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.log.ReceiptLog;
 import org.secaimed.enclave.server.state.StateDir;
@@ -41,38 +45,44 @@ public final class EnclaveServer implements AutoCloseable {
    * no default evidence provider: the server refuses to start without one.
    */
   public record Config(String host, int port, Path stateDir, AlgorithmRunner runner, int workers, int queueCapacity,
-      long maxBlobBytes, HpkeSuite kemSuite, Clock clock, TaskFaults faults, EvidenceProvider evidence) {
+      long maxBlobBytes, HpkeSuite kemSuite, Clock clock, TaskFaults faults, EvidenceProvider evidence,
+      SealedBlobBackend blobBackend) {
     public static Config defaults(Path stateDir) {
-      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC(), TaskFaults.NONE, null);
+      return new Config("127.0.0.1", 0, stateDir, null, 2, 64, 16L << 30, HpkeSuite.DEFAULT, Clock.systemUTC(), TaskFaults.NONE, null, null);
     }
 
     public Config withRunner(AlgorithmRunner r) {
-      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+      return new Config(host, port, stateDir, r, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
     }
 
     public Config withHost(String h) {
-      return new Config(h, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+      return new Config(h, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
     }
 
     public Config withPort(int p) {
-      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+      return new Config(host, p, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
     }
 
     public Config withKemSuite(HpkeSuite s) {
-      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock, faults, evidence);
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, s, clock, faults, evidence, blobBackend);
     }
 
     public Config withWorkers(int w) {
-      return new Config(host, port, stateDir, runner, w, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence);
+      return new Config(host, port, stateDir, runner, w, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
     }
 
     /** Tests only: where to stop a task as a crash would. */
     public Config withFaults(TaskFaults f) {
-      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, f, evidence);
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, f, evidence, blobBackend);
+    }
+
+    /** Completed sealed blobs on S3 (outside the TEE) instead of the state folder; null = state folder. */
+    public Config withBlobBackend(SealedBlobBackend b) {
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, b);
     }
 
     public Config withEvidence(EvidenceProvider e) {
-      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, e);
+      return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, faults, e, blobBackend);
     }
   }
 
@@ -100,7 +110,7 @@ public final class EnclaveServer implements AutoCloseable {
     SealedArchive.warmUp(); // the first study then opens at full AES-GCM speed
     StateDir state = new StateDir(config.stateDir());
     EnclaveKeys keys = EnclaveKeys.loadOrCreate(state.keys(), config.kemSuite());
-    BlobStore blobs = new BlobStore(state, config.maxBlobBytes(), issuer.logPrefix());
+    BlobStore blobs = new BlobStore(state, config.maxBlobBytes(), issuer.logPrefix(), config.blobBackend());
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"), List.of(), List.of(), issuer.logPrefix());
     UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());
@@ -108,6 +118,9 @@ public final class EnclaveServer implements AutoCloseable {
     UsageGate gate = new UsageGate(policies, new ModelPolicies(state), ledger, blobs, keys.kem().publicKey().keyId(), config.clock());
     SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
         new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
+    // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
+    ProviderRoutes providers = new ProviderRoutes(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
+        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()), verifier, config.clock());
     TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
@@ -117,6 +130,7 @@ public final class EnclaveServer implements AutoCloseable {
       c.http.disableCompression();
     });
     new GatewayRoutes(issuer, keys, blobs, tasks, log, gate, verifier).register(app);
+    providers.register(app);
     try {
       app.start(config.host(), config.port());
       tasks.resumeUnfinished();
@@ -127,7 +141,7 @@ public final class EnclaveServer implements AutoCloseable {
       throw e;
     }
     banner.println((issuer.enclave().insecure() ? "INSECURE dev enclave" : "enclave server") + " listening on http://"
-        + config.host() + ":" + app.port() + " state " + state.root() + " evidence " + issuer.name()
+        + config.host() + ":" + app.port() + " state " + state.root() + " blobs " + blobs.describe() + " evidence " + issuer.name()
         + " measurement " + issuer.enclave().measurement() + " log " + log.origin());
     banner.flush();
     return new EnclaveServer(app, tasks, blobs, issuer, state);

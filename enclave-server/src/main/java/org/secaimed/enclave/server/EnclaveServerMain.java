@@ -15,6 +15,8 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.enclave.server.attest.ConfigfsTsm;
 import org.secaimed.enclave.server.attest.ConfigfsTsmEvidenceProvider;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
+import org.secaimed.enclave.server.blob.S3BlobBackend;
+import org.secaimed.enclave.server.blob.SealedBlobBackend;
 import org.secaimed.enclave.server.attest.EvidenceProvider.EvidenceUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +48,11 @@ public final class EnclaveServerMain implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "State folder (keys, blobs, tasks, log); on an encrypted volume only the VM can open.")
   Path state;
 
+  @Option(names = "--blob-store", paramLabel = "WHERE", description = "Where completed sealed blobs live: 'state' (default, the state folder)"
+      + " or s3://bucket/prefix (endpoint SECAIMED_S3_ENDPOINT, credentials AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_REGION from the environment)."
+      + " Blobs read back are verified against their sha256.")
+  String blobStore = "state";
+
   @Option(names = "--host", paramLabel = "ADDR", description = "Bind address (default ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
@@ -74,7 +81,7 @@ public final class EnclaveServerMain implements Callable<Integer> {
       return 1;
     }
     EnclaveServer.Config config = EnclaveServer.Config.defaults(state).withHost(host).withPort(port)
-        .withKemSuite(HpkeSuite.fromLabel(kemSuite)).withWorkers(workers).withEvidence(provider);
+        .withKemSuite(HpkeSuite.fromLabel(kemSuite)).withWorkers(workers).withEvidence(provider).withBlobBackend(blobBackend(System.getenv()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (EnclaveServer server = EnclaveServer.start(config, System.err)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "enclave-server-stop"));
@@ -94,6 +101,16 @@ public final class EnclaveServerMain implements Callable<Integer> {
     List<byte[]> collateral = new ArrayList<>();
     for (Path p : tdxCollateral) collateral.add(Files.readAllBytes(p));
     return ConfigfsTsmEvidenceProvider.open(new ConfigfsTsm(tsmRoot), certs, collateral);
+  }
+
+  /** The configured place for sealed blobs; null for the state folder. Credentials are read, never printed. */
+  SealedBlobBackend blobBackend(java.util.Map<String, String> env) {
+    if ("state".equals(blobStore)) return null;
+    try {
+      return S3BlobBackend.fromEnvironment(blobStore, env);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** Every certificate in a PEM bundle or DER file, as DER. */

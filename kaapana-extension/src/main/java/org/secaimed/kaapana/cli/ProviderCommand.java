@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /** {@code secaimed provider}: what an algorithm provider does (docs/gateway-protocol.md, "Usage licence"). */
 @Command(name = "provider", mixinStandardHelpOptions = true,
     description = "Algorithm providers: seal a model to an attested enclave under a signed usage licence.",
-    subcommands = {ProviderCommand.Package.class})
+    subcommands = {ProviderCommand.Package.class, ProviderCommand.Publish.class, ProviderCommand.UsageReport.class, ProviderCommand.Revoke.class})
 public final class ProviderCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -99,6 +99,169 @@ public final class ProviderCommand implements Runnable {
         return SealCommand.Support.failure(cmd, json, "provider package", CliFailure.of(e.rule().slug(), e.getMessage()));
       } catch (Exception e) {
         return SealCommand.Support.failure(cmd, json, "provider package", e);
+      }
+    }
+  }
+
+  /** What publish, usage and revoke share: the provider's key, the gateway, its attestation under the provider's policy. */
+  static final class Connection {
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "your private key file (from keygen)")
+    Path key;
+
+    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
+    String gateway;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML) the enclave's evidence must pass")
+    Path policy;
+
+    record Attested(PartyKey provider, AttestedEnclave enclave, org.secaimed.connector.provider.ProviderClient client) {}
+
+    Attested attest() throws Exception {
+      Usage.inputFile("--key", key);
+      Usage.inputFile("--policy", policy);
+      PartyKey provider = PartyKey.derivedFrom(KemKeys.readPrivateKey(key));
+      AttestedEnclave enclave = GatewaySession.builder(gateway).policy(Policy.load(policy)).build().attest();
+      return new Attested(provider, enclave, new org.secaimed.connector.provider.ProviderClient(gateway, provider, enclave, java.time.Clock.systemUTC()));
+    }
+  }
+
+  static int fail(CommandLine cmd, boolean json, String name, Exception e) {
+    if (e instanceof org.secaimed.connector.provider.ProviderClient.ProviderCallException p) {
+      return SealCommand.Support.failure(cmd, json, name, CliFailure.of(p.problem(), p.getMessage()));
+    }
+    if (e instanceof org.secaimed.connector.tlog.LogProofException) {
+      return SealCommand.Support.failure(cmd, json, name, CliFailure.of("usage-not-verified", e.getMessage()));
+    }
+    return SealCommand.Support.failure(cmd, json, name, e);
+  }
+
+  @Command(name = "publish", mixinStandardHelpOptions = true,
+      description = {"Upload a package made by 'provider package' (bundle.sealed and licence.json) to the enclave gateway.",
+          "The enclave keeps the bundle sealed until a licensed task needs it."})
+  static final class Publish implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin Connection connection = new Connection();
+
+    @Option(names = "--package", required = true, paramLabel = "FOLDER", description = "folder written by 'provider package'")
+    Path folder;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      Usage.inputFolder("--package", folder);
+      try {
+        Connection.Attested a = connection.attest();
+        var answer = a.client().publish(ProviderPackager.readLicence(folder),
+            Files.readAllBytes(Usage.inputFile("--package", folder.resolve(ProviderPackager.SEALED))));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("licenceDigest", answer.path("licenceDigest").asText());
+        o.put("model", Map.of("id", answer.path("model").path("id").asText(), "version", answer.path("model").path("version").asText(),
+            "digest", answer.path("model").path("digest").asText()));
+        if (json) JsonOutput.ok(cmd.getOut(), o);
+        else cmd.getOut().printf("published %s %s under licence %s%n", answer.path("model").path("id").asText(),
+            answer.path("model").path("version").asText(), answer.path("licenceDigest").asText().substring(0, 16));
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return fail(cmd, json, "provider publish", e);
+      }
+    }
+  }
+
+  @Command(name = "usage", mixinStandardHelpOptions = true,
+      description = {"List every use of your licence from the enclave's log and verify it: the enclave's signatures, inclusion",
+          "proofs, uses numbered without gaps, and (with --checkpoint) that the log only grew since you last looked."})
+  static final class UsageReport implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin Connection connection = new Connection();
+
+    @Option(names = "--licence-digest", required = true, paramLabel = "HEX", description = "the licence (bundle.json licenceDigest)")
+    String digest;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "your stored checkpoint: checked for consistency if present, then updated")
+    Path checkpoint;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      try {
+        Connection.Attested a = connection.attest();
+        var report = a.client().usage(digest);
+        String stored = checkpoint != null && Files.exists(checkpoint) ? Files.readString(checkpoint) : null;
+        java.util.List<byte[]> proof = java.util.List.of();
+        if (stored != null) {
+          long from = org.secaimed.connector.tlog.SignedCheckpoints.open(stored, org.secaimed.connector.tlog.SignedCheckpoints.originFor(a.enclave().signingKey()),
+              a.enclave().signingKey()).size();
+          long to = org.secaimed.connector.tlog.SignedCheckpoints.open(report.checkpoint(), org.secaimed.connector.tlog.SignedCheckpoints.originFor(a.enclave().signingKey()),
+              a.enclave().signingKey()).size();
+          proof = from == 0 || from >= to ? java.util.List.of() : a.client().consistencyProof(from, to);
+        }
+        var verified = org.secaimed.connector.provider.LicenceAudit.verify(report, a.enclave().signingKey(), stored, proof);
+        if (checkpoint != null) org.secaimed.connector.io.AtomicFiles.write(checkpoint, report.checkpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.List<Map<String, Object>> uses = new java.util.ArrayList<>();
+        for (var u : verified.uses()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("run", u.run());
+          m.put("site", u.site());
+          m.put("siteRun", u.siteRun());
+          m.put("kind", u.kind());
+          m.put("taskId", u.taskId());
+          m.put("at", u.at());
+          uses.add(m);
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("licenceDigest", digest);
+        o.put("entries", uses.size());
+        o.put("uses", uses);
+        o.put("revoked", verified.revoked());
+        o.put("verified", true);
+        o.put("treeSize", verified.checkpoint().size());
+        o.put("consistencyChecked", verified.consistencyChecked());
+        if (json) {
+          JsonOutput.ok(cmd.getOut(), o);
+        } else {
+          cmd.getOut().printf("VERIFIED %d use(s) of licence %s%s (log size %d%s)%n", uses.size(), digest.substring(0, 16),
+              verified.revoked() ? ", revoked" : "", verified.checkpoint().size(), verified.consistencyChecked() ? ", consistent with your checkpoint" : "");
+          for (var u : uses) cmd.getOut().printf("  run %s: site %s… (its run %s) %s %s%n", u.get("run"), ((String) u.get("site")).substring(0, 16),
+              u.get("siteRun"), u.get("kind"), u.get("at"));
+        }
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return fail(cmd, json, "provider usage", e);
+      }
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Stop your licence: the enclave logs a revocation and refuses every later task under it.")
+  static final class Revoke implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin Connection connection = new Connection();
+
+    @Option(names = "--licence-digest", required = true, paramLabel = "HEX", description = "the licence (bundle.json licenceDigest)")
+    String digest;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      try {
+        long index = connection.attest().client().revoke(digest);
+        if (json) JsonOutput.ok(cmd.getOut(), Map.of("licenceDigest", digest, "leafIndex", index));
+        else cmd.getOut().printf("revoked licence %s (log entry %d)%n", digest.substring(0, 16), index);
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return fail(cmd, json, "provider revoke", e);
       }
     }
   }

@@ -53,7 +53,10 @@ class CommandTreeJsonContractTest {
       "kaapana run", "KaapanaCommandTest (Kaapana's environment variables are injected there)",
       "kaapana trigger", "KaapanaTriggerCommandTest (Kaapana backend and Airflow API stand-ins)",
       "kaapana status", "KaapanaTriggerCommandTest",
-      "provider package", "ProviderPackageCommandTest (a dev enclave and a model bundle)");
+      "provider package", "ProviderPackageCommandTest (a dev enclave and a model bundle)",
+      "provider publish", "ProviderPackageCommandTest",
+      "provider usage", "ProviderPackageCommandTest",
+      "provider revoke", "ProviderPackageCommandTest");
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
 
@@ -114,6 +117,12 @@ class CommandTreeJsonContractTest {
     CASES.put("provider package", new Case(null,
         () -> a("provider", "package", "--model", t("nomodel"), "--licence", t("nolicence.yaml"), "--key", t("k.json"),
             "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"), "--out", t("pkg"))));
+    CASES.put("provider publish", new Case(null, () -> a("provider", "publish", "--package", t("pkg"), "--key", t("k.json"),
+        "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
+    CASES.put("provider usage", new Case(null, () -> a("provider", "usage", "--licence-digest", "0".repeat(64), "--key", t("k.json"),
+        "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
+    CASES.put("provider revoke", new Case(null, () -> a("provider", "revoke", "--licence-digest", "0".repeat(64), "--key", t("k.json"),
+        "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
     CASES.put("bench seal", new Case(() -> a("bench", "seal", "--bytes", "1048576", "--openssl-seconds", "1"),
         () -> a("bench", "seal", "--bytes", "10")));
     CASES.put("bench seg", new Case(() -> a("bench", "seg", "--size", "64x64x4", "--segments", "2", "--runs", "1"),

@@ -116,6 +116,44 @@ class ProviderPackageCommandTest {
   }
 
   @Test
+  void publishesThenAuditsAndRevokesOnlyAsTheProvider() throws Exception {
+    Path out = dir.resolve("published");
+    assertThat(packageTo(out, devPolicy).exit).isZero();
+    String digest = new ObjectMapper().readTree(out.resolve(ProviderPackager.DESCRIPTION).toFile()).path("licenceDigest").asText();
+    String[] connection = {"--key", providerKey.toString(), "--gateway", fixture.enclave.baseUrl(), "--policy", devPolicy.toString(), "--json"};
+
+    Run published = cli(concat(new String[] {"provider", "publish", "--package", out.toString()}, connection));
+    assertThat(published.exit).as(published.out + published.err).isZero();
+    assertThat(published.out).contains(digest, "phantom-ct-cnn");
+    assertThat(fixture.enclave.stateDir().resolve("provider-models").resolve(digest).resolve("bundle.sealed")).exists();
+
+    Path stored = dir.resolve("provider-checkpoint.note");
+    Run empty = cli(concat(new String[] {"provider", "usage", "--licence-digest", digest, "--checkpoint", stored.toString()}, connection));
+    assertThat(empty.exit).as(empty.out + empty.err).isZero();
+    assertThat(empty.out).contains("\"entries\":0", "\"verified\":true", "\"revoked\":false");
+
+    // another party may neither read the licence's usage nor revoke it
+    Path other = dir.resolve("other.key");
+    cli("keygen", "--out-private", other.toString(), "--out-public", dir.resolve("other.pub").toString());
+    Run foreign = cli("provider", "revoke", "--licence-digest", digest, "--key", other.toString(), "--gateway", fixture.enclave.baseUrl(),
+        "--policy", devPolicy.toString(), "--json");
+    assertThat(foreign.exit).isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(foreign.out).contains("not-licence-owner");
+
+    Run revoked = cli(concat(new String[] {"provider", "revoke", "--licence-digest", digest}, connection));
+    assertThat(revoked.exit).as(revoked.out + revoked.err).isZero();
+    Run after = cli(concat(new String[] {"provider", "usage", "--licence-digest", digest, "--checkpoint", stored.toString()}, connection));
+    assertThat(after.exit).as(after.out + after.err).isZero();
+    assertThat(after.out).contains("\"revoked\":true", "\"consistencyChecked\":true");
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  @Test
   void anEnclaveTheProvidersPolicyRejectsGetsNothing() throws Exception {
     Path out = dir.resolve("refused");
     Run r = packageTo(out, productionPolicy);

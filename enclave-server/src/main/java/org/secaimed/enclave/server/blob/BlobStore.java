@@ -51,6 +51,8 @@ public final class BlobStore implements AutoCloseable {
   private final StateDir state;
   private final long maxBlobBytes;
   private final String logPrefix;
+  /** Null: blobs stay in {@code state/blobs}. Otherwise they live there and the state folder only caches verified copies. */
+  private final SealedBlobBackend backend;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Set<String> flushed = ConcurrentHashMap.newKeySet();
@@ -71,6 +73,15 @@ public final class BlobStore implements AutoCloseable {
 
   /** {@code logPrefix}: the evidence provider's ({@code EvidenceProvider#logPrefix}). */
   public BlobStore(StateDir state, long maxBlobBytes, String logPrefix) {
+    this(state, maxBlobBytes, logPrefix, null);
+  }
+
+  /**
+   * Completed blobs go to {@code backend} (ciphertext on the untrusted host's S3); upload parts stay
+   * in the state folder. A blob read back is checked against its sha256 before it is used.
+   */
+  public BlobStore(StateDir state, long maxBlobBytes, String logPrefix, SealedBlobBackend backend) {
+    this.backend = backend;
     this.state = state;
     this.maxBlobBytes = maxBlobBytes;
     this.logPrefix = logPrefix;
@@ -195,8 +206,11 @@ public final class BlobStore implements AutoCloseable {
         if (total != length || !HexFormat.of().formatHex(md.digest()).equals(sha256Hex)) {
           throw new Problem("upload-digest-mismatch", 409, "Blob digest mismatch", "the parts of " + uploadId + " do not hash to the given sha256");
         }
-        Path target = blobPath(blobId);
-        if (!Files.exists(target)) StateDir.moveIntoPlace(tmp, target);
+        if (backend != null) {
+          backend.put(objectName(blobId), tmp);
+        } else if (!Files.exists(localPath(blobId))) {
+          StateDir.moveIntoPlace(tmp, localPath(blobId));
+        }
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -211,8 +225,8 @@ public final class BlobStore implements AutoCloseable {
    * once. Call it when the blob's bytes are about to be read anyway, ahead of the next fsync.
    */
   public void flushInBackground(String blobId) {
-    Path blob = blobPath(blobId);
-    if (!flushed.add(blobId)) return;
+    Path blob = localPath(blobId);
+    if (!Files.exists(blob) || !flushed.add(blobId)) return;
     try {
       flusher.execute(() -> {
         try (FileChannel ch = FileChannel.open(blob, StandardOpenOption.READ)) {
@@ -234,18 +248,56 @@ public final class BlobStore implements AutoCloseable {
   }
 
   public BlobInfo blob(String blobId) throws IOException {
-    Path p = blobPath(blobId);
-    if (!Files.exists(p)) throw new Problem("unknown-blob", 404, "Unknown blob", blobId);
-    return new BlobInfo(blobId, Files.size(p));
+    Path p = localPath(blobId);
+    if (Files.exists(p)) return new BlobInfo(blobId, Files.size(p));
+    // The backend's length is only reported; the bytes are verified when read (blobPath).
+    java.util.OptionalLong remote = backend == null ? java.util.OptionalLong.empty() : backend.length(objectName(blobId));
+    if (remote.isEmpty()) throw new Problem("unknown-blob", 404, "Unknown blob", blobId);
+    return new BlobInfo(blobId, remote.getAsLong());
   }
 
-  public Path blobPath(String blobId) {
+  /**
+   * A local file holding the blob's bytes. With a backend, the blob is fetched into the state
+   * folder first and refused ({@code blob-tampered}) unless its SHA-256 equals its id: the store
+   * outside the TEE can withhold blobs but not change them.
+   */
+  public Path blobPath(String blobId) throws IOException {
+    Path local = localPath(blobId);
+    if (backend == null || Files.exists(local)) return local;
+    synchronized (lock(blobId)) {
+      if (Files.exists(local)) return local;
+      Path tmp = state.newTempFile();
+      try {
+        if (!backend.get(objectName(blobId), tmp)) throw new Problem("unknown-blob", 404, "Unknown blob", blobId);
+        if (!HexFormat.of().formatHex(digestOf(tmp)).equals(blobId.substring(7))) {
+          throw new Problem("blob-tampered", 502, "Stored blob failed verification",
+              blobId + " as returned by the blob store does not hash to its id; refused");
+        }
+        StateDir.moveIntoPlace(tmp, local);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return local;
+    }
+  }
+
+  private Path localPath(String blobId) {
     if (blobId == null || !BLOB_ID.matcher(blobId).matches()) throw Problem.badRequest("blob id must be sha256:<64 hex>");
-    return state.blobs().resolve("sha256-" + blobId.substring(7));
+    return state.blobs().resolve(objectName(blobId));
+  }
+
+  private static String objectName(String blobId) {
+    return "sha256-" + blobId.substring(7);
+  }
+
+  /** Where completed blobs live, for the start-up banner. */
+  public String describe() {
+    return backend == null ? "state folder" : backend.describe();
   }
 
   /** Number of stored blobs (tests and operators check that a refused run stored none). */
   public long blobCount() throws IOException {
+    if (backend != null) return backend.count();
     try (Stream<Path> s = Files.list(state.blobs())) {
       return s.count();
     }
