@@ -1,17 +1,9 @@
 package org.secaimed.connector.party;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +41,6 @@ public record UsagePolicy(
   /** Output kinds a policy hands out: a label map, numbers about the data, a trained model. */
   public static final Set<String> OUTPUT_KINDS = Set.of("segmentation", "metrics", "model");
   public static final int MAX_USES_LIMIT = 1_000_000;
-  private static final int MAX_ENCODED = 64 * 1024;
-  private static final ObjectMapper STRICT = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  private static final ObjectMapper CANONICAL = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   /** An algorithm the owner allows: catalogue id and the exact digest of its code. */
   @JsonPropertyOrder({"id", "digest"})
   public record Algorithm(String id, String digest) {}
@@ -75,37 +57,18 @@ public record UsagePolicy(
 
   /** Parses and validates; throws {@link RequestRefusedException} ({@code usage-policy-invalid}) naming the field. */
   public static UsagePolicy parse(byte[] encoded) throws RequestRefusedException {
-    if (encoded == null || encoded.length > MAX_ENCODED) invalid("the policy is missing or larger than 64 KiB");
-    UsagePolicy p;
-    try {
-      p = STRICT.readValue(encoded, UsagePolicy.class);
-    } catch (IOException e) {
-      String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-          ? " (field '" + m.getPath().get(m.getPath().size() - 1).getFieldName() + "')" : "";
-      throw new RequestRefusedException(RequestRefusedException.Rule.POLICY_INVALID, "the usage policy is not valid JSON of the expected shape" + field);
-    }
-    if (p == null) invalid("the policy is empty");
-    p.validate();
-    if (!Arrays.equals(p.encoded(), encoded)) invalid("the policy is not in canonical form (field order, sorted unique lists, no whitespace)");
-    return p;
+    return CanonicalJson.parse(encoded, UsagePolicy.class, "usage policy", RequestRefusedException.Rule.POLICY_INVALID,
+        UsagePolicy::validate);
   }
 
   /** The canonical bytes that are signed and whose SHA-256 is {@link #digest()}. */
   public byte[] encoded() {
-    try {
-      return CANONICAL.writeValueAsBytes(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode policy", e);
-    }
+    return CanonicalJson.encode(this);
   }
 
   /** Hex SHA-256 of the canonical encoding: what archives are bound to and logs and receipts name. */
   public String digest() {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encoded()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return CanonicalJson.digest(this);
   }
 
   public Instant notAfterInstant() {
@@ -149,11 +112,7 @@ public record UsagePolicy(
   }
 
   private static void requireList(String field, List<String> l) throws RequestRefusedException {
-    if (l == null) invalid("field '" + field + "' is required");
-    for (int i = 0; i < l.size(); i++) {
-      if (l.get(i) == null) invalid("field '" + field + "' holds a null");
-      if (i > 0 && l.get(i - 1).compareTo(l.get(i)) >= 0) invalid("field '" + field + "' must be sorted and without repeats");
-    }
+    CanonicalJson.requireSortedUnique(field, l, "usage policy", RequestRefusedException.Rule.POLICY_INVALID);
   }
 
   private static void requireTokens(String field, List<String> l, String pattern) throws RequestRefusedException {

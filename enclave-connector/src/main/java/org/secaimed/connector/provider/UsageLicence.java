@@ -3,19 +3,10 @@ package org.secaimed.connector.provider;
 import static org.secaimed.connector.party.RequestRefusedException.Rule.LICENCE_INVALID;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.secaimed.connector.party.CanonicalJson;
 import org.secaimed.connector.party.PartyPublicKey;
 import org.secaimed.connector.party.RequestRefusedException;
 
@@ -60,52 +52,23 @@ public record UsageLicence(
       "evaluation", Set.of("metrics"),
       "fine-tuning", Set.of("sealed-model", "metrics"));
   public static final int MAX_RUNS_LIMIT = 1_000_000;
-  private static final int MAX_ENCODED = 64 * 1024;
-  private static final ObjectMapper STRICT = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
   /** The licensed model: catalogue id and version from its manifest, SHA-256 of the ONNX bytes. */
   @JsonPropertyOrder({"id", "version", "digest"})
   public record Model(String id, String version, String digest) {}
 
   /** Parses and validates; throws {@code usage-licence-invalid} naming the field. */
   public static UsageLicence parse(byte[] encoded) throws RequestRefusedException {
-    if (encoded == null || encoded.length > MAX_ENCODED) invalid("the licence is missing or larger than 64 KiB");
-    UsageLicence l;
-    try {
-      l = STRICT.readValue(encoded, UsageLicence.class);
-    } catch (IOException e) {
-      String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-          ? " (field '" + m.getPath().get(m.getPath().size() - 1).getFieldName() + "')" : "";
-      throw new RequestRefusedException(LICENCE_INVALID, "the usage licence is not valid JSON of the expected shape" + field);
-    }
-    if (l == null) invalid("the licence is empty");
-    l.validate();
-    if (!Arrays.equals(l.encoded(), encoded)) invalid("the licence is not in canonical form (field order, sorted unique lists, no whitespace)");
-    return l;
+    return CanonicalJson.parse(encoded, UsageLicence.class, "usage licence", LICENCE_INVALID, UsageLicence::validate);
   }
 
   /** The canonical bytes that are signed and whose SHA-256 is {@link #digest()}. */
   public byte[] encoded() {
-    try {
-      return CANONICAL.writeValueAsBytes(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode licence", e);
-    }
+    return CanonicalJson.encode(this);
   }
 
   /** Hex SHA-256 of the canonical encoding: what bundles are bound to and logs and receipts name. */
   public String digest() {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encoded()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return CanonicalJson.digest(this);
   }
 
   public Instant notAfterInstant() {
@@ -152,11 +115,7 @@ public record UsageLicence(
   }
 
   private static void requireSorted(String field, List<String> l) throws RequestRefusedException {
-    if (l == null) invalid("field '" + field + "' is required");
-    for (int i = 0; i < l.size(); i++) {
-      if (l.get(i) == null) invalid("field '" + field + "' holds a null");
-      if (i > 0 && l.get(i - 1).compareTo(l.get(i)) >= 0) invalid("field '" + field + "' must be sorted and without repeats");
-    }
+    CanonicalJson.requireSortedUnique(field, l, "usage licence", LICENCE_INVALID);
   }
 
   private static void invalid(String why) throws RequestRefusedException {
