@@ -172,8 +172,9 @@ public final class ProviderCommand implements Runnable {
   }
 
   @Command(name = "usage", mixinStandardHelpOptions = true,
-      description = {"List every use of your licence from the enclave's log and verify it: the enclave's signatures, inclusion",
-          "proofs, uses numbered without gaps, and (with --checkpoint) that the log only grew since you last looked."})
+      description = {"List every use of your licence from the enclave's log, verified.",
+          "Checks the enclave's signatures, the inclusion proofs, that uses are numbered without gaps and (with",
+          "--checkpoint) that the log only grew since you last looked."})
   static final class UsageReport implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Connection connection = new Connection();
