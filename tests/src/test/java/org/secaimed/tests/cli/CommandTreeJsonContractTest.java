@@ -129,6 +129,8 @@ class CommandTreeJsonContractTest {
         () -> a("bench", "seg", "--size", "big")));
     CASES.put("bench enclave", new Case(() -> a("bench", "enclave", "--size", "64", "--slices", "8", "--runs", "1"),
         () -> a("bench", "enclave", "--bogus")));
+    CASES.put("bench attest", new Case(() -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "1"),
+        () -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "0")));
     CASES.put("bench wado", new Case(
         () -> a("bench", "wado", "--dicomweb", PACS.dicomWebUrl(), "--study", study, "--series", series, "--runs", "1", "--heap", "128m"),
         () -> a("bench", "wado", "--bogus")));
