@@ -136,9 +136,7 @@ public final class KaapanaCommand implements Runnable {
       try {
         ke = KaapanaEnvironment.load(env);
       } catch (KaapanaEnvironmentException e) {
-        if (json) JsonOutput.failed(out, new ErrorReport("ENVIRONMENT", e.getMessage(), e.source()), Map.of("source", e.source()));
-        else err.println("kaapana run: environment: " + e.getMessage());
-        return SecaimedCli.EXIT_FAILED;
+        return environmentFailed(e, out, err);
       }
       if (check) return check(ke, out);
       Optional<KaapanaJob> job = KaapanaJobs.find();
@@ -182,6 +180,38 @@ public final class KaapanaCommand implements Runnable {
         for (JobReport.SeriesOutcome s : report.series()) out.println(s.status() + " " + s.seriesUid() + (s.detail() == null ? "" : " – " + s.detail()));
       }
       return report.exitCode();
+    }
+
+    /**
+     * The environment cannot be read: every problem, one line each (text) or as a {@code problems}
+     * list beside the envelope's error (JSON). With --check the lines go to standard output (they are
+     * the report); a run prints them as its error.
+     */
+    private int environmentFailed(KaapanaEnvironmentException e, PrintWriter out, PrintWriter err) {
+      List<Map<String, Object>> problems = e.problems().stream().map(p -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", p.source());
+        m.put("message", ErrorReport.clean(p.message()));
+        return m;
+      }).toList();
+      String summary = problems.size() == 1 ? ErrorReport.clean(e.getMessage())
+          : problems.size() + " problems in the environment, first " + ErrorReport.clean(e.problems().get(0).line());
+      if (json) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("source", e.source());
+        fields.put("problems", problems);
+        JsonOutput.failed(out, new ErrorReport(check ? "CHECK_FAILED" : "ENVIRONMENT", summary, e.source()), fields);
+      } else {
+        PrintWriter to = check ? out : err;
+        if (!check && problems.size() == 1) to.println("kaapana run: environment: " + summary);
+        else {
+          if (!check) to.println("kaapana run: environment: " + problems.size() + " problems");
+          for (Map<String, Object> p : problems) to.printf("  FAIL %s: %s%n", p.get("source"), p.get("message"));
+          if (check) to.println("environment NOT ok: " + problems.size() + " problem(s)");
+        }
+        to.flush();
+      }
+      return SecaimedCli.EXIT_FAILED;
     }
 
     /** Every problem at once; exit 1 if there is any. */

@@ -65,46 +65,59 @@ public final class KaapanaEnvironment {
 
   private KaapanaEnvironment(Map<String, String> env) throws KaapanaEnvironmentException {
     this.env = Map.copyOf(env);
-    this.runId = need("RUN_ID");
-    this.dagId = need("DAG_ID");
-    this.workflowDir = Path.of(need("WORKFLOW_DIR"));
-    if (!Files.isDirectory(workflowDir)) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "not a directory: " + workflowDir);
-    this.batchName = dirName("BATCH_NAME", env.getOrDefault("BATCH_NAME", "batch"));
-    this.operatorOutDir = dirName("OPERATOR_OUT_DIR", need("OPERATOR_OUT_DIR"));
-    this.operatorInDir = env.get("OPERATOR_IN_DIR") == null ? null : dirName("OPERATOR_IN_DIR", env.get("OPERATOR_IN_DIR"));
-    this.conf = WorkflowConf.read(workflowDir.resolve("conf").resolve("conf.json"));
-
-    for (String key : conf.workflowForm().keySet()) {
-      String upper = key.toUpperCase(Locale.ROOT);
-      if (PROTECTED.contains(upper) || PROTECTED.contains(key) || upper.startsWith("SECAIMED_")) {
-        throw new KaapanaEnvironmentException("conf.json#/workflow_form/" + key,
-            "this key would override the operator's " + upper + " variable; trust settings and credentials never come from the form");
+    // Every independent check runs; a check whose input is already broken is skipped (its cause is listed).
+    Problems problems = new Problems();
+    this.runId = problems.attempt(() -> need("RUN_ID"));
+    this.dagId = problems.attempt(() -> need("DAG_ID"));
+    this.workflowDir = problems.attempt(this::workflowDirectory);
+    this.batchName = problems.attempt(() -> dirName("BATCH_NAME", env.getOrDefault("BATCH_NAME", "batch")));
+    this.operatorOutDir = problems.attempt(() -> dirName("OPERATOR_OUT_DIR", need("OPERATOR_OUT_DIR")));
+    this.operatorInDir = env.get("OPERATOR_IN_DIR") == null ? null : problems.attempt(() -> dirName("OPERATOR_IN_DIR", env.get("OPERATOR_IN_DIR")));
+    this.conf = workflowDir == null ? null : problems.attempt(() -> WorkflowConf.read(workflowDir.resolve("conf").resolve("conf.json")));
+    if (conf != null) {
+      for (String key : conf.workflowForm().keySet()) {
+        String upper = key.toUpperCase(Locale.ROOT);
+        if (PROTECTED.contains(upper) || PROTECTED.contains(key) || upper.startsWith("SECAIMED_")) {
+          problems.add("conf.json#/workflow_form/" + key,
+              "this key would override the operator's " + upper + " variable; trust settings and credentials never come from the form");
+        }
       }
     }
+    this.taskKind = problems.attempt(this::taskKindOf);
+    this.project = conf == null ? null : conf.project();
+    if (conf != null && project == null) problems.add("conf.json#/project_form", "missing: Kaapana adds the run's project there");
 
+    this.keycloakUrl = problems.attempt(() -> url("KEYCLOAK_URL"));
+    this.dicomWebFilterUrl = problems.attempt(() -> url("DICOM_WEB_FILTER_URL"));
+    this.backendUrl = env.containsKey("KAAPANA_BACKEND_URL") ? problems.attempt(() -> url("KAAPANA_BACKEND_URL")) : null;
+    this.pacsHost = env.getOrDefault("PACS_HOST", "ctp-dicom-service." + env.getOrDefault("SERVICES_NAMESPACE", "services") + ".svc");
+    Integer port = problems.attempt(() -> port("PACS_PORT", env.getOrDefault("PACS_PORT", "11112")));
+    this.pacsPort = port == null ? 0 : port;
+
+    this.aeTitles = project == null ? null : problems.attempt(this::deriveAeTitles);
+    // Without conf.json the chosen profile is unknown; the site settings are still checked (every profile).
+    this.site = problems.attempt(() -> SiteSettings.load(env, conf == null ? null : formString("gateway_profile").orElse("default")));
+    this.algorithm = conf == null || site == null ? null : problems.attempt(() -> formString("algorithm").or(site::defaultAlgorithm).orElseThrow(
+        () -> new KaapanaEnvironmentException("conf.json#/workflow_form/algorithm", "no algorithm chosen and the site sets no default")));
+    problems.throwIfAny();
+  }
+
+  private Path workflowDirectory() throws KaapanaEnvironmentException {
+    Path dir = Path.of(need("WORKFLOW_DIR"));
+    if (!Files.isDirectory(dir)) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "not a directory: " + dir);
+    return dir;
+  }
+
+  private TaskKind taskKindOf() throws KaapanaEnvironmentException {
     String kind = need("SECAIMED_TASK_KIND");
     try {
-      this.taskKind = TaskKind.valueOf(kind.toUpperCase(Locale.ROOT));
+      return TaskKind.valueOf(kind.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new KaapanaEnvironmentException("SECAIMED_TASK_KIND", "'" + kind + "' is not one of segmentation, training, evaluation");
     }
-
-    this.project = conf.project() != null ? conf.project() : null;
-    if (project == null) throw new KaapanaEnvironmentException("conf.json#/project_form", "missing: Kaapana adds the run's project there");
-
-    this.keycloakUrl = url("KEYCLOAK_URL");
-    this.dicomWebFilterUrl = url("DICOM_WEB_FILTER_URL");
-    this.backendUrl = env.containsKey("KAAPANA_BACKEND_URL") ? url("KAAPANA_BACKEND_URL") : null;
-    this.pacsHost = env.getOrDefault("PACS_HOST", "ctp-dicom-service." + env.getOrDefault("SERVICES_NAMESPACE", "services") + ".svc");
-    this.pacsPort = port("PACS_PORT", env.getOrDefault("PACS_PORT", "11112"));
-
-    this.aeTitles = deriveAeTitles();
-    this.site = SiteSettings.load(env, formString("gateway_profile").orElse("default"));
-    this.algorithm = formString("algorithm").or(site::defaultAlgorithm).orElseThrow(
-        () -> new KaapanaEnvironmentException("conf.json#/workflow_form/algorithm", "no algorithm chosen and the site sets no default"));
   }
 
-  /** Reads and checks the whole contract; the first problem is reported with its source. */
+  /** Reads and checks the whole contract; every problem found is reported, each with its source. */
   public static KaapanaEnvironment load(Map<String, String> env) throws KaapanaEnvironmentException {
     return new KaapanaEnvironment(env);
   }

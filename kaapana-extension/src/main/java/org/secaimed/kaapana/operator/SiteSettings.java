@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
+import org.secaimed.connector.attest.PolicyException;
+import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.seal.KemKeys;
 
 /**
@@ -22,8 +24,20 @@ final class SiteSettings {
 
   private SiteSettings() {}
 
+  /**
+   * The chosen profile's settings and the site key, each parsed; every problem is reported. A null
+   * profile (conf.json unreadable, so the choice is unknown) checks every profile and returns null.
+   */
   static SiteConfig load(Map<String, String> env, String profile) throws KaapanaEnvironmentException {
-    if (!PROFILE.matcher(profile).matches()) {
+    Problems problems = new Problems();
+    SiteConfig site = problems.attempt(() -> config(env, profile));
+    String key = problems.attempt(() -> siteKey(env));
+    problems.throwIfAny();
+    return site == null ? null : new SiteConfig(site.gatewayProfile(), site.gatewayUrl(), site.policyYaml(), key, site.defaultAlgorithm());
+  }
+
+  private static SiteConfig config(Map<String, String> env, String profile) throws KaapanaEnvironmentException {
+    if (profile != null && !PROFILE.matcher(profile).matches()) {
       throw new KaapanaEnvironmentException("conf.json#/workflow_form/gateway_profile", "'" + profile + "' is not a profile name ([a-z0-9-], at most 32)");
     }
     String text = env.get(CONFIG_ENV);
@@ -36,12 +50,38 @@ final class SiteSettings {
     } catch (IOException e) {
       throw new KaapanaEnvironmentException(CONFIG_ENV, "not valid JSON", e);
     }
+    String algorithm = root.path("default_algorithm").asText("");
+    Optional<String> defaultAlgorithm = algorithm.isBlank() ? Optional.empty() : Optional.of(algorithm);
+    if (profile == null) {
+      Problems problems = new Problems();
+      root.path("profiles").fieldNames().forEachRemaining(name -> problems.attempt(() -> profile(root, name, defaultAlgorithm)));
+      problems.throwIfAny();
+      return null;
+    }
+    return profile(root, profile, defaultAlgorithm);
+  }
+
+  private static SiteConfig profile(JsonNode root, String profile, Optional<String> defaultAlgorithm) throws KaapanaEnvironmentException {
     JsonNode p = root.path("profiles").path(profile);
     if (!p.isObject()) throw new KaapanaEnvironmentException(CONFIG_ENV + "#/profiles/" + profile, "gateway profile '" + profile + "' is not configured");
+    Problems problems = new Problems();
     HttpUrl url = HttpUrl.parse(p.path("gateway_url").asText(""));
-    if (url == null) throw new KaapanaEnvironmentException(CONFIG_ENV + "#/profiles/" + profile + "/gateway_url", "not an http(s) URL");
+    if (url == null) problems.add(CONFIG_ENV + "#/profiles/" + profile + "/gateway_url", "not an http(s) URL");
     String policy = p.path("policy").asText("");
-    if (policy.isBlank()) throw new KaapanaEnvironmentException(CONFIG_ENV + "#/profiles/" + profile + "/policy", "policy missing");
+    if (policy.isBlank()) {
+      problems.add(CONFIG_ENV + "#/profiles/" + profile + "/policy", "policy missing");
+    } else {
+      try {
+        Policy.parse(policy);
+      } catch (PolicyException e) {
+        problems.add(CONFIG_ENV + "#/profiles/" + profile + "/policy", "not a valid policy: " + e.getMessage());
+      }
+    }
+    problems.throwIfAny();
+    return new SiteConfig(profile, url.toString(), policy, null, defaultAlgorithm);
+  }
+
+  private static String siteKey(Map<String, String> env) throws KaapanaEnvironmentException {
     String key = env.get(KEY_ENV);
     if (key == null || key.isBlank()) {
       throw new KaapanaEnvironmentException(KEY_ENV, "not set: the secaimed-site-keys Secret (key site-key.json) is missing in the project namespace");
@@ -51,7 +91,6 @@ final class SiteSettings {
     } catch (IOException e) {
       throw new KaapanaEnvironmentException(KEY_ENV, "not a site private key: " + e.getMessage(), e);
     }
-    String algorithm = root.path("default_algorithm").asText("");
-    return new SiteConfig(profile, url.toString(), policy, key, algorithm.isBlank() ? Optional.empty() : Optional.of(algorithm));
+    return key;
   }
 }

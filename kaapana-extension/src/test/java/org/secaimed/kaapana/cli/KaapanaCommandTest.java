@@ -56,19 +56,48 @@ class KaapanaCommandTest {
   void checkParsesAndValidatesThePolicyAndTheSiteKey() throws Exception {
     env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "garbage: ["}), null));
     assertThat(run("kaapana", "run", "--check")).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(out.toString()).contains("FAIL dev.policy").contains("ok   site key").contains("1 problem(s)")
-        .doesNotContain("KaapanaEnvironment[").doesNotContain("SiteConfig[");
+    assertThat(out.toString()).contains("FAIL SECAIMED_SITE_CONFIG#/profiles/dev/policy: not a valid policy").contains("1 problem(s)")
+        .doesNotContain("environment ok").doesNotContain("KaapanaEnvironment[").doesNotContain("SiteConfig[").doesNotContain("Exception");
     out.getBuffer().setLength(0);
     assertThat(run("kaapana", "run", "--check", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
     JsonNode j = new ObjectMapper().readTree(out.toString());
     assertThat(j.path("error").path("code").asText()).isEqualTo("CHECK_FAILED");
-    assertThat(j.path("checks").findValuesAsText("source")).contains("dev.policy", "site key");
+    assertThat(j.path("problems").findValuesAsText("source")).containsExactly("SECAIMED_SITE_CONFIG#/profiles/dev/policy");
 
     out.getBuffer().setLength(0);
     env.put(org.secaimed.kaapana.operator.SiteEnv.keyEnv(), "nope");
     assertThat(run("kaapana", "run", "--check")).as("a garbage site key").isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(err.toString()).contains(org.secaimed.kaapana.operator.SiteEnv.keyEnv());
-    assertThat(out.toString()).doesNotContain("environment ok");
+    assertThat(out.toString()).contains("FAIL " + org.secaimed.kaapana.operator.SiteEnv.keyEnv() + ": not a site private key")
+        .contains("2 problem(s)").doesNotContain("environment ok");
+  }
+
+  /** Issue 12 item 7: the loader stopped at its first problem, so --check reported one problem per attempt. */
+  @Test
+  void checkListsEveryProblemOfABrokenEnvironmentAtOnce() throws Exception {
+    env.remove("WORKFLOW_DIR");
+    env.putAll(org.secaimed.kaapana.operator.SiteEnv.of(Map.of("dev", new String[] {"http://127.0.0.1:9", "garbage: ["}), null));
+    env.put(org.secaimed.kaapana.operator.SiteEnv.keyEnv(), "nope");
+
+    assertThat(run("kaapana", "run", "--check")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(out.toString().lines().filter(l -> l.startsWith("  FAIL ")))
+        .anyMatch(l -> l.startsWith("  FAIL WORKFLOW_DIR: environment variable is not set"))
+        .anyMatch(l -> l.startsWith("  FAIL SECAIMED_SITE_CONFIG#/profiles/dev/policy: not a valid policy"))
+        .anyMatch(l -> l.startsWith("  FAIL SECAIMED_SITE_KEY: not a site private key"))
+        .hasSize(3);
+    assertThat(out.toString()).contains("environment NOT ok: 3 problem(s)").doesNotContain("Exception");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("kaapana", "run", "--check", "--json")).isEqualTo(SecaimedCli.EXIT_FAILED);
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertThat(j.path("ok").asBoolean(true)).isFalse();
+    assertThat(j.path("error").path("code").asText()).isEqualTo("CHECK_FAILED");
+    assertThat(j.path("error").path("message").asText()).startsWith("3 problems");
+    assertThat(j.path("problems").findValuesAsText("source"))
+        .containsExactlyInAnyOrder("WORKFLOW_DIR", "SECAIMED_SITE_CONFIG#/profiles/dev/policy", "SECAIMED_SITE_KEY");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("kaapana", "run")).as("a run still fails, exit code unchanged").isEqualTo(SecaimedCli.EXIT_FAILED);
+    assertThat(err.toString()).contains("kaapana run: environment: 3 problems").contains("FAIL WORKFLOW_DIR");
   }
 
   @Test

@@ -111,7 +111,7 @@ class OperatorImageIT {
         "OPERATOR_OUT_DIR", "secaimed-segmentation", "SECAIMED_TASK_KIND", "segmentation",
         "KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80",
         "DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080",
-        "SECAIMED_SITE_CONFIG", "{\"profiles\":{\"default\":{\"gateway_url\":\"https://enclave.example.org\",\"policy\":\"allowInsecureDevEnclave: false\\n\"}}}",
+        "SECAIMED_SITE_CONFIG", "{\"profiles\":{\"default\":{\"gateway_url\":\"https://enclave.example.org\",\"policy\":\"policyVersion: 1\\nallowInsecureDevEnclave: false\\n\"}}}",
         "SECAIMED_SITE_KEY", org.secaimed.connector.seal.KemKeys.privateKeyJson(
             org.secaimed.connector.seal.KemKeyPair.generate(org.secaimed.connector.seal.HpkeSuite.DEFAULT))));
     JsonNode j = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(out)));

@@ -32,7 +32,7 @@ class CheckpointStoreDirTest {
     env.put("KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80");
     env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
     env.put("SERVICES_NAMESPACE", "services");
-    env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of("default", new String[] {"https://enclave.example.org/", "x: 1\n"})), null));
+    env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of("default", new String[] {"https://enclave.example.org/", "policyVersion: 1\n"})), null));
     env.putAll(extra);
     Files.createDirectories(workflowDir.resolve("conf"));
     Map<String, Object> conf = new LinkedHashMap<>();

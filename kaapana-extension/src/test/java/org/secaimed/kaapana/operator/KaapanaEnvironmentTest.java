@@ -38,8 +38,8 @@ class KaapanaEnvironmentTest {
     env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
     env.put("SERVICES_NAMESPACE", "services");
     env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of(
-        "default", new String[] {"https://enclave.example.org/", "allowInsecureDevEnclave: false\n"},
-        "dev", new String[] {"http://127.0.0.1:8443", "allowInsecureDevEnclave: true\n"})), null));
+        "default", new String[] {"https://enclave.example.org/", "policyVersion: 1\nallowInsecureDevEnclave: false\n"},
+        "dev", new String[] {"http://127.0.0.1:8443", "policyVersion: 1\nallowedFormats: [dev]\nallowInsecureDevEnclave: true\n"})), null));
     env.put("KAAPANA_PROJECT_USER_NAME", "system");
     env.put("KAAPANA_PROJECT_USER_PASSWORD", "pw");
     env.put("KAAPANA_CLIENT_SECRET", "secret");
@@ -141,7 +141,7 @@ class KaapanaEnvironmentTest {
   @Test
   void theSitesDefaultAlgorithmAppliesWhenTheFormNamesNone() throws Exception {
     form().remove("algorithm");
-    env.putAll(SiteEnv.of(Map.of("default", new String[] {"https://e.example/", "allowInsecureDevEnclave: false\n"}), "ct-body"));
+    env.putAll(SiteEnv.of(Map.of("default", new String[] {"https://e.example/", "policyVersion: 1\nallowInsecureDevEnclave: false\n"}), "ct-body"));
     assertThat(load().algorithm()).isEqualTo("ct-body");
   }
 
@@ -152,6 +152,22 @@ class KaapanaEnvironmentTest {
     KaapanaEnvironment e = load();
     assertThat(e.aeTitles().calling().value()).isEqualTo("kp-results");
     assertThat(e.aeTitles().called().value()).isEqualTo("kp-research");
+  }
+
+  /** Issue 12 item 7: the loader stopped at its first problem; now every independent problem is listed. */
+  @Test
+  void listsEveryIndependentProblemAtOnce() throws Exception {
+    env.remove("RUN_ID");
+    env.put("OPERATOR_OUT_DIR", "../escape");
+    env.put("SECAIMED_TASK_KIND", "mining");
+    env.put("PACS_PORT", "70000");
+    env.put(SiteSettings.KEY_ENV, "{}");
+    assertThatThrownBy(this::load).isInstanceOfSatisfying(KaapanaEnvironmentException.class, ex -> {
+      assertThat(ex.problems()).extracting(Problems.Problem::source)
+          .containsExactly("RUN_ID", "OPERATOR_OUT_DIR", "SECAIMED_TASK_KIND", "PACS_PORT", SiteSettings.KEY_ENV);
+      assertThat(ex.source()).isEqualTo("RUN_ID");
+      assertThat(ex.getMessage()).startsWith("5 problems: RUN_ID: environment variable is not set");
+    });
   }
 
   @Test
