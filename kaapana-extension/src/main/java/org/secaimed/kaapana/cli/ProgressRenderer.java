@@ -132,7 +132,9 @@ public final class ProgressRenderer implements PipelineListener, AutoCloseable {
     err.flush();
   }
 
+  /** DESIGN §3's step names: "open+verify" is one step, "write back" is one action. */
   private static String label(PipelineException.Step step) {
+    if (step == PipelineException.Step.WRITE_BACK) return "write back";
     return step.name().toLowerCase(Locale.ROOT).replace('_', '+');
   }
 
