@@ -70,7 +70,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
   String dicomweb;
   @Option(names = "--study", paramLabel = "UID") String study;
   @Option(names = "--series", paramLabel = "UID") String series;
-  @Option(names = "--size-mb", defaultValue = "1100", description = "size of the generated series in MB (default 1100, i.e. > 1 GB)")
+  @Option(names = "--size-mb", paramLabel = "MB", defaultValue = "1100", description = "size of the generated series in MB (default 1100, i.e. > 1 GB)")
   int sizeMb;
   @Option(names = "--runs", defaultValue = "5", description = "timed runs of each client, interleaved (best and median are reported; default 5)")
   int runs;

@@ -55,6 +55,11 @@ public record ErrorReport(String code, String message, String field) {
   public static ErrorReport usage(CommandLine.ParameterException e) {
     String field = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName()
         : e.getArgSpec() instanceof CommandLine.Model.PositionalParamSpec p ? p.paramLabel() : null;
+    // A missing required option has no argSpec of its own; name the first one missing.
+    if (field == null && e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+      CommandLine.Model.ArgSpec missing = m.getMissing().get(0);
+      field = missing instanceof CommandLine.Model.OptionSpec o ? o.longestName() : missing.paramLabel();
+    }
     return new ErrorReport(USAGE, clean(e.getMessage()), field);
   }
 

@@ -60,13 +60,13 @@ public final class KaapanaCommand implements Runnable {
   static final class Connection {
     @Option(names = "--via", defaultValue = "backend", description = "backend (Keycloak + kaapana-backend, default) or airflow (REST API v1, Basic auth)")
     Via via;
-    @Option(names = "--kaapana-url", description = "Kaapana host for --via backend, e.g. https://kaapana.example.org (env KAAPANA_URL)")
+    @Option(names = "--kaapana-url", paramLabel = "URL", description = "Kaapana host for --via backend, e.g. https://kaapana.example.org (env KAAPANA_URL)")
     String kaapanaUrl;
-    @Option(names = "--keycloak-url", description = "Keycloak base without /auth (default: the Kaapana URL)")
+    @Option(names = "--keycloak-url", paramLabel = "URL", description = "Keycloak base without /auth (default: the Kaapana URL)")
     String keycloakUrl;
     @Option(names = "--project", defaultValue = "admin", description = "Kaapana project (default admin)")
     String project;
-    @Option(names = "--airflow-url", description = "Airflow API root for --via airflow, e.g. http://airflow-webserver-service.services.svc:8080/flow/api/v1 (env AIRFLOW_API_URL)")
+    @Option(names = "--airflow-url", paramLabel = "URL", description = "Airflow API root for --via airflow, e.g. http://airflow-webserver-service.services.svc:8080/flow/api/v1 (env AIRFLOW_API_URL)")
     String airflowUrl;
     @Option(names = "--timeout", defaultValue = "2h", paramLabel = "DURATION", description = "how long --wait waits, e.g. 30m, 2h, 1h30m or PT2H (default 2h)")
     Duration timeout;
@@ -261,13 +261,13 @@ public final class KaapanaCommand implements Runnable {
   static final class Trigger implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin Connection connection;
-    @Option(names = "--dag", required = true, description = "DAG id, e.g. secaimed-segmentation")
+    @Option(names = "--dag", paramLabel = "DAG", required = true, description = "DAG id, e.g. secaimed-segmentation")
     String dagId;
     @Option(names = "--series", required = true, arity = "1..*", description = "series instance UIDs")
     List<String> series;
     @Option(names = "--form", description = "workflow_form values key=value (never secrets: they are copied into conf.json)")
     Map<String, String> form = new LinkedHashMap<>();
-    @Option(names = "--workflow-name", description = "workflow name (backend) or run id (airflow)")
+    @Option(names = "--workflow-name", paramLabel = "NAME", description = "workflow name (backend) or run id (airflow)")
     String workflowName;
     @Option(names = "--wait", description = "wait until the run is final and exit 1 if it failed")
     boolean wait;
@@ -339,7 +339,7 @@ public final class KaapanaCommand implements Runnable {
     @CommandLine.Mixin Connection connection;
     @Parameters(index = "0", paramLabel = "RUN", description = "workflow name (backend) or DAG run id (airflow)")
     String run;
-    @Option(names = "--dag", description = "DAG id (required with --via airflow)")
+    @Option(names = "--dag", paramLabel = "DAG", description = "DAG id (required with --via airflow)")
     String dagId;
     @Option(names = "--wait", description = "follow until final, with progress on a terminal")
     boolean wait;

@@ -191,6 +191,27 @@ class CliContractTest {
   }
 
   @Test
+  void aMissingRequiredOptionIsTheErrorField() throws Exception {
+    JsonNode j = run("attest", "verify-evidence", "--format", "snp", "--json").json();
+    assertThat(j.path("error").path("code").asText()).isEqualTo("USAGE");
+    assertThat(j.path("error").path("field").asText()).isEqualTo("--evidence");
+  }
+
+  /** Picocli's default label is the Java field name (e.g. {@code --dag=<dagId>}); labels must read as words. */
+  @Test
+  void optionLabelsAreNotJavaFieldNames() {
+    List<String> camel = new ArrayList<>();
+    for (List<String> path : commandPaths()) {
+      CommandLine cmd = SecaimedCli.commandLine();
+      for (String name : path) cmd = cmd.getSubcommands().get(name);
+      for (var o : cmd.getCommandSpec().options()) {
+        if (o.arity().max() > 0 && o.paramLabel().matches("<?[a-z]+[A-Z].*")) camel.add(String.join(" ", path) + " " + o.longestName() + "=" + o.paramLabel());
+      }
+    }
+    assertThat(camel).isEmpty();
+  }
+
+  @Test
   void successAndFailureShareTheEnvelope() throws Exception {
     Path priv = tmp.resolve("k.json"), pub = tmp.resolve("p.json");
     JsonNode ok = run("keygen", "--out-private", priv.toString(), "--out-public", pub.toString(), "--json").json();
