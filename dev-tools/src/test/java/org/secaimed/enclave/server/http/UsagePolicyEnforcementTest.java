@@ -235,6 +235,15 @@ class UsagePolicyEnforcementTest {
     assertRefused(() -> b.session().client().downloadResult(task.taskId(), java.io.OutputStream.nullOutputStream()), "not-task-owner");
   }
 
+  @Test
+  void aMalformedModelIdIsATypedRefusalNotAnInternalError() throws Exception {
+    Site a = site("a");
+    UploadedBlob blob = upload(a, ownUse(a).build(), study(9));
+    // A model id that could never name a stored model (here a path) is refused by the rule, not answered 500.
+    assertRefused(() -> a.session().submit(a.enclave(), new TaskSpec("segmentation", ECHO, List.of(blob.blobId()),
+        Map.of("model", "../policies/x"), Map.of(), "own-use"), a.keys().publicKey(), "a-badmodel-1"), "model-use-not-allowed");
+  }
+
   static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }

@@ -33,8 +33,13 @@ public final class ModelPolicies {
     return Files.exists(f) ? Optional.of(state.readJson(f, ModelPolicy.class)) : Optional.empty();
   }
 
+  /** Whether {@code modelId} could name a stored model (and is safe as a file name). */
+  public static boolean isWellFormed(String modelId) {
+    return modelId != null && modelId.matches("[A-Za-z0-9._-]{1,128}") && !modelId.equals(".") && !modelId.equals("..");
+  }
+
   private Path file(String modelId) {
-    if (modelId == null || !modelId.matches("[A-Za-z0-9._-]{1,128}")) throw new IllegalArgumentException("model id");
+    if (!isWellFormed(modelId)) throw new IllegalArgumentException("model id");
     return dir.resolve(modelId + ".json");
   }
 }

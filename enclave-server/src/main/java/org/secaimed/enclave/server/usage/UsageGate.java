@@ -76,6 +76,11 @@ public final class UsageGate {
       throws RequestRefusedException, IOException {
     if (task.model() != null) {
       // A trained model is used only as every contributor of its training allowed.
+      if (!ModelPolicies.isWellFormed(task.model())) {
+        // Checked here so that a hostile id is a refusal naming the rule, never an internal error.
+        throw new RequestRefusedException(RequestRefusedException.Rule.MODEL_USE_NOT_ALLOWED,
+            "parameter 'model' is not a model id (letters, digits, '.', '_' or '-', at most 128 characters)");
+      }
       models.get(task.model()).orElseThrow(() -> new RequestRefusedException(RequestRefusedException.Rule.MODEL_USE_NOT_ALLOWED,
           "model " + task.model() + " has no usage policy in this enclave")).requireAllows(task.submitter(), task.purpose(), task.kind(),
           clock.instant());
