@@ -94,6 +94,8 @@ class CommandTreeJsonContractTest {
             "--at", "2026-11-22T00:00:00Z"),
         () -> a("attest", "verify-evidence", "--format", "sev-snp", "--evidence", ATTEST.resolve("sev-snp/gsg-milan-vcek/report.bin").toString())));
     CASES.put("demo", new Case(() -> a("demo", "--out", t("demo"), "--slices", "12", "--size", "256"), () -> a("demo", "--slices", "3")));
+    CASES.put("demo --provider", new Case(() -> a("demo", "--provider", "--out", t("provider-demo"), "--slices", "16", "--size", "160"),
+        () -> a("demo", "--provider", "--size", "3")));
     CASES.put("receipt verify", new Case(
         () -> a("receipt", "verify", demoReceipt, "--policy", Path.of(demoReceipt).resolveSibling("policy.yaml").toString()),
         () -> a("receipt", "verify", t("plain.bin"))));
