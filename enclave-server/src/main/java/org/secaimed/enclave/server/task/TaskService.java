@@ -371,7 +371,7 @@ public final class TaskService implements AutoCloseable {
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
           : "an unexpected internal error stopped the task";
-      if (!typed && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
+      if (!typed && !cancel && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
       TaskRecord.Error error = e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
           : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);
