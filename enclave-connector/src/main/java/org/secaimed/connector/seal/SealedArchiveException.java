@@ -1,5 +1,6 @@
 package org.secaimed.connector.seal;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /**
@@ -7,7 +8,7 @@ import java.io.IOException;
  * the message says it in words and names the chunk or header field. Once thrown by a stream,
  * every later call on that stream throws it again: nothing after a failure is ever released.
  */
-public final class SealedArchiveException extends IOException {
+public final class SealedArchiveException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   /** Why an archive was rejected. */
@@ -35,7 +36,13 @@ public final class SealedArchiveException extends IOException {
     /** More chunks than the 32-bit chunk counter can number. */
     TOO_LONG,
     /** The recipient public key cannot be used to seal (for example a low-order X25519 point). */
-    INVALID_RECIPIENT_KEY
+    INVALID_RECIPIENT_KEY,
+    /** The header names a content encoding this build does not read. */
+    UNSUPPORTED_ENCODING,
+    /** The authenticated content is not a valid stream of the encoding the header names. */
+    DECOMPRESSION_FAILED,
+    /** The content expands beyond the opener's bound ({@link ExpansionBound}): a decompression bomb. */
+    DECOMPRESSED_TOO_LARGE
   }
 
   private final Reason reason;
@@ -52,5 +59,10 @@ public final class SealedArchiveException extends IOException {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -36,6 +36,8 @@ import org.secaimed.connector.receipt.ReceiptException;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemPublicKey;
+import org.secaimed.connector.seal.Compression;
+import org.secaimed.connector.seal.SealOptions;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
 import org.secaimed.enclave.server.algorithms.AlgorithmException;
@@ -361,10 +363,15 @@ public final class TaskService implements AutoCloseable {
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
+      boolean typed = e instanceof AlgorithmException || e instanceof RequestRefusedException
+          || e instanceof org.secaimed.connector.seal.SealedArchiveException;
+      // The site reads this detail: a typed failure's message, never a Java class name (the log keeps the trace).
       String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException ? e.getMessage()
+          : e instanceof org.secaimed.connector.seal.SealedArchiveException s ? "an input was refused: " + s.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
-          : e.getClass().getSimpleName() + " while running the task";
+          : "an unexpected internal error stopped the task";
+      if (!typed && !cancel && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
       TaskRecord.Error error = e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
           : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);
@@ -438,8 +445,10 @@ public final class TaskService implements AutoCloseable {
             Bindings.input(kemKeyId, a.input().digest())));
         inputsOpened.incrementAndGet();
       }
+      // Inputs decompress by their authenticated header under the default expansion bound; results
+      // (label maps, mostly background) are compressed, which shortens the download over a site's link.
       SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
-          Bindings.result(t.taskId()));
+          Bindings.result(t.taskId()), SealOptions.defaults().withCompression(Compression.zstd()));
       // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
       outcome = runner.run(algorithmRequest(req), inputs, new DigestOutputStream(sealing, plainMd),
           (step, fraction) -> live.computeIfPresent(t.taskId(),
