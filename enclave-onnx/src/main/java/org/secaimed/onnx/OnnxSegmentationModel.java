@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.ModelManifest;
 import org.secaimed.dicom.volume.ImageGeometry;
 import org.secaimed.dicom.volume.ImageVolume;

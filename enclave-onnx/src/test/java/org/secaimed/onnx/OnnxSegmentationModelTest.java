@@ -45,7 +45,7 @@ class OnnxSegmentationModelTest {
 
   @Test
   void digestIsTheSha256OfTheModelBytes() {
-    assertThat(model.digest()).isEqualTo(org.secaimed.dicom.exchange.Digests.of(modelBytes));
+    assertThat(model.digest()).isEqualTo(org.secaimed.connector.io.Digests.of(modelBytes));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

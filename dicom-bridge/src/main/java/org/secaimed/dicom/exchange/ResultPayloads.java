@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,7 +71,7 @@ public final class ResultPayloads {
         l.put("encoding", "uint8");
         l.put("compression", "gzip");
         l.put("length", labels.length);
-        l.put("sha256", Sha256.hex(labels));
+        l.put("sha256", Digests.sha256Hex(labels));
     }
     ModelInfo model = switchModel(result);
     if (model != null) {
@@ -162,7 +163,7 @@ public final class ResultPayloads {
     // gzip never grows data by more than a few bytes per 32 KB block: anything larger is not our writer's.
     if (entry.getSize() > length + (length >> 4) + (1 << 16)) throw new ResultPayloadException(Reason.MALFORMED, LABELS_ENTRY, "entry larger than its labels could compress to");
     byte[] labels = gunzip(readFully(tar, (int) entry.getSize(), LABELS_ENTRY), (int) length);
-    if (!Sha256.hex(labels).equals(sha)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
+    if (!Digests.sha256Hex(labels).equals(sha)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
     java.util.Set<Integer> described = new java.util.HashSet<>();
     segments.forEach(d -> described.add(d.number()));
     boolean[] present = new boolean[256];

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class StudyArchiveReader implements AutoCloseable {
       throw new StudyArchiveException(Reason.INSTANCE_TOO_LARGE, uid, size + " bytes exceeds limit " + maxInstanceBytes);
     }
     byte[] bytes = readFully(uid, (int) size);
-    InstanceRecord record = new InstanceRecord(uid, Sha256.hex(bytes), size);
+    InstanceRecord record = new InstanceRecord(uid, Digests.sha256Hex(bytes), size);
     seen.add(record);
     return new ArchivedInstance(record, bytes);
   }

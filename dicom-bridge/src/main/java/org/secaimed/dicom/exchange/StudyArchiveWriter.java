@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
       }
       // Hashed on the fly: the digest goes into the manifest at the end, so a streamed instance is
       // read exactly once. Readers hash again and compare with the manifest.
-      MessageDigest digest = Sha256.newDigest();
+      MessageDigest digest = Digests.sha256();
       TarArchiveEntry entry = new TarArchiveEntry(StudyArchiveFormat.instanceEntryName(records.size() + 1));
       entry.setSize(length);
       entry.setMode(0600);
@@ -97,7 +98,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
         throw new StudyArchiveException(Reason.TRUNCATED, where, "instance stream ended after " + copied + " of " + length + " bytes");
       }
       tar.closeArchiveEntry();
-      InstanceRecord record = new InstanceRecord(sopInstanceUid, Sha256.hex(digest), length);
+      InstanceRecord record = new InstanceRecord(sopInstanceUid, Digests.hex(digest), length);
       records.add(record);
       return record;
     } catch (IOException | RuntimeException e) {

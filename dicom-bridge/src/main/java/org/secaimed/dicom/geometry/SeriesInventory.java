@@ -1,10 +1,9 @@
 package org.secaimed.dicom.geometry;
 
+import org.secaimed.connector.io.Digests;
 import static org.secaimed.dicom.geometry.DicomAttributes.string;
 
 import com.pixelmed.dicom.AttributeList;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,10 +70,6 @@ final class SeriesInventory {
   }
 
   private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(bytes);
   }
 }

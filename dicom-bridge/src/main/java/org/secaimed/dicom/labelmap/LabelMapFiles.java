@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.secaimed.dicom.files.SharedOutputFiles;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.dicom.labelmap.LabelMapException.Reason;
 import org.secaimed.dicom.volume.LabelVolume;
 
@@ -49,7 +49,7 @@ public final class LabelMapFiles {
   public static void write(LabelVolume volume, Path file) throws LabelMapException {
     Format format = formatOf(file);
     try {
-      SharedOutputFiles.write(file, out -> {
+      AtomicFiles.write(file, AtomicFiles.Access.SHARED, out -> {
         switch (format) {
           case NRRD -> NrrdFormat.write(volume, out);
           case NIFTI -> NiftiFormat.write(volume, out);

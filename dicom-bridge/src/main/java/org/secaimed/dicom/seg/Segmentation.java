@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.secaimed.dicom.files.SharedOutputFiles;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.dicom.seg.SegmentationException.Reason;
 
 /**
@@ -69,7 +69,7 @@ public final class Segmentation {
    */
   public void writeTo(Path file) throws SegmentationException {
     try {
-      SharedOutputFiles.write(file, this::writeTo);
+      AtomicFiles.write(file, AtomicFiles.Access.SHARED, this::writeTo);
     } catch (IOException e) {
       throw new SegmentationException(Reason.WRITE_FAILED, "cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.seg;
 
+import org.secaimed.connector.io.Digests;
 import static org.secaimed.dicom.seg.Dcm.item;
 import static org.secaimed.dicom.seg.Dcm.put;
 import static org.secaimed.dicom.seg.Dcm.putCode;
@@ -351,20 +352,16 @@ public final class SegmentationBuilder {
   }
 
   private String contentDigest(List<SegmentDescription> segments, byte[] pixels) {
-    try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      md.update(type.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(pixels);
-      for (SegmentDescription d : segments) {
-        md.update((d.number() + "\0" + d.label() + "\0" + d.category() + "\0" + d.type() + "\0" + d.anatomicRegion() + "\0"
-            + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\0"
-            + d.details() + "\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      return java.util.HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    java.security.MessageDigest md = Digests.sha256();
+    md.update(type.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    md.update(pixels);
+    for (SegmentDescription d : segments) {
+      md.update((d.number() + "\0" + d.label() + "\0" + d.category() + "\0" + d.type() + "\0" + d.anatomicRegion() + "\0"
+          + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\0"
+          + d.details() + "\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
+    return Digests.hex(md);
   }
 
   private AttributeList dataset(List<SegmentDescription> segments, List<int[]> frames, byte[] pixels, int rows, int columns,

@@ -1,9 +1,8 @@
 package org.secaimed.dicom.seg;
 
+import org.secaimed.connector.io.Digests;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
@@ -35,13 +34,8 @@ final class Uids {
       }
       return b;
     }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(("secaimed-seg-uid-v1\0" + seed + "\0" + role + "\0" + sourceSeriesUid).getBytes(StandardCharsets.UTF_8));
-      System.arraycopy(sha.digest(), 0, b, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] sha = Digests.sha256(("secaimed-seg-uid-v1\0" + seed + "\0" + role + "\0" + sourceSeriesUid).getBytes(StandardCharsets.UTF_8));
+    System.arraycopy(sha, 0, b, 0, 16);
     b[6] = (byte) ((b[6] & 0x0F) | 0x80); // RFC 9562 version 8 (name-based, custom hash)
     b[8] = (byte) ((b[8] & 0x3F) | 0x80); // RFC 9562 variant
     return b;

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.io.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class StudyArchiveTest {
     assertThat(manifest).isEqualTo(written);
     assertThat(read).extracting(ArchivedInstance::sopInstanceUid).containsExactly(TinyDicom.uid(1), TinyDicom.uid(2), TinyDicom.uid(3));
     assertThat(read.get(2).bytes()).isEqualTo(third);
-    assertThat(manifest.instances().get(2).sha256()).isEqualTo(Sha256.hex(third));
+    assertThat(manifest.instances().get(2).sha256()).isEqualTo(Digests.sha256Hex(third));
     assertThat(manifest.instances().get(2).length()).isEqualTo(third.length);
   }
 
@@ -106,7 +107,7 @@ class StudyArchiveTest {
   @Test
   void duplicateMissingUnlistedAndReorderedEntriesAreTypedErrors() throws Exception {
     byte[] a = TinyDicom.instance(1), b = TinyDicom.instance(2);
-    List<String[]> ab = List.of(new String[] {TinyDicom.uid(1), Sha256.hex(a), "" + a.length}, new String[] {TinyDicom.uid(2), Sha256.hex(b), "" + b.length});
+    List<String[]> ab = List.of(new String[] {TinyDicom.uid(1), Digests.sha256Hex(a), "" + a.length}, new String[] {TinyDicom.uid(2), Digests.sha256Hex(b), "" + b.length});
     // duplicate entry in the body
     assertReason(craft(List.of(a, a), List.of(TinyDicom.uid(1), TinyDicom.uid(1)), ab), Reason.DUPLICATE_INSTANCE, TinyDicom.uid(1));
     // manifest lists an instance the body lacks

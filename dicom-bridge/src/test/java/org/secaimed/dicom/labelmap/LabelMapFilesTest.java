@@ -154,4 +154,18 @@ class LabelMapFilesTest {
     AssembledSeries s = SeriesAssembler.create().withPixels(false).addDirectory(dicom("ct-24x38x3-dcmqi")).assemble();
     assertThat(s.geometry().origin()[2]).isCloseTo(-177.75, org.assertj.core.data.Offset.offset(1e-4));
   }
+
+  /** Issue 13: the write goes through the one atomic-write helper; a failure leaves no file and no temporary file. */
+  @ParameterizedTest
+  @CsvSource({"back.nrrd", "back.nii", "back.nii.gz"})
+  void aFailedWriteLeavesNothingBehind(String name, @TempDir Path tmp) throws Exception {
+    LabelVolume v = LabelMapAlignment.onto(LabelMapFiles.read(dicom("ct-24x38x3-dcmqi/label.nrrd")), grid("ct-24x38x3-dcmqi"));
+    Path blocked = Files.createDirectories(tmp.resolve(name).resolve("occupied")).getParent(); // a folder holds the name
+    assertThatThrownBy(() -> LabelMapFiles.write(v, blocked)).isInstanceOf(LabelMapException.class)
+        .satisfies(e -> assertThat(((LabelMapException) e).reason()).isEqualTo(Reason.WRITE_FAILED));
+    try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly(name);
+    }
+    assertThat(blocked).isDirectory();
+  }
 }

@@ -69,7 +69,11 @@ public final class AttestationOutcome {
     return at;
   }
 
-  /** The evidence exactly as the gateway sent it, kept so an auditor can re-verify it later (receipt anchoring). */
+  /**
+   * The evidence as verified, kept so an auditor can re-verify it later (receipt anchoring): as
+   * the gateway sent it, or, when the site uses its own collateral, with the site's certificates
+   * and collateral in place of the gateway's hints. {@link #evidenceDigest()} covers exactly this.
+   */
   public List<Evidence> submitted() {
     return submitted;
   }

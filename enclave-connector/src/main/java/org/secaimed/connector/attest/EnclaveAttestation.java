@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.secaimed.connector.attest.collateral.CollateralException;
+import org.secaimed.connector.attest.collateral.CollateralProvider;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.attest.validate.PolicyValidator;
 import org.secaimed.connector.attest.verify.Hex;
@@ -24,13 +26,24 @@ import org.secaimed.connector.attest.verify.Verifiers;
  */
 public final class EnclaveAttestation {
   private final Verifiers verifiers;
+  private final CollateralProvider collateral;
 
   public EnclaveAttestation() {
     this(Verifiers.standard());
   }
 
   public EnclaveAttestation(Verifiers verifiers) {
+    this(verifiers, null);
+  }
+
+  /**
+   * With the site's own collateral: the gateway's certificates and collateral are only a hint,
+   * replaced by what {@code collateral} fetched or cached (docs/attestation.md). Null: verify
+   * what the gateway sent (the policy's revocation and currency rules still judge it).
+   */
+  public EnclaveAttestation(Verifiers verifiers, CollateralProvider collateral) {
     this.verifiers = verifiers;
+    this.collateral = collateral;
   }
 
   public AttestationOutcome attest(List<Evidence> evidence, AttestedKeys keys, byte[] nonce, Policy policy, Clock clock) {
@@ -44,10 +57,13 @@ public final class EnclaveAttestation {
     VerificationContext context = new VerificationContext(at, policy.earVerifierKeys());
     PolicyValidator validator = new PolicyValidator(policy);
     checks.add(validator.kemSuite(keys.kemSuite()));
-    List<Evidence> list = evidence == null ? List.of() : evidence;
-    for (int i = 0; i < list.size(); i++) {
-      String prefix = list.size() == 1 ? "" : "evidence[" + i + "].";
-      VerifiedEvidence v = verifiers.verify(list.get(i), context);
+    List<Evidence> hints = evidence == null ? List.of() : evidence;
+    List<Evidence> list = new ArrayList<>();
+    for (int i = 0; i < hints.size(); i++) {
+      String prefix = hints.size() == 1 ? "" : "evidence[" + i + "].";
+      Evidence e = siteCollateral(hints.get(i), at, policy, prefix, checks);
+      list.add(e);
+      VerifiedEvidence v = verifiers.verify(e, context);
       verified.add(v);
       v.checks().forEach(c -> checks.add(prefixed(prefix, c)));
       validator.validate(v, at).forEach(c -> checks.add(prefixed(prefix, c)));
@@ -59,6 +75,21 @@ public final class EnclaveAttestation {
               : "report data does not match the key binding (v2) of these keys and this nonce: stale, replayed or for other keys"));
     }
     return new AttestationOutcome(checks, verified, keys, evidenceDigest(list), policy.digest(), at, list, nonce);
+  }
+
+  /** The evidence with the site's collateral in place of the gateway's; on failure a FAIL check (and the hint, still verified for the report). */
+  private Evidence siteCollateral(Evidence hint, Instant at, Policy policy, String prefix, List<Check> checks) {
+    if (collateral == null) return hint;
+    String description = "The site fetched or cached its own collateral (AMD KDS / Intel PCS); the gateway's is only a hint";
+    try {
+      CollateralProvider.Resolution r = collateral.resolve(hint, at, policy.document().staleCollateralGrace());
+      checks.add(new Check(prefix + "collateral.site", description, Check.Status.PASS,
+          r.sources().isEmpty() ? "nothing to fetch for " + hint.format() : String.join(", ", r.sources())));
+      return r.evidence();
+    } catch (CollateralException e) {
+      checks.add(new Check(prefix + "collateral.site", description, Check.Status.FAIL, e.getMessage()));
+      return hint;
+    }
   }
 
   private static Check prefixed(String prefix, Check c) {

@@ -63,6 +63,7 @@ public final class GatewaySession {
   private final Clock clock;
   private final Duration attestationValidity;
   private final int partSize;
+  private final org.secaimed.connector.seal.Compression compression;
   private final Duration pollInterval;
   private final CheckpointStore checkpoints;
   private final Path workDir;
@@ -79,6 +80,7 @@ public final class GatewaySession {
     this.clock = b.clock;
     this.attestationValidity = b.attestationValidity;
     this.partSize = b.partSize;
+    this.compression = b.compression;
     this.pollInterval = b.pollInterval;
     this.checkpoints = b.checkpoints;
     this.workDir = b.workDir;
@@ -159,7 +161,8 @@ public final class GatewaySession {
     byte[] binding = policy == null ? Bindings.input(enclave.kemKey().keyId()) : Bindings.input(enclave.kemKey().keyId(), policy.digest());
     PartUploadStream parts = policy == null ? new PartUploadStream(client, st.getUploadId(), partSize)
         : new PartUploadStream(client, st.getUploadId(), partSize, (id, sha, length) -> completeV2(enclave, policy, id, sha, length));
-    SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), binding);
+    SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), binding,
+        org.secaimed.connector.seal.SealOptions.defaults().withCompression(compression));
     try {
       writer.writeTo(sealing);
     } catch (IOException | RuntimeException e) {
@@ -432,6 +435,7 @@ public final class GatewaySession {
     private Clock clock = Clock.systemUTC();
     private Duration attestationValidity = Duration.ofMinutes(5);
     private int partSize = 8 << 20;
+    private org.secaimed.connector.seal.Compression compression = org.secaimed.connector.seal.Compression.zstd();
     private Duration pollInterval = Duration.ofMillis(200);
     private RetryPolicy retry = RetryPolicy.defaults();
     private Duration callTimeout = Duration.ofSeconds(60);
@@ -467,6 +471,16 @@ public final class GatewaySession {
     public Builder partSize(int bytes) {
       if (bytes < 64 * 1024 || bytes > 64 << 20) throw new IllegalArgumentException("partSize must be 64 KiB..64 MiB");
       this.partSize = bytes;
+      return this;
+    }
+
+    /**
+     * How studies are compressed before sealing (default zstd level 1: real CT halves, and the
+     * enclave decompresses under its expansion bound); {@code Compression.none()} for the old
+     * uncompressed archives, {@code .padded()} to hide the compression ratio up to a Padme bucket.
+     */
+    public Builder compression(org.secaimed.connector.seal.Compression c) {
+      this.compression = java.util.Objects.requireNonNull(c, "compression");
       return this;
     }
 

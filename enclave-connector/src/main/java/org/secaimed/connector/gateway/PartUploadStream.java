@@ -1,10 +1,10 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +140,7 @@ final class PartUploadStream extends OutputStream {
         sendPart();
       }
       awaitInFlight();
-      blob = completer.complete(uploadId, HexFormat.of().formatHex(total.digest()), length);
+      blob = completer.complete(uploadId, Digests.hex(total), length);
     } catch (GatewayException e) {
       throw new GatewayIOException(e);
     } finally {
@@ -157,10 +157,6 @@ final class PartUploadStream extends OutputStream {
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256();
   }
 }

@@ -20,7 +20,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     return new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
   }
 
-  Duration backoff(int attempt) {
+  /** The wait before retry number {@code attempt + 1} (0-based): doubling from {@code initialBackoff}, capped. */
+  public Duration backoff(int attempt) {
     long ms = initialBackoff.toMillis() << Math.min(attempt, 20);
     return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
   }

@@ -1,6 +1,7 @@
 package org.secaimed.connector.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -8,14 +9,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 
 /**
- * Write-then-rename, so a reader (or a restarted process) sees either the old file or the whole new
- * one, never a torn write. The temporary file sits in the target's folder (same file system, so the
- * rename is atomic) and is forced to disk before it replaces the target.
+ * The one home for writing a file atomically: write-then-rename, so a reader (or a restarted
+ * process) sees either the old file or the whole new one, never a torn write, and a failure at any
+ * point leaves the target as it was and no temporary file behind. The temporary file sits in the
+ * target's folder (same file system, so the rename is atomic) and is forced to disk before it
+ * replaces the target. Who may read the result is chosen per call ({@link Access}).
  */
 public final class AtomicFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
+
+  /** Who may read the written file. */
+  public enum Access {
+    /** The owner only ({@code rw-------} where the file system has POSIX modes): the default. */
+    PRIVATE,
+    /** The owner only, and refused on a file system without POSIX modes: private keys, plaintext the user asked for. */
+    OWNER_ONLY,
+    /**
+     * The mode any new file gets from the process umask (0644 under the usual 022): outputs that the
+     * next step reads as another user (a SEG or label map for Kaapana's next operator). Never for secrets.
+     */
+    SHARED
+  }
 
   /** Fills a temporary file next to the target; it becomes the target only if this returns normally. */
   @FunctionalInterface
@@ -23,8 +42,14 @@ public final class AtomicFiles {
     void write(Path tmp) throws IOException;
   }
 
+  /** Writes the content to a stream (which the caller must not close); any exception it throws is rethrown after clean-up. */
+  @FunctionalInterface
+  public interface StreamWriter<E extends Exception> {
+    void writeTo(OutputStream out) throws IOException, E;
+  }
+
   public static void write(Path target, Writer writer) throws IOException {
-    write(target, writer, false);
+    writeVia(target, Access.PRIVATE, writer::write);
   }
 
   public static void write(Path target, byte[] bytes) throws IOException {
@@ -33,7 +58,16 @@ public final class AtomicFiles {
 
   /** As {@link #write(Path, byte[])}, readable and writable by the owner only from the first byte on: for private keys. */
   public static void writeOwnerOnly(Path target, byte[] bytes) throws IOException {
-    write(target, tmp -> Files.write(tmp, bytes), true);
+    writeVia(target, Access.OWNER_ONLY, tmp -> Files.write(tmp, bytes));
+  }
+
+  /** Streams the content into the target, readable as {@code access} says. */
+  public static <E extends Exception> void write(Path target, Access access, StreamWriter<E> content) throws IOException, E {
+    writeVia(target, access, tmp -> {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        content.writeTo(out);
+      }
+    });
   }
 
   /** Renames a finished temporary file over {@code target}: atomically where the file system can, else a plain replace. */
@@ -45,26 +79,45 @@ public final class AtomicFiles {
     }
   }
 
-  private static void write(Path target, Writer writer, boolean ownerOnly) throws IOException {
+  /** A temporary file's filler; unlike {@link Writer} it may throw the caller's own checked exception. */
+  @FunctionalInterface
+  private interface Fill<E extends Exception> {
+    void into(Path tmp) throws IOException, E;
+  }
+
+  private static <E extends Exception> void writeVia(Path target, Access access, Fill<E> fill) throws IOException, E {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = ownerOnly ? ownerOnlyTempFile(dir, target) : Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+    Path tmp = createTemp(dir, target, access);
     try {
-      writer.write(tmp);
+      fill.into(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
       moveIntoPlace(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
+    } catch (Throwable failed) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException cleanup) {
+        failed.addSuppressed(cleanup);
+      }
+      throw failed;
     }
   }
 
-  private static Path ownerOnlyTempFile(Path dir, Path target) throws IOException {
-    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      throw new IOException("cannot write " + target + " with owner-only permissions on this file system");
-    }
-    return Files.createTempFile(dir, "." + target.getFileName(), ".partial",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  private static Path createTemp(Path dir, Path target, Access access) throws IOException {
+    String prefix = "." + target.getFileName();
+    return switch (access) {
+      case PRIVATE -> Files.createTempFile(dir, prefix, ".partial");
+      case OWNER_ONLY -> {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+          throw new IOException("cannot write " + target + " with owner-only permissions on this file system");
+        }
+        yield Files.createTempFile(dir, prefix, ".partial",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      // Created as any new file is, so the umask decides its mode (createTempFile would force 0600).
+      case SHARED -> Files.createFile(dir.resolve(prefix + "." + Long.toUnsignedString(RANDOM.nextLong(), 16) + ".partial"));
+    };
   }
 }

@@ -1,12 +1,11 @@
 package org.secaimed.connector.party;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -63,8 +62,8 @@ public record ModelPolicy(String modelId, String modelDigest, String trainingTas
   /** Hex SHA-256 of the canonical JSON, named in the training receipt. */
   public String digest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(this)));
-    } catch (Exception e) {
+      return Digests.sha256Hex(CANONICAL.writeValueAsBytes(this));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,10 +1,8 @@
 package org.secaimed.connector.party;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.secaimed.connector.io.Digests;
 import java.security.PublicKey;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.secaimed.connector.tlog.Ed25519;
 
@@ -57,11 +55,7 @@ public final class PartyPublicKey {
   }
 
   static String idOf(byte[] spki) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spki));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(spki);
   }
 
   /** True for a well-formed party id (64 lower-case hex digits). */

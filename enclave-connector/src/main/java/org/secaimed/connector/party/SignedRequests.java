@@ -1,16 +1,14 @@
 package org.secaimed.connector.party;
 
+import org.secaimed.connector.io.Digests;
 import static org.secaimed.connector.party.RequestRefusedException.Rule.*;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,11 +121,7 @@ public final class SignedRequests {
   }
 
   static String sha256Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(body == null ? new byte[0] : body);
   }
 
   private static String pathOnly(String pathAndQuery) {

@@ -75,6 +75,26 @@ public final class ProviderClient {
     return new LicenceAudit.Report(n.path("licenceDigest").asText(), n.path("checkpoint").asText(), items);
   }
 
+  /** A verified usage report and the signed checkpoint it was proven against (store it for the next audit). */
+  public record Audited(LicenceAudit.Verified verified, String checkpoint) {}
+
+  /**
+   * Fetches the licence's usage and verifies it ({@link LicenceAudit#verify}) under the attested
+   * enclave key; with {@code storedCheckpoint} (the one the provider kept last time, or null) also
+   * fetches and checks the consistency proof that the log only grew since.
+   */
+  public Audited verifiedUsage(String licenceDigest, String storedCheckpoint) throws IOException, org.secaimed.connector.tlog.LogProofException {
+    LicenceAudit.Report report = usage(licenceDigest);
+    List<byte[]> proof = List.of();
+    if (storedCheckpoint != null) {
+      String origin = org.secaimed.connector.tlog.SignedCheckpoints.originFor(enclave.signingKey());
+      long from = org.secaimed.connector.tlog.SignedCheckpoints.open(storedCheckpoint, origin, enclave.signingKey()).size();
+      long to = org.secaimed.connector.tlog.SignedCheckpoints.open(report.checkpoint(), origin, enclave.signingKey()).size();
+      if (from > 0 && from < to) proof = consistencyProof(from, to);
+    }
+    return new Audited(LicenceAudit.verify(report, enclave.signingKey(), storedCheckpoint, proof), report.checkpoint());
+  }
+
   /** Revokes the licence; returns the log index of the {@code licence-revoke} entry. */
   public long revoke(String licenceDigest) throws IOException {
     return call("POST", "/v1/provider/licences/" + licenceDigest + "/revoke", new byte[0]).path("leafIndex").asLong();

@@ -1,5 +1,6 @@
 package org.secaimed.connector.receipt;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.HexFormat;
 
 /**
  * Receipts as DSSE envelopes of in-toto Statements (v1): the subjects are the task's outputs,
@@ -74,11 +74,7 @@ public final class Receipts {
   }
 
   public static String keyId(PublicKey key) {
-    try {
-      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(key.getEncoded());
   }
 
   public static ObjectMapper json() {

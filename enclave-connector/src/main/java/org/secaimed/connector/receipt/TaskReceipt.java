@@ -21,7 +21,8 @@ public record TaskReceipt(
     String recipientKeyId,
     String startedAt,
     String finishedAt,
-    List<Output> outputs) {
+    List<Output> outputs,
+    Licence licence) {
 
   public static final String PREDICATE_TYPE = "https://secaimed.org/attestations/task-receipt/v1";
 
@@ -31,7 +32,22 @@ public record TaskReceipt(
     outputs = outputs == null ? List.of() : List.copyOf(outputs);
   }
 
+  /** A receipt without a provider licence (every algorithm but a provider's published model). */
+  public TaskReceipt(String taskId, String kind, Algorithm algorithm, List<Input> inputs, Map<String, String> parameters, Enclave enclave,
+      Attestation attestation, String recipientKeyId, String startedAt, String finishedAt, List<Output> outputs) {
+    this(taskId, kind, algorithm, inputs, parameters, enclave, attestation, recipientKeyId, startedAt, finishedAt, outputs, null);
+  }
+
   public record Algorithm(String id, String version, String digest) {}
+
+  /**
+   * A provider's published model ran under a usage licence (issue #15): the licence digest, the
+   * provider's party id, the model digest that was unwrapped, which use of the licence this was in
+   * all ({@code run}) and by this site ({@code siteRun}) against the licence's maxima, and the log
+   * index of the {@code licence-use} entry appended before the model was unwrapped.
+   */
+  public record Licence(String digest, String provider, String modelDigest, long run, long siteRun, int maxRuns, int maxRunsPerSite,
+      long useLeafIndex) {}
 
   /**
    * One input blob. Protocol v1 listed the SHA-256 of every DICOM instance by SOP Instance UID

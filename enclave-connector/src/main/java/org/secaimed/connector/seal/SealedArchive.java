@@ -50,7 +50,8 @@ public final class SealedArchive {
       throw new SealedArchiveException(INVALID_RECIPIENT_KEY,
           "cannot encapsulate to recipient key " + recipient.keyId() + ": " + e.getMessage(), e);
     }
-    ArchiveHeader header = new ArchiveHeader(recipient.suite(), options.chunkSize(), recipient.keyIdBytes(),
+    ArchiveHeader header = new ArchiveHeader(recipient.suite(), options.chunkSize(), options.compression().encoding(),
+        recipient.keyIdBytes(),
         ArchiveHeader.bindingDigest(binding), context.getEncapsulation());
     byte[] headerBytes = header.encode();
     byte[] tag;
@@ -62,20 +63,25 @@ public final class SealedArchive {
     StreamKeys keys = StreamKeys.export(context, headerBytes, options.engine());
     sink.write(headerBytes);
     sink.write(tag);
-    return new SealingOutputStream(sink, keys, options, headerBytes.length + tag.length);
+    return new SealingOutputStream(new ChunkSealingStream(sink, keys, options, headerBytes.length + tag.length),
+        options.compression());
   }
 
   /**
    * Reads and authenticates the header now (wrong key, wrong binding and a forged header fail
    * here); the returned stream releases plaintext only once the chunks carrying it have authenticated.
+   * A compressed archive (the header says so) is decompressed under the default {@link ExpansionBound}.
    */
-  public static OpeningInputStream newOpeningStream(InputStream source, KemKeyPair recipient, byte[] binding)
+  public static InputStream newOpeningStream(InputStream source, KemKeyPair recipient, byte[] binding)
       throws IOException {
     return newOpeningStream(source, recipient, binding, SealOptions.defaults());
   }
 
-  /** As above; the chunk size comes from the header, {@code options} supplies parallelism and engine. */
-  public static OpeningInputStream newOpeningStream(
+  /**
+   * As above; the chunk size and the content encoding come from the authenticated header,
+   * {@code options} supplies parallelism, engine and the expansion bound.
+   */
+  public static InputStream newOpeningStream(
       InputStream source, KemKeyPair recipient, byte[] binding, SealOptions options) throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(recipient, "recipient");
@@ -105,7 +111,11 @@ public final class SealedArchive {
           "archive is bound to something else than the expected task/evidence binding");
     }
     StreamKeys keys = StreamKeys.export(context, parsed.bytes(), options.engine());
-    return new OpeningInputStream(source, keys, header.chunkSize, options);
+    OpeningInputStream opened = new OpeningInputStream(source, keys, header.chunkSize, options);
+    return switch (header.encoding) {
+      case IDENTITY -> opened;
+      case ZSTD -> new DecompressingInputStream(opened, options.expansionBound());
+    };
   }
 
   /**
@@ -137,7 +147,7 @@ public final class SealedArchive {
   public static byte[] open(byte[] archive, KemKeyPair recipient, byte[] binding) throws SealedArchiveException {
     Objects.requireNonNull(archive, "archive");
     SealOptions options = smallPayloadOptions(archive.length);
-    try (OpeningInputStream in = newOpeningStream(new ByteArrayInputStream(archive), recipient, binding, options)) {
+    try (InputStream in = newOpeningStream(new ByteArrayInputStream(archive), recipient, binding, options)) {
       return in.readAllBytes();
     } catch (SealedArchiveException e) {
       throw e;

@@ -35,7 +35,13 @@ public final class SealedArchiveException extends IOException {
     /** More chunks than the 32-bit chunk counter can number. */
     TOO_LONG,
     /** The recipient public key cannot be used to seal (for example a low-order X25519 point). */
-    INVALID_RECIPIENT_KEY
+    INVALID_RECIPIENT_KEY,
+    /** The header names a content encoding this build does not read. */
+    UNSUPPORTED_ENCODING,
+    /** The authenticated content is not a valid stream of the encoding the header names. */
+    DECOMPRESSION_FAILED,
+    /** The content expands beyond the opener's bound ({@link ExpansionBound}): a decompression bomb. */
+    DECOMPRESSED_TOO_LARGE
   }
 
   private final Reason reason;

@@ -1,16 +1,15 @@
 package org.secaimed.connector.seal;
 
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Seals everything written to it into a sealed archive on the sink. Chunks are encrypted in
- * parallel and written in order; at most a bounded number are in flight, so a slow sink slows
- * the writer instead of filling memory.
+ * Seals everything written to it into a sealed archive on the sink. When the options ask for
+ * compression, what is written is first zstd-compressed on the caller's thread while the chunks
+ * of what it already compressed are sealed on the worker threads and written to the sink: a
+ * pipeline, never compress-everything-then-seal. Memory stays bounded either way.
  *
  * <p>{@link #close()} seals the final chunk and closes the sink: only then is the archive
  * complete. If producing the plaintext fails, call {@link #abort()} instead, which closes the
@@ -18,36 +17,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * accepting a shorter one.
  */
 public final class SealingOutputStream extends OutputStream {
-  private static final long MAX_COUNTER = 0xFFFF_FFFFL;
+  private static final int PAD_PIECE = 64 << 10;
+  /** zstd skippable frame magic (0x184D2A50, little-endian); decoders skip these frames. */
+  private static final byte[] SKIPPABLE_MAGIC = {0x50, 0x2A, 0x4D, 0x18};
+  private static final long MAX_SKIPPABLE = 1L << 30;
 
-  private record Sealed(byte[] bytes, int length) {}
-
-  private final OutputStream sink;
-  private final StreamKeys keys;
-  private final int chunkSize;
-  /** Plaintext bytes per pipeline job: a whole number of chunks (see {@link Batches}). */
-  private final int batchSize;
-  private final OrderedPipeline<Sealed> pipeline;
-  private final boolean inline;
-  private final ConcurrentLinkedQueue<byte[]> plainBuffers = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<byte[]> sealedBuffers = new ConcurrentLinkedQueue<>();
-  private byte[] buffer;
-  private int filled;
-  private long counter;
+  private final ChunkSealingStream chunks;
+  /** {@code chunks} itself, or a zstd encoder that writes into {@code gate}. */
+  private final OutputStream front;
+  private final Gate gate;
+  private final boolean pad;
   private long plaintextBytes;
-  private long archiveBytes;
-  private boolean closed;
-  private IOException failure;
+  private boolean done;
 
-  SealingOutputStream(OutputStream sink, StreamKeys keys, SealOptions options, long headerBytes) {
-    this.sink = sink;
-    this.keys = keys;
-    this.chunkSize = options.chunkSize();
-    this.pipeline = new OrderedPipeline<>(options.parallelism(), "secaimed-seal");
-    this.inline = options.parallelism() == 1;
-    this.batchSize = inline ? chunkSize : Batches.chunksPerBatch(chunkSize, options.parallelism()) * chunkSize;
-    this.buffer = new byte[batchSize];
-    this.archiveBytes = headerBytes;
+  SealingOutputStream(ChunkSealingStream chunks, Compression compression) throws IOException {
+    this.chunks = chunks;
+    this.pad = compression.padToBucket();
+    if (compression.encoding() == ContentEncoding.ZSTD) {
+      this.gate = new Gate(chunks);
+      ZstdOutputStream z = new ZstdOutputStream(gate, compression.level());
+      z.setChecksum(false); // the chunk tags already authenticate every byte
+      this.front = z;
+    } else {
+      this.gate = null;
+      this.front = chunks;
+    }
   }
 
   @Override
@@ -58,192 +52,108 @@ public final class SealingOutputStream extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    ensureOpen();
-    while (len > 0) {
-      if (filled == batchSize) dispatch(false); // more data follows, so no chunk in it is the last
-      if (inline && filled == 0 && len > chunkSize) {
-        // On the caller's thread a whole chunk can be sealed straight from the caller's array.
-        sealDirect(b, off);
-        off += chunkSize;
-        len -= chunkSize;
-        plaintextBytes += chunkSize;
-        continue;
-      }
-      int n = Math.min(len, batchSize - filled);
-      System.arraycopy(b, off, buffer, filled, n);
-      filled += n;
-      off += n;
-      len -= n;
-      plaintextBytes += n;
-    }
+    front.write(b, off, len);
+    plaintextBytes += len;
   }
 
-  /** Writes every chunk sealed so far to the sink and flushes it; a partial chunk stays buffered. */
+  /** Writes every chunk sealed so far to the sink and flushes it (compressed: ends the current zstd block first). */
   @Override
   public void flush() throws IOException {
-    ensureOpen();
-    try {
-      while (!pipeline.isEmpty()) writeHead();
-      sink.flush();
-    } catch (IOException | RuntimeException e) {
-      throw fail(e);
-    }
+    front.flush();
   }
 
-  /** Seals the final chunk, writes everything and closes the sink. */
+  /** Finishes the compressed stream (and its padding), seals the final chunk, writes everything and closes the sink. */
   @Override
   public void close() throws IOException {
-    if (closed) {
-      if (failure != null) throw afterFailure();
-      return;
+    if (gate != null && !done) {
+      done = true;
+      try {
+        front.close(); // ends the zstd frame; the gate keeps the chunk stream open
+        if (pad) pad(chunks.plaintextBytes());
+      } catch (IOException | RuntimeException e) {
+        chunks.abort();
+        throw e;
+      }
     }
-    if (failure != null) {
-      abort();
-      throw afterFailure();
-    }
-    closed = true;
-    try {
-      dispatch(true);
-      while (!pipeline.isEmpty()) writeHead();
-      sink.flush();
-    } catch (IOException | RuntimeException e) {
-      failure = asIo(e);
-      throw failure;
-    } finally {
-      release();
-      sink.close();
-    }
+    chunks.close();
   }
 
   /** Stops without sealing a final chunk and closes the sink: the partial archive will not open. */
   public void abort() throws IOException {
-    boolean wasClosed = closed;
-    closed = true;
-    release();
-    if (!wasClosed) sink.close();
+    if (gate != null && !done) {
+      done = true;
+      gate.discard = true;
+      try {
+        front.close(); // frees the encoder's native memory; its last bytes go nowhere
+      } catch (IOException | RuntimeException ignored) {
+        // the archive is being abandoned anyway
+      }
+    }
+    chunks.abort();
   }
 
-  /** Plaintext bytes accepted so far. */
+  /** Plaintext bytes accepted so far (before compression). */
   public long plaintextBytes() {
     return plaintextBytes;
   }
 
   /** Archive bytes written to the sink so far (header included). */
   public long archiveBytes() {
-    return archiveBytes;
+    return chunks.archiveBytes();
+  }
+
+  /** The chunk layer underneath, for tests that forge content our writer never produces. */
+  ChunkSealingStream chunksForTest() {
+    return chunks;
   }
 
   /**
-   * Hands the buffered batch to the pipeline. Every chunk in it is full except, when {@code last},
-   * the final one, which carries the last-chunk flag (and is empty only if the archive is).
+   * Appends zstd skippable frames after the compressed stream so its length reaches the next
+   * Padmé bucket; the frames are sealed like the rest, so nobody outside sees where data ends.
    */
-  private void dispatch(boolean last) throws IOException {
-    long chunks = last ? Math.max(1, (filled + chunkSize - 1) / chunkSize) : filled / chunkSize;
-    if (counter + chunks - 1 > MAX_COUNTER) {
-      throw fail(new SealedArchiveException(SealedArchiveException.Reason.TOO_LONG,
-          "more than 2^32 chunks of " + chunkSize + " bytes; use a larger chunk size"));
-    }
-    try {
-      while (pipeline.isFull()) writeHead();
-      final byte[] plain = buffer;
-      final int length = filled;
-      final long first = counter;
-      pipeline.submit(() -> sealBatch(plain, length, first, last));
-      counter += chunks;
-      byte[] next = plainBuffers.poll();
-      buffer = next != null ? next : new byte[batchSize];
-      filled = 0;
-      while (pipeline.headDone()) writeHead();
-    } catch (IOException | RuntimeException e) {
-      throw fail(e);
+  private void pad(long compressed) throws IOException {
+    long remaining = PadmeBuckets.padded(compressed + 8) - compressed;
+    byte[] zeros = new byte[(int) Math.min(PAD_PIECE, MAX_SKIPPABLE)];
+    while (remaining >= 8) {
+      long frame = Math.min(remaining, MAX_SKIPPABLE + 8);
+      if (remaining - frame > 0 && remaining - frame < 8) frame -= 8;
+      long content = frame - 8;
+      chunks.write(SKIPPABLE_MAGIC);
+      chunks.write(new byte[] {(byte) content, (byte) (content >>> 8), (byte) (content >>> 16), (byte) (content >>> 24)});
+      for (long left = content; left > 0; ) {
+        int n = (int) Math.min(left, zeros.length);
+        chunks.write(zeros, 0, n);
+        left -= n;
+      }
+      remaining -= frame;
     }
   }
 
-  private void sealDirect(byte[] b, int off) throws IOException {
-    if (counter > MAX_COUNTER) {
-      throw fail(new SealedArchiveException(SealedArchiveException.Reason.TOO_LONG,
-          "more than 2^32 chunks of " + chunkSize + " bytes; use a larger chunk size"));
+  /** Passes the encoder's output to the chunk stream, never closes it, and swallows output after an abort. */
+  private static final class Gate extends OutputStream {
+    private final ChunkSealingStream chunks;
+    volatile boolean discard;
+
+    Gate(ChunkSealingStream chunks) {
+      this.chunks = chunks;
     }
-    byte[] out = sealedBuffers.poll();
-    if (out == null) out = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
-    ChunkCipher cipher = keys.borrow();
-    try {
-      while (!pipeline.isEmpty()) writeHead(); // keep chunks in order
-      int n = cipher.seal(counter, false, b, off, chunkSize, out, 0);
-      counter++;
-      sink.write(out, 0, n);
-      archiveBytes += n;
-      sealedBuffers.offer(out);
-    } catch (GeneralSecurityException e) {
-      throw fail(new IOException("AES-GCM failed to seal chunk " + counter, e));
-    } catch (IOException | RuntimeException e) {
-      throw fail(e);
-    } finally {
-      keys.giveBack(cipher);
+
+    @Override
+    public void write(int b) throws IOException {
+      if (!discard) chunks.write(b);
     }
-  }
 
-  /** Seals {@code length} bytes of {@code plain} as consecutive chunks from {@code first} on. */
-  private Sealed sealBatch(byte[] plain, int length, long first, boolean last) throws IOException {
-    byte[] out = sealedBuffers.poll();
-    if (out == null) out = new byte[batchSize / chunkSize * (chunkSize + ChunkCipher.TAG_LENGTH)];
-    ChunkCipher cipher = keys.borrow();
-    long index = first;
-    try {
-      int written = 0;
-      int done = 0;
-      do {
-        int n = Math.min(chunkSize, length - done);
-        boolean isLast = last && done + n == length;
-        written += cipher.seal(index, isLast, plain, done, n, out, written);
-        done += n;
-        index++;
-      } while (done < length);
-      return new Sealed(out, written);
-    } catch (GeneralSecurityException e) {
-      throw new IOException("AES-GCM failed to seal chunk " + index, e);
-    } finally {
-      keys.giveBack(cipher);
-      plainBuffers.offer(plain); // overwritten by the next batch; all buffers are zeroed on close
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (!discard) chunks.write(b, off, len);
     }
-  }
 
-  private void writeHead() throws IOException {
-    Sealed s = pipeline.takeHead();
-    sink.write(s.bytes(), 0, s.length());
-    archiveBytes += s.length();
-    sealedBuffers.offer(s.bytes());
-  }
+    @Override
+    public void flush() throws IOException {
+      if (!discard) chunks.flush();
+    }
 
-  private void ensureOpen() throws IOException {
-    if (failure != null) throw failure;
-    if (closed) throw new IOException("sealing stream is closed");
-  }
-
-  /**
-   * A new exception for close() after a failure: try-with-resources adds close()'s exception to
-   * the body's as suppressed, and adding the very same one fails with "Self-suppression not
-   * permitted", which would hide the real cause from the user.
-   */
-  private IOException afterFailure() {
-    return new IOException("archive not sealed: " + failure.getMessage(), failure);
-  }
-
-  private IOException fail(Exception e) {
-    failure = asIo(e);
-    return failure;
-  }
-
-  private static IOException asIo(Exception e) {
-    return e instanceof IOException io ? io : new IOException("sealing failed: " + e.getMessage(), e);
-  }
-
-  private void release() {
-    pipeline.close();
-    keys.wipe();
-    Arrays.fill(buffer, (byte) 0);
-    for (byte[] p : plainBuffers) Arrays.fill(p, (byte) 0);
-    plainBuffers.clear();
-    sealedBuffers.clear();
+    @Override
+    public void close() {}
   }
 }

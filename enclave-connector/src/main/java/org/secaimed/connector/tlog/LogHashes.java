@@ -1,7 +1,7 @@
 package org.secaimed.connector.tlog;
 
+import org.secaimed.connector.io.Digests;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /** RFC 9162 §2.1.1 hashing: domain-separated SHA-256 for leaves (0x00) and interior nodes (0x01). */
 public final class LogHashes {
@@ -30,10 +30,6 @@ public final class LogHashes {
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return Digests.sha256();
   }
 }

@@ -175,7 +175,7 @@ class SealedArchiveTest {
     assertReason(() -> SealedArchive.open(new byte[0], pair, BINDING), Reason.BAD_MAGIC);
     assertReason(() -> SealedArchive.open("PK\u0003\u0004 a zip file".getBytes(StandardCharsets.ISO_8859_1), pair, BINDING), Reason.BAD_MAGIC);
     assertReason(() -> SealedArchive.open(Arrays.copyOf(archive, 30), pair, BINDING), Reason.TRUNCATED);
-    assertReason(() -> SealedArchive.open(edit(archive, 8, 2), pair, BINDING), Reason.UNSUPPORTED_VERSION);
+    assertReason(() -> SealedArchive.open(edit(archive, 8, 3), pair, BINDING), Reason.UNSUPPORTED_VERSION);
     assertReason(() -> SealedArchive.open(edit(archive, 10, 0x21), pair, BINDING), Reason.UNSUPPORTED_SUITE); // X448
     assertReason(() -> SealedArchive.open(edit(archive, 14, 1), pair, BINDING), Reason.UNSUPPORTED_SUITE); // AES-128-GCM
     assertReason(() -> SealedArchive.open(edit(archive, 15, 0x7F), pair, BINDING), Reason.MALFORMED_HEADER); // chunk size

@@ -14,6 +14,7 @@ import org.secaimed.enclave.server.blob.SealedBlobBackend;
 import org.secaimed.enclave.server.http.GatewayRoutes;
 import org.secaimed.enclave.server.http.ProviderRoutes;
 import org.secaimed.enclave.server.provider.LicenceLedger;
+import org.secaimed.enclave.server.provider.LicensedModels;
 import org.secaimed.enclave.server.provider.ProviderModelStore;
 import org.secaimed.enclave.server.http.ProvenanceRoutes;
 import org.secaimed.enclave.server.provenance.ModelProvenanceService;
@@ -121,9 +122,11 @@ public final class EnclaveServer implements AutoCloseable {
     SignedRequests.Verifier verifier = SignedRequests.verifier(Receipts.keyId(keys.signing().getPublic()),
         new PersistentNonceLedger(state.root().resolve("nonces")), config.clock());
     // Providers' sealed models and licence state (issue #15); their calls are signed by the provider.
-    ProviderRoutes providers = new ProviderRoutes(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
-        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()), verifier, config.clock());
-    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, config.workers(),
+    LicensedModels licensed = new LicensedModels(new ProviderModelStore(state.root().resolve("provider-models"), keys.kem()),
+        new LicenceLedger(state.root().resolve("licences"), log, keys.signing()), state.root().resolve("models"), config.clock(),
+        Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, config.workers())));
+    ProviderRoutes providers = new ProviderRoutes(licensed.store(), licensed.ledger(), verifier, config.clock());
+    TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, licensed, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;

@@ -2,11 +2,9 @@ package org.secaimed.kaapana.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.dicom.dimse.AeTitle;
 import org.secaimed.dicom.dimse.DimseClient;
 import org.secaimed.dicom.dimse.DimsePeer;
@@ -303,17 +302,9 @@ public final class DicomCommand implements Runnable {
 
   /** Copies one instance to {@code target} through a temporary file, so a broken transfer leaves no partial file. */
   static long writeAtomically(InputStream in, Path target) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), ".pull-", ".part");
-    try {
-      long n;
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        n = in.transferTo(os);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return n;
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    long[] n = new long[1];
+    AtomicFiles.write(target, AtomicFiles.Access.PRIVATE, out -> n[0] = in.transferTo(out));
+    return n[0];
   }
 
   /** Sizes for people, in binary units ({@link Units#bytes}); kept for the bench commands. */

@@ -3,12 +3,12 @@ package org.secaimed.kaapana.cli;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.seal.KemKeys;
 import org.secaimed.connector.seal.SealOptions;
@@ -56,17 +56,16 @@ public final class OpenCommand implements Callable<Integer> {
     } catch (IOException e) {
       return SealCommand.Support.failure(cmd, json, "open", e);
     }
-    Path temp = SealCommand.Support.tempFor(out);
     long t0 = System.nanoTime();
-    long plaintextBytes;
+    long[] plaintext = new long[1];
     try {
-      try (InputStream opened = SealedArchive.newOpeningStream(new BufferedInputStream(Files.newInputStream(in), 1 << 20), pair, bindingBytes, options);
-          OutputStream sink = Files.newOutputStream(temp)) {
-        plaintextBytes = opened.transferTo(sink);
-      }
-      SealCommand.Support.moveIntoPlace(temp, out);
+      // Plaintext the user asked for: owner-only, and only once every chunk has authenticated.
+      AtomicFiles.write(out, AtomicFiles.Access.OWNER_ONLY, sink -> {
+        try (InputStream opened = SealedArchive.newOpeningStream(new BufferedInputStream(Files.newInputStream(in), 1 << 20), pair, bindingBytes, options)) {
+          plaintext[0] = opened.transferTo(sink);
+        }
+      });
     } catch (IOException e) {
-      Files.deleteIfExists(temp);
       if (bindingBytes.length == 0 && e instanceof org.secaimed.connector.seal.SealedArchiveException s
           && s.reason() == org.secaimed.connector.seal.SealedArchiveException.Reason.WRONG_BINDING) {
         // The usual cause: the binding was simply left out.
@@ -75,6 +74,7 @@ public final class OpenCommand implements Callable<Integer> {
       }
       return SealCommand.Support.failure(cmd, json, "open", e);
     }
+    long plaintextBytes = plaintext[0];
     long nanos = System.nanoTime() - t0;
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();

@@ -193,18 +193,10 @@ public final class ProviderCommand implements Runnable {
       CommandLine cmd = spec.commandLine();
       try {
         Connection.Attested a = connection.attest();
-        var report = a.client().usage(digest);
         String stored = checkpoint != null && Files.exists(checkpoint) ? Files.readString(checkpoint) : null;
-        java.util.List<byte[]> proof = java.util.List.of();
-        if (stored != null) {
-          long from = org.secaimed.connector.tlog.SignedCheckpoints.open(stored, org.secaimed.connector.tlog.SignedCheckpoints.originFor(a.enclave().signingKey()),
-              a.enclave().signingKey()).size();
-          long to = org.secaimed.connector.tlog.SignedCheckpoints.open(report.checkpoint(), org.secaimed.connector.tlog.SignedCheckpoints.originFor(a.enclave().signingKey()),
-              a.enclave().signingKey()).size();
-          proof = from == 0 || from >= to ? java.util.List.of() : a.client().consistencyProof(from, to);
-        }
-        var verified = org.secaimed.connector.provider.LicenceAudit.verify(report, a.enclave().signingKey(), stored, proof);
-        if (checkpoint != null) org.secaimed.connector.io.AtomicFiles.write(checkpoint, report.checkpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var audited = a.client().verifiedUsage(digest, stored);
+        var verified = audited.verified();
+        if (checkpoint != null) org.secaimed.connector.io.AtomicFiles.write(checkpoint, audited.checkpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.util.List<Map<String, Object>> uses = new java.util.ArrayList<>();
         for (var u : verified.uses()) {
           Map<String, Object> m = new LinkedHashMap<>();

@@ -3,17 +3,14 @@ package org.secaimed.kaapana.cli;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.connector.seal.KemKeys;
 import org.secaimed.connector.seal.KemPublicKey;
 import org.secaimed.connector.seal.SealOptions;
@@ -65,19 +62,20 @@ public final class SealCommand implements Callable<Integer> {
     } catch (IOException e) {
       return Support.failure(cmd, json, "seal", e);
     }
-    Path temp = Support.tempFor(out);
     long t0 = System.nanoTime();
-    long plaintextBytes;
+    long[] plaintext = new long[1];
     try {
-      try (InputStream src = Files.newInputStream(in);
-          OutputStream sink = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-        plaintextBytes = SealedArchive.seal(src, sink, key, bindingBytes, options);
-      }
-      Support.moveIntoPlace(temp, out);
+      AtomicFiles.write(out, AtomicFiles.Access.OWNER_ONLY, file -> {
+        try (InputStream src = Files.newInputStream(in)) {
+          BufferedOutputStream sink = new BufferedOutputStream(file, 1 << 20);
+          plaintext[0] = SealedArchive.seal(src, sink, key, bindingBytes, options);
+          sink.flush();
+        }
+      });
     } catch (IOException e) {
-      Files.deleteIfExists(temp);
       return Support.failure(cmd, json, "seal", e);
     }
+    long plaintextBytes = plaintext[0];
     long nanos = System.nanoTime() - t0;
     long archiveBytes = Files.size(out);
     if (json) {
@@ -127,21 +125,6 @@ public final class SealCommand implements Callable<Integer> {
     }
 
     /** A temporary file next to {@code target}, owner-only, to be moved over the target when complete. */
-    static Path tempFor(Path target) throws IOException {
-      Path dir = target.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      return Files.createTempFile(dir, "." + target.getFileName() + ".", ".part",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
-
-    static void moveIntoPlace(Path temp, Path target) throws IOException {
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-
     /** Chunk size and threads checked as the options they are, not as the library's field names. */
     static SealOptions options(CommandLine.Model.CommandSpec spec, Integer chunkSize, int threads) {
       Usage.range(spec, "--threads", threads, 1, 256);

@@ -1,5 +1,6 @@
 package org.secaimed.kaapana.operator;
 
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.dimse.AeTitle;
 
 /**
@@ -26,15 +27,11 @@ public record KaapanaAeTitles(AeTitle calling, AeTitle called) {
     String clean = name.trim().replaceAll("[^A-Za-z0-9._-]", "-");
     if (PREFIX.length() + clean.length() <= AeTitle.MAX_LENGTH && clean.equals(name)) return new AeTitle(PREFIX + clean);
     String head = clean.substring(0, Math.min(6, clean.length())).replaceAll("-+$", "");
-    return new AeTitle(PREFIX + head + "-" + java.util.HexFormat.of().formatHex(sha256(name)).substring(0, 6));
+    return new AeTitle(PREFIX + head + "-" + Digests.hex(sha256(name)).substring(0, 6));
   }
 
   private static byte[] sha256(String s) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static AeTitle prefixed(String name, String what) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.Bindings;
 import org.secaimed.connector.io.AtomicFiles;
@@ -19,7 +18,7 @@ import org.secaimed.connector.provider.UsageLicence;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
 import org.secaimed.dicom.exchange.ModelBundle;
-import org.secaimed.dicom.exchange.Sha256;
+import org.secaimed.connector.io.Digests;
 
 /**
  * Seals a provider's model bundle to an enclave the provider has attested under its own policy
@@ -57,7 +56,7 @@ public final class ProviderPackager {
     String kemKeyId = enclave.kemKey().keyId();
     byte[] binding = Bindings.modelBundle(kemKeyId, licence.digest());
     Files.createDirectories(folder);
-    MessageDigest sha = Sha256.newDigest();
+    MessageDigest sha = Digests.sha256();
     long[] size = {0};
     AtomicFiles.write(folder.resolve(SEALED), tmp -> {
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
@@ -78,7 +77,7 @@ public final class ProviderPackager {
         bundle.writeTo(sealing);
       }
     });
-    String sealedSha = HexFormat.of().formatHex(sha.digest());
+    String sealedSha = Digests.hex(sha);
     ObjectNode s = JSON.createObjectNode();
     s.put("licence", signed.licence());
     s.put("providerKey", signed.providerKey());

@@ -85,7 +85,7 @@ class SealCommandsTest {
     assertThat(tampered.json().path("error").path("code").asText()).isEqualTo("CHUNK_AUTH_FAILED");
     assertThat(out).doesNotExist();
     try (Stream<Path> files = Files.list(tmp)) {
-      assertThat(files.map(p -> p.getFileName().toString())).as("no partial output left behind").noneMatch(n -> n.endsWith(".part"));
+      assertThat(files.map(p -> p.getFileName().toString())).as("no partial output left behind").noneMatch(n -> n.startsWith("."));
     }
     Result omitted = run("open", "--key", priv.toString(), "--in", sealed.toString(), "--out", out.toString());
     assertThat(omitted.exit()).isEqualTo(SecaimedCli.EXIT_FAILED);

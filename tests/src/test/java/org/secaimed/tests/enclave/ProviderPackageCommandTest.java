@@ -25,7 +25,7 @@ import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.connector.seal.KemKeys;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealedArchiveException;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.ModelBundle;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.state.StateDir;

@@ -22,7 +22,7 @@ import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.dicom.exchange.Metric;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.Sha256;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.StudyArchiveReader;
 import org.secaimed.dicom.seg.SegmentationType;
 
@@ -78,8 +78,8 @@ class DefaultAlgorithmRunnerTest {
     // what the enclave saw is exactly what the site's manifest says
     var manifest = StudyArchiveReader.readAll(new ByteArrayInputStream(imageOnlyA), i -> { });
     assertThat(outcome.inputInstances()).containsExactly(manifest.instances());
-    assertThat(outcome.inputInstances().get(0).get(3).sha256()).isEqualTo(Sha256.hex(phantomA.instance(3)));
-    assertThat(outcome.resultSha256()).isEqualTo(Sha256.hex(sink.toByteArray()));
+    assertThat(outcome.inputInstances().get(0).get(3).sha256()).isEqualTo(Digests.sha256Hex(phantomA.instance(3)));
+    assertThat(outcome.resultSha256()).isEqualTo(Digests.sha256Hex(sink.toByteArray()));
     assertThat(outcome.resultBytes()).isEqualTo(sink.size());
     assertThat(progress).isSorted().last().isEqualTo(1.0);
   }
@@ -106,7 +106,7 @@ class DefaultAlgorithmRunnerTest {
     assertThat(trained.model().trainedBy()).isEqualTo(VoxelClassifier.ID);
     assertThat(training.outcome().model()).isEqualTo(trained.model());
     assertThat(Files.readAllBytes(models.resolve(modelId + ".model"))).satisfies(
-        b -> assertThat("sha256:" + Sha256.hex(b)).isEqualTo(trained.model().digest()));
+        b -> assertThat("sha256:" + Digests.sha256Hex(b)).isEqualTo(trained.model().digest()));
     // the result carries no model bytes: it is small and contains no weights
     assertThat(new String(training.result(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("weights");
     System.out.println("training metrics " + trained.metrics());

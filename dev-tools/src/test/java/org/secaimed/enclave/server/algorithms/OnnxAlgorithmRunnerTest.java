@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.secaimed.devtools.phantom.PhantomSeries;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.ModelManifest;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;

@@ -283,6 +283,23 @@ class GatewayProtocolTest {
   }
 
   @Test
+  void studiesTravelCompressedAndADecompressionBombEndsItsTaskWithATypedRefusal() throws Exception {
+    GatewaySession s = session("policies/dev.yaml");
+    AttestedEnclave e = s.attest();
+    // 1.25 GiB of zeros seal to a few tens of kilobytes: past the enclave's bound of 1 GiB + 256 x compressed.
+    byte[] zeros = new byte[1 << 20];
+    UploadedBlob bomb = s.sealAndUpload(e, out -> {
+      for (int i = 0; i < 1280; i++) out.write(zeros);
+    });
+    assertThat(bomb.length()).isLessThan(1 << 20);
+    SubmittedTask task = s.submit(e, spec(bomb, Map.of(), null), site.publicKey(), "bomb-task-1");
+    assertThatThrownBy(() -> s.await(task, Duration.ofSeconds(60), null))
+        .isInstanceOfSatisfying(GatewayProblemException.class, p -> assertThat(p.isType("task-failed")).isTrue())
+        .hasMessageContaining("DECOMPRESSED_TOO_LARGE").hasMessageContaining("decompression bomb")
+        .hasMessageNotContaining("Exception");
+  }
+
+  @Test
   void aWriterThatFailsLeavesNoBlob() throws Exception {
     GatewaySession s = session("policies/dev.yaml");
     AttestedEnclave e = s.attest();

@@ -36,6 +36,7 @@ public final class PolicyDocument {
       Boolean requireRevocation,
       Integer minimumTcbEvaluationDataNumber,
       Duration maxCollateralAge,
+      Duration staleCollateralGrace,
       SevSnp sevSnp,
       AzureSnpHcl azureSnpHcl,
       Tdx tdx,
@@ -51,6 +52,7 @@ public final class PolicyDocument {
       maxEvidenceAge = maxEvidenceAge == null ? Duration.ofMinutes(10) : maxEvidenceAge;
       requireCurrentCollateral = requireCurrentCollateral == null || requireCurrentCollateral;
       requireRevocation = requireRevocation == null || requireRevocation;
+      staleCollateralGrace = staleCollateralGrace == null ? Duration.ZERO : staleCollateralGrace;
       sevSnp = sevSnp == null ? new SevSnp(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : sevSnp;
       azureSnpHcl = azureSnpHcl == null ? new AzureSnpHcl(null) : azureSnpHcl;
       tdx = tdx == null ? new Tdx(null, null, null, null, null, null, null, null, null, null, null, null, null) : tdx;
@@ -88,6 +90,7 @@ public final class PolicyDocument {
       }
       positive("maxEvidenceAge", maxEvidenceAge);
       if (maxCollateralAge != null) positive("maxCollateralAge", maxCollateralAge);
+      if (staleCollateralGrace.isNegative()) throw new PolicyException("policy: staleCollateralGrace must not be negative");
       if (minimumTcbEvaluationDataNumber != null && minimumTcbEvaluationDataNumber < 1) {
         throw new PolicyException("policy: minimumTcbEvaluationDataNumber must be at least 1");
       }

@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.secaimed.dicom.exchange.Digests;
-import org.secaimed.dicom.exchange.Sha256;
+import org.secaimed.connector.io.Digests;
 
 /**
  * The digest of an algorithm's code: SHA-256 over its id, version and the bytes of the class files
@@ -16,7 +15,7 @@ public final class CodeDigest {
   private CodeDigest() {}
 
   public static String of(String id, String version, Class<?>... classes) {
-    MessageDigest md = Sha256.newDigest();
+    MessageDigest md = Digests.sha256();
     md.update((id + "\n" + version + "\n").getBytes(StandardCharsets.UTF_8));
     for (Class<?> c : classes) {
       String resource = "/" + c.getName().replace('.', '/') + ".class";
@@ -28,6 +27,6 @@ public final class CodeDigest {
         throw new IllegalStateException("cannot read " + resource, e);
       }
     }
-    return Digests.PREFIX + java.util.HexFormat.of().formatHex(md.digest());
+    return Digests.ofHex(Digests.hex(md));
   }
 }

@@ -22,7 +22,7 @@ import org.secaimed.dicom.exchange.Metric;
 import org.secaimed.dicom.exchange.ModelInfo;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.Sha256;
+import org.secaimed.connector.io.Digests;
 
 /**
  * The enclave's task executor: resolves the algorithm, reads and verifies every input archive,
@@ -117,7 +117,7 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
     }
     Cancellation.check();
     p.progress("write result", 0.9);
-    MessageDigest digest = Sha256.newDigest();
+    MessageDigest digest = Digests.sha256();
     CountingOutputStream counting = new CountingOutputStream(new DigestOutputStream(resultSink, digest));
     try {
       ResultPayloads.write(result, counting);
@@ -126,7 +126,7 @@ public final class DefaultAlgorithmRunner implements AlgorithmRunner {
     }
     p.progress("done", 1.0);
     return new TaskOutcome(request.kind(), algorithm.descriptor().ref(), seen, result.metrics(), model,
-        java.util.HexFormat.of().formatHex(digest.digest()), counting.count());
+        Digests.hex(digest), counting.count());
   }
 
   private static LoadedSeries loadImage(StudyContent study, Parameters parameters) throws AlgorithmException {

@@ -52,4 +52,13 @@ public final class EnclaveAlgorithms {
     for (OnnxSegmentationModel m : providerModels) algorithms.add(new OnnxAlgorithm(m, models));
     return new DefaultAlgorithmRunner(new AlgorithmCatalogue(algorithms), models);
   }
+
+  /**
+   * The runner for one task on a provider's published model, unwrapped for that task only: the
+   * model is its only algorithm; fine-tuned heads are kept in {@code modelDirectory} like trained models.
+   */
+  public static AlgorithmRunner licensed(OnnxSegmentationModel model, Path modelDirectory) throws IOException {
+    ModelStore models = new ModelStore(modelDirectory);
+    return new DefaultAlgorithmRunner(new AlgorithmCatalogue(List.of(new OnnxAlgorithm(model, models))), models);
+  }
 }

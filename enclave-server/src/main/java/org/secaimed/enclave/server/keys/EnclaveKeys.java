@@ -43,7 +43,7 @@ public final class EnclaveKeys {
     if (!Files.exists(priv) || !Files.exists(pub)) {
       KeyPair kp = Ed25519.generate();
       AtomicFiles.writeOwnerOnly(priv, kp.getPrivate().getEncoded());
-      Files.write(pub, kp.getPublic().getEncoded());
+      AtomicFiles.write(pub, kp.getPublic().getEncoded());
     }
     PrivateKey p = Ed25519.privateKey(Files.readAllBytes(priv));
     PublicKey q = Ed25519.publicKey(Files.readAllBytes(pub));

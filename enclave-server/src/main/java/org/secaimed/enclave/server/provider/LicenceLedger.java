@@ -94,7 +94,28 @@ public final class LicenceLedger {
    * already has a use of this licence (a restart) gets that use back instead of a second one.
    */
   public synchronized LoggedUse authorize(UsageLicence licence, LicenceDecision.Task task, String taskId) throws RequestRefusedException, IOException {
-    String digest = licence.digest();
+    Counted c = count(licence.digest(), task.site(), taskId);
+    if (c.earlier() != null && !c.usage().revoked()) {
+      LicenceLogEntry e = c.earlier().entry();
+      return new LoggedUse(new LicenceDecision.Allowed(licence.digest(), e.modelDigest(), e.run(), e.siteRun(), licence.maxRuns(),
+          licence.maxRunsPerSite()), c.earlier().leafIndex());
+    }
+    LicenceDecision.Allowed allowed = LicenceDecision.decide(licence, task, c.usage());
+    Stored s = append(LicenceLogEntry.use(allowed, taskId, task.site(), task.kind(), task.at().toString()));
+    return new LoggedUse(allowed, s.leafIndex());
+  }
+
+  /**
+   * The same decision as {@link #authorize} without appending anything: what a task's submission
+   * is told, so a refused task never exists. The task is decided again (and its use logged) when it runs.
+   */
+  public synchronized LicenceDecision.Allowed check(UsageLicence licence, LicenceDecision.Task task) throws RequestRefusedException {
+    return LicenceDecision.decide(licence, task, count(licence.digest(), task.site(), null).usage());
+  }
+
+  private record Counted(LicenceDecision.Usage usage, Stored earlier) {}
+
+  private Counted count(String digest, String site, String taskId) {
     long runs = 0, siteRuns = 0;
     boolean revoked = false;
     Stored earlier = null;
@@ -105,17 +126,10 @@ public final class LicenceLedger {
         continue;
       }
       runs++;
-      if (s.entry().site().equals(task.site())) siteRuns++;
-      if (taskId.equals(s.entry().taskId())) earlier = s;
+      if (s.entry().site().equals(site)) siteRuns++;
+      if (taskId != null && taskId.equals(s.entry().taskId())) earlier = s;
     }
-    if (earlier != null && !revoked) {
-      LicenceLogEntry e = earlier.entry();
-      return new LoggedUse(new LicenceDecision.Allowed(digest, e.modelDigest(), e.run(), e.siteRun(), licence.maxRuns(), licence.maxRunsPerSite()),
-          earlier.leafIndex());
-    }
-    LicenceDecision.Allowed allowed = LicenceDecision.decide(licence, task, new LicenceDecision.Usage(runs, siteRuns, revoked));
-    Stored s = append(LicenceLogEntry.use(allowed, taskId, task.site(), task.kind(), task.at().toString()));
-    return new LoggedUse(allowed, s.leafIndex());
+    return new Counted(new LicenceDecision.Usage(runs, siteRuns, revoked), earlier);
   }
 
   /** Appends a {@code licence-revoke} entry; later tasks under the licence are refused. Returns its leaf index. */

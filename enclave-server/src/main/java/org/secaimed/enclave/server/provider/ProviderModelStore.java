@@ -1,6 +1,12 @@
 package org.secaimed.enclave.server.provider;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +31,8 @@ import org.secaimed.onnx.OnnxSegmentationModel;
  */
 public final class ProviderModelStore {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Which licence is offered for each model id and version: {@code {"<id>@<version>": "<licence digest>"}}. */
+  private static final String INDEX = "offered.json";
   private final Path dir;
   private final KemKeyPair kem;
 
@@ -33,8 +41,12 @@ public final class ProviderModelStore {
     this.kem = kem;
   }
 
-  /** Stores a provider's sealed bundle under its signed licence; returns the verified licence. */
-  public UsageLicence publish(SignedLicence signed, byte[] sealedBundle) throws RequestRefusedException, IOException {
+  /**
+   * Stores a provider's sealed bundle under its signed licence and makes that licence the one the
+   * catalogue offers for its model id and version (a newer licence for the same model supersedes the
+   * previous one, whose log entries stay). Returns the verified licence.
+   */
+  public synchronized UsageLicence publish(SignedLicence signed, byte[] sealedBundle) throws RequestRefusedException, IOException {
     UsageLicence licence = signed.verify();
     byte[] binding = Bindings.modelBundle(kem.publicKey().keyId(), licence.digest());
     if (!SealedArchive.headerNamesBinding(new ByteArrayInputStream(sealedBundle), binding)) {
@@ -44,7 +56,33 @@ public final class ProviderModelStore {
     Path folder = Files.createDirectories(dir.resolve(licence.digest()));
     AtomicFiles.write(folder.resolve("bundle.sealed"), sealedBundle);
     AtomicFiles.write(folder.resolve("licence.json"), JSON.writeValueAsBytes(signed));
+    Map<String, String> index = index();
+    index.put(offerKey(licence.model().id(), licence.model().version()), licence.digest());
+    AtomicFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(index));
     return licence;
+  }
+
+  /** The licence offered for model {@code id} {@code version}, if a provider published one. */
+  public synchronized Optional<UsageLicence> offered(String id, String version) throws RequestRefusedException, IOException {
+    String digest = index().get(offerKey(id, version));
+    return digest == null ? Optional.empty() : Optional.of(licence(digest));
+  }
+
+  /** Every offered licence (one per model id and version), in model order: the catalogue's provider entries. */
+  public synchronized List<UsageLicence> offered() throws RequestRefusedException, IOException {
+    List<UsageLicence> out = new ArrayList<>();
+    for (String digest : new TreeMap<>(index()).values()) out.add(licence(digest));
+    return out;
+  }
+
+  private Map<String, String> index() throws IOException {
+    Path f = dir.resolve(INDEX);
+    if (!Files.exists(f)) return new TreeMap<>();
+    return new TreeMap<>(JSON.readValue(Files.readAllBytes(f), new TypeReference<Map<String, String>>() {}));
+  }
+
+  private static String offerKey(String id, String version) {
+    return id + "@" + version;
   }
 
   /** The verified licence stored under {@code licenceDigest}. */

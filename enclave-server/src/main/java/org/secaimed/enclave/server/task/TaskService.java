@@ -29,11 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.secaimed.connector.gateway.Bindings;
 import org.secaimed.connector.party.RequestRefusedException;
 import org.secaimed.enclave.server.usage.UsageGate;
+import org.secaimed.connector.provider.UsageLicence;
+import org.secaimed.enclave.server.provider.LicensedModels;
 import org.secaimed.connector.receipt.DsseEnvelope;
 import org.secaimed.connector.receipt.ReceiptException;
 import org.secaimed.connector.receipt.Receipts;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemPublicKey;
+import org.secaimed.connector.seal.Compression;
+import org.secaimed.connector.seal.SealOptions;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
 import org.secaimed.enclave.server.algorithms.AlgorithmException;
@@ -73,6 +77,7 @@ public final class TaskService implements AutoCloseable {
   private final ReceiptLog log;
   private final AlgorithmRunner runner;
   private final UsageGate gate;
+  private final LicensedModels licensed;
   /** Inputs this enclave has opened (header authenticated and keys derived): refusals must leave it unchanged. */
   private final AtomicLong inputsOpened = new AtomicLong();
   private final Clock clock;
@@ -87,8 +92,9 @@ public final class TaskService implements AutoCloseable {
   private volatile boolean closing;
 
   public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, EvidenceProvider issuer, ReceiptLog log,
-      AlgorithmRunner runner, UsageGate gate, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
+      AlgorithmRunner runner, UsageGate gate, LicensedModels licensed, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
     this.gate = gate;
+    this.licensed = licensed;
     this.state = state;
     this.faults = faults;
     this.blobs = blobs;
@@ -105,8 +111,19 @@ public final class TaskService implements AutoCloseable {
     });
   }
 
-  public List<Map<String, Object>> catalogue() {
-    return runner.catalogue().toWire();
+  /** The built-in algorithms, then providers' published models (an id the enclave already offers is never shadowed). */
+  public List<Map<String, Object>> catalogue() throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>(runner.catalogue().toWire());
+    for (Map<String, Object> m : licensed.catalogue()) {
+      if (runner.catalogue().find((String) m.get("id")).isEmpty()) out.add(m);
+    }
+    return out;
+  }
+
+  /** The licence a task falls under: its algorithm is a provider's published model, not a built-in one. */
+  private java.util.Optional<UsageLicence> licenceOf(TaskRecord.Request r) throws IOException {
+    if (runner.catalogue().find(r.algorithm().id()).isPresent()) return java.util.Optional.empty();
+    return licensed.offered(r.algorithm().id(), r.algorithm().version());
   }
 
   /** Re-queues every task a previous run left unfinished (restart mid-task). */
@@ -168,9 +185,11 @@ public final class TaskService implements AutoCloseable {
     if (idempotencyKey == null || idempotencyKey.length() < 8 || idempotencyKey.length() > 128) {
       throw Problem.badRequest("Idempotency-Key header of 8..128 characters is required");
     }
-    validate(request);
+    java.util.Optional<UsageLicence> licence = validate(request);
     try {
       gate.check("task-submitting", use(request, submitter));
+      // The provider's licence, decided now without logging: a refused task never exists.
+      if (licence.isPresent()) licensed.check(licence.get(), submitter, request.kind());
     } catch (RequestRefusedException e) {
       throw Problem.refused(e);
     }
@@ -196,13 +215,19 @@ public final class TaskService implements AutoCloseable {
     }
   }
 
-  private void validate(TaskRecord.Request r) throws IOException {
+  /** Checks the request's form and algorithm; returns the provider licence it falls under, if any. */
+  private java.util.Optional<UsageLicence> validate(TaskRecord.Request r) throws IOException {
     if (r == null || r.kind() == null || !KINDS.contains(r.kind())) throw Problem.badRequest("kind must be one of " + KINDS);
     if (r.algorithm() == null || r.algorithm().id() == null || r.algorithm().version() == null || r.algorithm().digest() == null) {
       throw Problem.badRequest("algorithm id, version and digest are required");
     }
+    java.util.Optional<UsageLicence> licence = licenceOf(r);
+    if (licence.isPresent() && !licence.get().model().digest().equals(r.algorithm().digest())) {
+      throw new Problem("algorithm-digest-mismatch", 422, "Algorithm not accepted", r.algorithm().id() + " digest is "
+          + licence.get().model().digest() + ", request pins " + r.algorithm().digest());
+    }
     try {
-      runner.catalogue().resolve(algorithmRequest(r));
+      if (licence.isEmpty()) runner.catalogue().resolve(algorithmRequest(r));
     } catch (AlgorithmException e) {
       String slug = e.reason() == AlgorithmException.Reason.DIGEST_MISMATCH || e.reason() == AlgorithmException.Reason.VERSION_MISMATCH
           ? "algorithm-digest-mismatch" : "unknown-algorithm";
@@ -219,6 +244,7 @@ public final class TaskService implements AutoCloseable {
       throw Problem.badRequest("recipient: " + e.getMessage());
     }
     if (r.parameters() != null && r.parameters().size() > 64) throw Problem.badRequest("at most 64 parameters");
+    return licence;
   }
 
   private static org.secaimed.enclave.server.algorithms.TaskRequest algorithmRequest(TaskRecord.Request r) throws AlgorithmException {
@@ -338,6 +364,7 @@ public final class TaskService implements AutoCloseable {
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
       String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException ? e.getMessage()
+          : e instanceof org.secaimed.connector.seal.SealedArchiveException s ? "an input was refused: " + s.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
           : e.getClass().getSimpleName() + " while running the task";
@@ -382,10 +409,21 @@ public final class TaskService implements AutoCloseable {
     save(runningRecord);
     live.put(t.taskId(), runningRecord);
     TaskRecord.Request req = t.request();
-    KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
     // Decided again now (consent may have been revoked or used up since submission) and each
     // input's use appended to the log, before any input is opened.
     List<UsageGate.Admitted> admitted = gate.admit(t.taskId(), use(req, t.submitter()));
+    // A provider's model: its licence-use entry is appended (and in the log) before the model is
+    // unwrapped, and the model exists in plaintext only in this task's memory.
+    java.util.Optional<UsageLicence> licence = licenceOf(req);
+    try (LicensedModels.Use licensedUse = licence.isPresent() ? licensed.open(licence.get(), t.submitter(), req.kind(), t.taskId()) : null) {
+      execute(t, cancelled, started, req, admitted, licensedUse == null ? runner : licensedUse.runner(), licensedUse);
+    }
+  }
+
+  /** Opens the admitted inputs, runs {@code runner}, seals the result and logs the signed receipt. */
+  private void execute(TaskRecord t, AtomicBoolean cancelled, String started, TaskRecord.Request req, List<UsageGate.Admitted> admitted,
+      AlgorithmRunner runner, LicensedModels.Use licensedUse) throws Exception {
+    KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
     String kemKeyId = keys.kem().publicKey().keyId();
     List<InputStream> inputs = new ArrayList<>();
     Path tmp = state.newTempFile();
@@ -403,8 +441,10 @@ public final class TaskService implements AutoCloseable {
             Bindings.input(kemKeyId, a.input().digest())));
         inputsOpened.incrementAndGet();
       }
+      // Inputs decompress by their authenticated header under the default expansion bound; results
+      // (label maps, mostly background) are compressed, which shortens the download over a site's link.
       SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
-          Bindings.result(t.taskId()));
+          Bindings.result(t.taskId()), SealOptions.defaults().withCompression(Compression.zstd()));
       // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
       outcome = runner.run(algorithmRequest(req), inputs, new DigestOutputStream(sealing, plainMd),
           (step, fraction) -> live.computeIfPresent(t.taskId(),
@@ -436,7 +476,7 @@ public final class TaskService implements AutoCloseable {
         issuer.enclave(),
         req.attestation() == null ? null
             : new TaskReceipt.Attestation(req.attestation().evidenceDigest(), req.attestation().policyDigest()),
-        recipient.keyId(), started, finished, outputs);
+        recipient.keyId(), started, finished, outputs, licensedUse == null ? null : receiptLicence(licensedUse));
     DsseEnvelope env = Receipts.sign(receipt, keys.signing().getPrivate(), keys.signing().getPublic());
     // Kept until the task is recorded as succeeded, so that a restart after the log append finds
     // the leaf already logged instead of re-running the task and logging a second receipt.
@@ -444,6 +484,12 @@ public final class TaskService implements AutoCloseable {
     long index = log.append(env.logLeafInput());
     faults.afterLogAppend(t.taskId());
     finish(t, env, index, finished);
+  }
+
+  private static TaskReceipt.Licence receiptLicence(LicensedModels.Use u) {
+    var a = u.logged().allowed();
+    return new TaskReceipt.Licence(a.licenceDigest(), u.licence().provider(), a.modelDigest(), a.run(), a.siteRun(), a.maxRuns(),
+        a.maxRunsPerSite(), u.logged().leafIndex());
   }
 
   private void finish(TaskRecord t, DsseEnvelope env, long leafIndex, String finished) throws IOException {

@@ -11,6 +11,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.connector.party.UsageLogEntry;
 import org.secaimed.connector.receipt.DsseEnvelope;
 import org.secaimed.connector.receipt.ReceiptException;
@@ -58,9 +59,7 @@ public final class UsageLedger {
         // a torn or foreign line counts for nothing
       }
     }
-    Path tmp = file.resolveSibling("entries.jsonl.tmp");
-    Files.writeString(tmp, kept.toString(), StandardCharsets.UTF_8);
-    StateDir.moveIntoPlace(tmp, file);
+    AtomicFiles.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   public synchronized long usesOf(String policyDigest) {

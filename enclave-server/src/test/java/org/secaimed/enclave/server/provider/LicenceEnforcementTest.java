@@ -23,7 +23,7 @@ import org.secaimed.connector.provider.UsageLicence;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.tlog.LogProofException;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.ModelBundle;
 import org.secaimed.dicom.exchange.ModelManifest;
 import org.secaimed.enclave.server.keys.EnclaveKeys;

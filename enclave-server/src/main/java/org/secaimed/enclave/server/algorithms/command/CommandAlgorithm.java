@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +25,9 @@ import org.secaimed.enclave.server.algorithms.ProgressListener;
 import org.secaimed.enclave.server.algorithms.Segmentation;
 import org.secaimed.enclave.server.algorithms.Segmenter;
 import org.secaimed.enclave.server.algorithms.TaskKind;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.Metric;
 import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.Sha256;
 import org.secaimed.dicom.labelmap.LabelMapAlignment;
 import org.secaimed.dicom.labelmap.LabelMapException;
 import org.secaimed.dicom.labelmap.LabelMapFiles;
@@ -199,7 +197,7 @@ public final class CommandAlgorithm implements Algorithm {
 
   /** SHA-256 over the configuration and the bytes of every argument that is an existing file (the program and its scripts). */
   static String digest(Config c) throws IOException {
-    MessageDigest md = Sha256.newDigest();
+    MessageDigest md = Digests.sha256();
     StringBuilder text = new StringBuilder();
     text.append(c.id()).append('\n').append(c.version()).append('\n').append(c.timeout()).append('\n').append(c.modality()).append('\n');
     for (String a : c.command()) text.append("arg:").append(a).append('\n');
@@ -214,7 +212,7 @@ public final class CommandAlgorithm implements Algorithm {
         }
       }
     }
-    return Digests.PREFIX + HexFormat.of().formatHex(md.digest());
+    return Digests.ofHex(Digests.hex(md));
   }
 
   private static Path resolveExecutable(String name) {

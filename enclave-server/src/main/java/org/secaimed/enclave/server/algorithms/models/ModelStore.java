@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.secaimed.enclave.server.algorithms.AlgorithmException;
 import org.secaimed.enclave.server.algorithms.AlgorithmException.Reason;
-import org.secaimed.dicom.exchange.Digests;
+import org.secaimed.connector.io.Digests;
 import org.secaimed.dicom.exchange.ModelInfo;
 
 /**
