@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.SecaimedFailure;
 import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -174,7 +175,7 @@ public final class StudyArchiveReader implements AutoCloseable {
       throw new StudyArchiveException(Reason.TRUNCATED, null, "archive truncated inside an entry header", e);
     } catch (IOException | RuntimeException e) {
       // Our own typed errors (and the sealing layer's) pass through with their reasons intact.
-      if (e instanceof IOException io && io.getClass().getName().startsWith("org.secaimed.")) throw io;
+      if (e instanceof IOException io && io instanceof SecaimedFailure) throw io;
       throw new StudyArchiveException(Reason.MALFORMED_ENTRY, null, "unreadable tar header: " + e.getMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -24,7 +25,7 @@ final class TarEntries {
       } catch (IOException e) {
         // commons-compress reports a short entry as a plain IOException; ours and the sealing
         // layer's typed errors pass through unchanged.
-        if (e.getClass().getName().startsWith("org.secaimed.")) throw e;
+        if (e instanceof SecaimedFailure) throw e;
         n = -1;
       } catch (RuntimeException e) {
         throw errors.malformed(where, "unreadable entry: " + e.getMessage(), e);

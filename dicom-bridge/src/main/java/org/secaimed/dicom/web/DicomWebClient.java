@@ -1,5 +1,6 @@
 package org.secaimed.dicom.web;
 
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +63,7 @@ public final class DicomWebClient {
           t = token.get();
         } catch (RuntimeException e) {
           // Typed and retryable like any I/O failure; the token itself never appears in messages.
-          throw new IOException("the bearer token supplier failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+          throw new IOException("the bearer token supplier failed: " + FailureMessages.of(e), e);
         }
         if (t == null || t.isBlank()) return chain.proceed(chain.request());
         return chain.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + t).build());
@@ -198,7 +199,7 @@ public final class DicomWebClient {
       return client.newCall(request).execute();
     } catch (IOException e) {
       throw new DicomWebException(request.method(), Redaction.url(request.url()), 0, null,
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+          FailureMessages.of(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -188,7 +189,7 @@ public final class GatewayClient {
     try {
       r = call.execute();
     } catch (IOException e) {
-      throw new GatewayTransportException(operation + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new GatewayTransportException(operation + ": " + FailureMessages.of(e), e);
     } catch (RuntimeException e) {
       // Retrofit/Jackson conversion failures: the gateway sent something that is not the API.
       throw new GatewayException(operation + ": malformed response: " + e.getMessage(), e);

@@ -1,11 +1,12 @@
 package org.secaimed.connector.party;
 
+import org.secaimed.connector.SecaimedFailure;
 /**
  * A request, policy or task the enclave refuses. {@link Rule#slug()} is the stable RFC 9457
  * problem type ({@code https://secaimed.org/problems/<slug>}); the message names the input,
  * field or rule, never key bytes or patient data.
  */
-public final class RequestRefusedException extends Exception {
+public final class RequestRefusedException extends Exception implements SecaimedFailure {
   /** Every rule the enclave enforces before it opens anything, with its HTTP status. */
   public enum Rule {
     UNSIGNED_REQUEST("unsigned-request", 401),
@@ -67,5 +68,10 @@ public final class RequestRefusedException extends Exception {
 
   public Rule rule() {
     return rule;
+  }
+
+  @Override
+  public String code() {
+    return rule.name();
   }
 }

@@ -1,5 +1,6 @@
 package org.secaimed.kaapana.job;
 
+import org.secaimed.connector.FailureMessages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,8 +103,8 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         LOG.error("series {} failed: {}", series, e.getMessage());
         outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getMessage()));
       } catch (IOException | RuntimeException e) {
-        LOG.error("series {} failed: {}: {}", series, e.getClass().getSimpleName(), e.getMessage());
-        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        LOG.error("series {} failed: {}", series, FailureMessages.of(e), e);
+        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, FailureMessages.of(e)));
       }
     }
     return new JobReport(outcomes);
@@ -129,7 +130,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
       return report(skipped, seriesUids, JobReport.Status.DONE, detail);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} failed: {}", kind, e.getMessage());
-      String detail = e instanceof PipelineException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      String detail = FailureMessages.of(e);
       return report(skipped, seriesUids, JobReport.Status.FAILED, detail);
     }
   }
