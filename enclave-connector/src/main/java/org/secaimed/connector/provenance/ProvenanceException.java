@@ -4,7 +4,7 @@ package org.secaimed.connector.provenance;
  * A provenance report failed verification. {@link #step()} says which check, {@link #subject()}
  * names what failed it (a task id, a leaf, a party, "checkpoint"...).
  */
-public final class ProvenanceException extends Exception {
+public final class ProvenanceException extends Exception implements org.secaimed.connector.SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public enum Step {
@@ -52,6 +52,11 @@ public final class ProvenanceException extends Exception {
     super(subject + ": " + message, cause);
     this.step = step;
     this.subject = subject;
+  }
+
+  @Override
+  public String code() {
+    return step.code();
   }
 
   public Step step() {
