@@ -1,5 +1,6 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.io.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -437,7 +438,7 @@ public final class GatewaySession {
     private int partSize = 8 << 20;
     private org.secaimed.connector.seal.Compression compression = org.secaimed.connector.seal.Compression.zstd();
     private Duration pollInterval = Duration.ofMillis(200);
-    private RetryPolicy retry = RetryPolicy.defaults();
+    private RetryPolicy retry = RetryPolicy.gatewayDefaults();
     private Duration callTimeout = Duration.ofSeconds(60);
     private CheckpointStore checkpoints;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
