@@ -58,7 +58,8 @@ class CommandTreeJsonContractTest {
       "provider usage", "ProviderPackageCommandTest",
       "provider revoke", "ProviderPackageCommandTest",
       "provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)",
-      "provenance verify", "ConsortiumProvenanceTest");
+      "provenance verify", "ConsortiumProvenanceTest",
+      "attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)");
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
 
@@ -95,6 +96,10 @@ class CommandTreeJsonContractTest {
             "--cert", ATTEST.resolve("sev-snp/gsg-milan-vcek/vcek.der").toString(), "--cert", ATTEST.resolve("sev-snp/roots/ask_ark_milan.pem").toString(),
             "--at", "2026-11-22T00:00:00Z"),
         () -> a("attest", "verify-evidence", "--format", "sev-snp", "--evidence", ATTEST.resolve("sev-snp/gsg-milan-vcek/report.bin").toString())));
+    CASES.put("attest collateral fetch", new Case(null,
+        () -> a("attest", "collateral", "fetch", "--format", "tdx", "--evidence", t("missing.dat"), "--store", t("store"))));
+    CASES.put("attest collateral list", new Case(() -> a("attest", "collateral", "list", "--store", t("empty")),
+        () -> a("attest", "collateral", "list", "--store", t("no-such-store"))));
     CASES.put("demo", new Case(() -> a("demo", "--out", t("demo"), "--slices", "12", "--size", "256"), () -> a("demo", "--slices", "3")));
     CASES.put("receipt verify", new Case(
         () -> a("receipt", "verify", demoReceipt, "--policy", Path.of(demoReceipt).resolveSibling("policy.yaml").toString()),

@@ -83,13 +83,40 @@ public final class Certificates {
     }
   }
 
+  /** Whether {@code issuerKey} signed {@code c} (successes are memoised by digest: {@link VerifiedSignatures}). */
   public static boolean signedBy(X509Certificate c, PublicKey issuerKey) {
+    byte[] der;
     try {
-      c.verify(issuerKey);
-      return true;
+      der = c.getEncoded();
     } catch (Exception e) {
       return false;
     }
+    return VerifiedSignatures.check("x509", issuerKey, der, new byte[0], () -> {
+      try {
+        c.verify(issuerKey);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  /** Whether {@code issuerKey} signed {@code crl} (memoised like {@link #signedBy}). */
+  public static boolean crlSignedBy(java.security.cert.X509CRL crl, PublicKey issuerKey) {
+    byte[] der;
+    try {
+      der = crl.getEncoded();
+    } catch (Exception e) {
+      return false;
+    }
+    return VerifiedSignatures.check("crl", issuerKey, der, new byte[0], () -> {
+      try {
+        crl.verify(issuerKey);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
   }
 
   public static boolean validAt(X509Certificate c, Instant at) {
