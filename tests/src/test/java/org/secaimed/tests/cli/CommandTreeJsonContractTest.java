@@ -101,6 +101,8 @@ class CommandTreeJsonContractTest {
     CASES.put("attest collateral list", new Case(() -> a("attest", "collateral", "list", "--store", t("empty")),
         () -> a("attest", "collateral", "list", "--store", t("no-such-store"))));
     CASES.put("demo", new Case(() -> a("demo", "--out", t("demo"), "--slices", "12", "--size", "256"), () -> a("demo", "--slices", "3")));
+    CASES.put("demo --provider", new Case(() -> a("demo", "--provider", "--out", t("provider-demo"), "--slices", "16", "--size", "160"),
+        () -> a("demo", "--provider", "--size", "3")));
     CASES.put("receipt verify", new Case(
         () -> a("receipt", "verify", demoReceipt, "--policy", Path.of(demoReceipt).resolveSibling("policy.yaml").toString()),
         () -> a("receipt", "verify", t("plain.bin"))));
