@@ -177,6 +177,19 @@ public final class GatewayClient {
     return call("consistency proof", log.getConsistencyProof(fromSize, toSize));
   }
 
+  /** A model's provenance report (signed request; the enclave answers only the model's contributors). Unverified bytes. */
+  public byte[] modelProvenance(String modelId) throws GatewayException {
+    HttpUrl url = base.newBuilder().addPathSegments("v1/models").addPathSegment(modelId).addPathSegment("provenance").build();
+    try (okhttp3.Response r = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+      ResponseBody body = r.body();
+      if (!r.isSuccessful()) throw problem("provenance of " + modelId, r.code(), body == null ? null : body.string());
+      if (body == null) throw new GatewayException("provenance of " + modelId + ": empty response body");
+      return body.bytes();
+    } catch (IOException e) {
+      throw new GatewayTransportException("provenance of " + modelId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Streams the sealed result into {@code sink}; returns the number of bytes. */
   public long downloadResult(String taskId, OutputStream sink) throws GatewayException {
     HttpUrl url = base.newBuilder().addPathSegments("v1/tasks").addPathSegment(taskId).addPathSegment("result").build();

@@ -204,6 +204,24 @@ public final class GatewaySession {
     return java.util.Optional.ofNullable(party);
   }
 
+  /** A model's verified provenance and the evidence that proves it (docs/provenance.md). */
+  public record Provenance(org.secaimed.connector.provenance.ProvenanceEvidence evidence,
+      org.secaimed.connector.provenance.Lineage lineage) {}
+
+  /**
+   * Fetches the provenance of a model this site contributed to and verifies it against the
+   * attested key and the site's pinned checkpoint (consistency, then the pin moves forward);
+   * {@code ownManifests} (blob id → UID → SHA-256) lets the site check its own instances.
+   */
+  public Provenance modelProvenance(AttestedEnclave enclave, String modelId, Map<String, Map<String, String>> ownManifests)
+      throws GatewayException, IOException, org.secaimed.connector.provenance.ProvenanceException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("reading provenance needs the site's keys (Builder.site)");
+    return ModelProvenanceFetch.fetch(client, checkpoints, enclave, party.id(), modelId,
+        new org.secaimed.connector.provenance.ModelProvenanceVerifier.Site(party.id(), ownManifests,
+            blobId -> InstanceCommitments.key(site, blobId)), clock);
+  }
+
   /** The owner withdraws consent: no task may use inputs under this policy any more. Returns the log index. */
   public long revoke(AttestedEnclave enclave, String usagePolicyDigest) throws GatewayException {
     requireFresh(enclave);

@@ -30,6 +30,8 @@ public final class RequestRefusedException extends Exception implements Secaimed
     CONSENT_REVOKED("consent-revoked", 403),
     NOT_POLICY_OWNER("not-policy-owner", 403),
     MODEL_USE_NOT_ALLOWED("model-use-not-allowed", 403),
+    // A model's provenance is told to the parties whose data trained it (docs/provenance.md).
+    NOT_MODEL_CONTRIBUTOR("not-model-contributor", 403),
     // Algorithm providers' usage licences (issue #15, docs/gateway-protocol.md "Usage licence").
     LICENCE_INVALID("usage-licence-invalid", 403),
     LICENCE_REVOKED("licence-revoked", 403),
