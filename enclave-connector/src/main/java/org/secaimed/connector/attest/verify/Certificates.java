@@ -1,7 +1,7 @@
 package org.secaimed.connector.attest.verify;
 
+import org.secaimed.connector.io.Digests;
 import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -69,18 +69,14 @@ public final class Certificates {
 
   public static String sha256(X509Certificate c) {
     try {
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-    } catch (Exception e) {
+      return Digests.sha256Hex(c.getEncoded());
+    } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public static String spkiSha256(X509Certificate c) {
-    try {
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(c.getPublicKey().getEncoded()));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(c.getPublicKey().getEncoded());
   }
 
   /** Whether {@code issuerKey} signed {@code c} (successes are memoised by digest: {@link VerifiedSignatures}). */

@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest.verify.dcap;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -303,14 +304,10 @@ final class DcapQuoteVerifier {
   }
 
   private static byte[] sha256(byte[] a, byte[] b) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(a);
-      md.update(b);
-      return md.digest();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = Digests.sha256();
+    md.update(a);
+    md.update(b);
+    return md.digest();
   }
 
   private static void claims(DcapQuote q, VerifiedEvidence.Builder r) {
