@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
@@ -52,8 +53,8 @@ public final class ProvenanceRecord {
       Files.write(tmp.resolve("retention.json"), JSON.writeValueAsBytes(java.util.Map.of("keptAt", now.toString(), "retention",
           retention.toString(), "keepUntil", keepUntil(now, retention).toString())));
       Path target = modelDir.resolve(name);
-      // A folder renamed within its parent (rename(2)): it appears whole or not at all.
-      Files.move(tmp, target);
+      // A folder renamed within its parent: it appears whole or not at all.
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);
