@@ -1,6 +1,7 @@
 package org.secaimed.onnx;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** A provider model that cannot be loaded or run; {@link #reason()} is stable, the message names the field or slice. */
 public final class OnnxModelException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;

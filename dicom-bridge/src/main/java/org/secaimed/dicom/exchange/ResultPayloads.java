@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -299,14 +298,7 @@ public final class ResultPayloads {
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
-    try {
-      return tar.getNextEntry();
-    } catch (EOFException e) {
-      throw new ResultPayloadException(Reason.TRUNCATED, null, "archive truncated", e);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IOException io && io instanceof SecaimedFailure) throw io; // the sealing layer's typed errors
-      throw new ResultPayloadException(Reason.MALFORMED, null, "unreadable tar header: " + e.getMessage(), e);
-    }
+    return TarEntries.nextEntry(tar, ERRORS);
   }
 
   private static final TarEntries.Errors ERRORS = new TarEntries.Errors() {

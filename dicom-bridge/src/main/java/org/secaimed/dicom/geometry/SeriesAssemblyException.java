@@ -1,6 +1,7 @@
 package org.secaimed.dicom.geometry;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A series could not be turned into a volume. Names the instance (SOP Instance UID or file) and,
  * where one is to blame, the attribute; {@link #reason()} is stable for callers and tests.

@@ -1,6 +1,7 @@
 package org.secaimed.dicom.labelmap;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** A label-map file could not be read, written or placed on the series grid; {@link #reason()} is stable. */
 public final class LabelMapException extends Exception implements SecaimedFailure {
 

@@ -1,6 +1,7 @@
 package org.secaimed.dicom.metadata;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** A segment-metadata file (dcmqi JSON, Kaapana seg_info.json) is unusable; the message names the entry and field. */
 public final class SegmentMetadataException extends Exception implements SecaimedFailure {
 

@@ -1,6 +1,7 @@
 package org.secaimed.dicom.seg;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A SEG could not be built or read. {@link #reason()} is stable; the message names the segment,
  * frame or attribute at fault.

@@ -1,6 +1,7 @@
 package org.secaimed.connector.attest;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** Base of every typed attestation error: bad evidence bytes, bad policy, bad trust input. */
 public class AttestationException extends Exception implements SecaimedFailure {
   public AttestationException(String message) {

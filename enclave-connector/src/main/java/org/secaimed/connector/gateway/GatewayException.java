@@ -1,6 +1,7 @@
 package org.secaimed.connector.gateway;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A gateway call failed. Subclasses say how: {@link GatewayProblemException} (the gateway answered
  * with an RFC 9457 problem), {@link GatewayTransportException} (no usable answer after retries),

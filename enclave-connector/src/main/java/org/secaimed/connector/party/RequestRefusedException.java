@@ -1,6 +1,7 @@
 package org.secaimed.connector.party;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A request, policy or task the enclave refuses. {@link Rule#slug()} is the stable RFC 9457
  * problem type ({@code https://secaimed.org/problems/<slug>}); the message names the input,

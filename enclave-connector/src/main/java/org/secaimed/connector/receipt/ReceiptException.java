@@ -1,6 +1,7 @@
 package org.secaimed.connector.receipt;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** A receipt failed verification; {@link #reason()} says which step, the message says what. */
 public final class ReceiptException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;

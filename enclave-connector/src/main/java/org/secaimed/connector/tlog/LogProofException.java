@@ -1,6 +1,7 @@
 package org.secaimed.connector.tlog;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /** A transparency-log proof, checkpoint or signature did not verify. The message names the step. */
 public final class LogProofException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package org.secaimed.connector.attest.collateral;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * The site could not obtain a piece of collateral it needs (AMD KDS / Intel PCS material). Names
  * the item (store key) and why; never carries response bodies.

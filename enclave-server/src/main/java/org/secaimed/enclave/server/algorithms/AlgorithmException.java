@@ -1,6 +1,7 @@
 package org.secaimed.enclave.server.algorithms;
 
 import org.secaimed.connector.SecaimedFailure;
+
 /**
  * Why a task could not run, naming the input, instance, parameter or step at fault. Messages never
  * contain pixel values or patient attributes, only UIDs, indices and parameter names.
