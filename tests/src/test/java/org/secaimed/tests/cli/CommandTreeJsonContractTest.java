@@ -60,6 +60,7 @@ class CommandTreeJsonContractTest {
       Map.entry("provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)"),
       Map.entry("provenance verify", "ConsortiumProvenanceTest"),
       Map.entry("attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)"),
+      Map.entry("provenance study", "ConsortiumProvenanceTest"),
       Map.entry("demo --provider", "ProviderDemoCommandTest (dev-tools; the whole provider scenario, its envelope and content)"));
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
@@ -134,6 +135,8 @@ class CommandTreeJsonContractTest {
         "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
     CASES.put("provenance model", new Case(null, () -> a("provenance", "model", "model-x", "--gateway", "http://127.0.0.1:9",
         "--policy", t("nopolicy.yaml"), "--key", t("k.json"), "--checkpoint-dir", t("cps"), "--store", t("prov"))));
+    CASES.put("provenance study", new Case(null, () -> a("provenance", "study", "--series", "1.2.3", "--store", t("prov"),
+        "--gateway", "http://127.0.0.1:9", "--policy", t("nopolicy.yaml"), "--key", t("k.json"), "--checkpoint-dir", t("cps"))));
     CASES.put("provenance verify", new Case(null, () -> a("provenance", "verify", t("push"))));
     CASES.put("provenance prune", new Case(() -> a("provenance", "prune", "--store", t("push")),
         () -> a("provenance", "prune", "--store", t("no-such-store"))));
