@@ -53,6 +53,7 @@ public final class ProvenanceRecord {
       Files.write(tmp.resolve("retention.json"), JSON.writeValueAsBytes(java.util.Map.of("keptAt", now.toString(), "retention",
           retention.toString(), "keepUntil", keepUntil(now, retention).toString())));
       Path target = modelDir.resolve(name);
+      // A folder renamed within its parent: it appears whole or not at all.
       AtomicFiles.publishFolder(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {
