@@ -1,7 +1,9 @@
 package org.secaimed.onnx;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /** A provider model that cannot be loaded or run; {@link #reason()} is stable, the message names the field or slice. */
-public final class OnnxModelException extends Exception {
+public final class OnnxModelException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public enum Reason {
@@ -30,5 +32,10 @@ public final class OnnxModelException extends Exception {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -22,7 +22,7 @@ import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayClient;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.gateway.GatewaySession;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.gateway.UploadedBlob;
@@ -107,7 +107,7 @@ public final class EnclaveBenchmark {
       AlgorithmRunner runner = EnclaveAlgorithms.runner(workDir.resolve("baseline-models"));
       KemKeyPair site = KemKeyPair.generate(suite);
       GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
-          .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
+          .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.gatewayDefaults())
           .checkpointStore(workDir.resolve("site/checkpoints")).workDir(workDir.resolve("site/work")).site(site)
           .compression(Compression.none()) // sealing alone against no sealing; compression is measured over a link (LinkBenchmark)
           .build();

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.GatewaySession;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.seal.Compression;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
@@ -84,7 +84,7 @@ public final class LinkBenchmark {
       List<byte[]> study, List<byte[]> warmup, int partSize, int runs, Path workDir, Consumer<String> log) throws Exception {
     Path siteDir = Files.createDirectories(workDir.resolve("site-" + link.mbps()));
     GatewaySession session = GatewaySession.builder(link.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
-        .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.defaults())
+        .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.gatewayDefaults())
         .checkpointStore(siteDir.resolve("checkpoints")).workDir(siteDir.resolve("work")).site(site)
         .compression(Compression.zstd()).build();
     session.attest(); // the plaintext paths' uploads are signed too

@@ -72,6 +72,12 @@ final class ConsortiumReport {
     e.put("metrics", r.evaluation().metrics().stream().map(m -> Map.of("name", m.name(), "segment", m.segment(), "value", m.value())).toList());
     e.put("segmentationWithModelRefused", r.evaluation().segmentationWithModelRefused());
     j.put("evaluation", e);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("folder", r.provenance().folder().toString());
+    p.put("report", r.provenance().folder().resolve("report.html").toString());
+    p.put("contributors", r.provenance().lineage().contributors().size());
+    p.put("uses", r.provenance().lineage().uses().size());
+    j.put("provenance", p);
     j.put("refusals", r.refusals());
     j.put("refusalDetails", r.refusalDetails());
     j.put("inputsOpened", r.inputsOpened());
@@ -93,6 +99,8 @@ final class ConsortiumReport {
         r.evaluation().metrics().size(), r.evaluation().segmentationWithModelRefused());
     w.println("Attacks   (refused = the enclave refused with the named rule and opened no input)");
     r.refusals().forEach((k, v) -> w.printf("  %-18s %s  %s%n", k, v ? "REFUSED" : "NOT REFUSED", r.refusalDetails().get(k)));
+    w.printf("Provenance %s's verified report (%d contributors, %d later uses, SPDX 3.0, HTML): %s%n", r.sites().get(0).name(),
+        r.provenance().lineage().contributors().size(), r.provenance().lineage().uses().size(), r.provenance().folder().resolve("report.html"));
     w.printf("INSECURE dev enclave: software keys, no hardware attestation. %.1f s%n", r.totalSeconds());
   }
 }

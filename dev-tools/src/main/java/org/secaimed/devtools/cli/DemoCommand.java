@@ -45,6 +45,11 @@ public final class DemoCommand implements Callable<Integer> {
       "each segments with the model, another party evaluates it (metrics only), then the demo tries the attacks itself"})
   boolean consortium;
 
+  @Option(names = "--provider", description = {"Provider scenario: a provider publishes an ONNX model under a licence of 2 runs for site A.",
+      "Site A segments twice (Dice reported); its third run, site B and an expired licence are refused;",
+      "the provider's verified usage report lists exactly the two uses. --size and --slices set the phantom."})
+  boolean provider;
+
   @Option(names = "--sites", description = "Sites in the consortium scenario (default: ${DEFAULT-VALUE})", defaultValue = "3")
   int sites;
 
@@ -52,9 +57,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (consortium && provider) throw new CommandLine.ParameterException(spec.commandLine(), "choose one of --consortium and --provider");
     if (consortium) return ConsortiumReport.run(spec, out.toAbsolutePath().resolve("consortium"), sites, json);
     Usage.range(spec, "--slices", slices, 8, 2000);
     Usage.range(spec, "--size", size, 64, 1024);
+    if (provider) return ProviderReport.run(spec, out.toAbsolutePath().resolve("provider"), size, slices, json);
     PrintWriter outWriter = spec.commandLine().getOut();
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     PrintStream enclaveLog = json ? quiet : new PrintStream(System.out, true);

@@ -20,7 +20,9 @@ import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.party.PartyKey;
 import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.connector.provenance.Lineage;
 import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.kaapana.provenance.ProvenanceRecord;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
@@ -53,8 +55,11 @@ public final class ConsortiumDemo {
 
   public record Evaluation(String party, String taskId, List<Metric> metrics, boolean segmentationWithModelRefused) {}
 
+  /** The first site's verified provenance of the model (docs/provenance.md) and the folder its report was written to. */
+  public record Provenance(Path folder, Lineage lineage) {}
+
   public record Result(List<SiteReport> sites, Training training, Evaluation evaluation, Map<String, Boolean> refusals,
-      Map<String, String> refusalDetails, long inputsOpened, double totalSeconds) {}
+      Map<String, String> refusalDetails, long inputsOpened, double totalSeconds, Provenance provenance, Path enclaveState) {}
 
   private final Path outDir;
   private final int siteCount;
@@ -160,15 +165,24 @@ public final class ConsortiumDemo {
       // 5. The attacks of issue #14, tried for real.
       attacks.tryAll(sites.get(0), sites.get(1), train);
       int verified = contributions.size();
+
+      // 6. The first site asks for the model's provenance: lineage and every later use, verified, kept as a report.
+      Site first = sites.get(0);
+      GatewaySession.Provenance p = first.session().modelProvenance(first.session().attest(), modelId,
+          Map.of(training.get(0).blob().blobId(), training.get(0).manifest()));
+      Path folder = ProvenanceRecord.write(outDir.resolve(first.name()).resolve("provenance"), p.evidence(), p.lineage(),
+          ProvenanceRecord.DEFAULT_RETENTION, Instant.now());
       return new Result(reports, new Training(train.taskId(), modelId, modelPolicy, sites.size(), verified, trainLogIndex),
           new Evaluation(evaluator.id(), eval.taskId(), metrics, evaluatorCannotSegment), attacks.results(), attacks.details(),
-          enclave.server().inputsOpened(), (System.nanoTime() - started) / 1e9);
+          enclave.server().inputsOpened(), (System.nanoTime() - started) / 1e9, new Provenance(folder, p.lineage()), state);
     }
   }
 
   private Site site(DevEnclave enclave, String name) throws Exception {
     KemKeyPair keys = KemKeyPair.generate(HpkeSuite.DEFAULT);
     Path dir = Files.createDirectories(outDir.resolve(name));
+    // The demo's INSECURE throw-away key, kept (owner-only) so that the site's CLI can be tried on the result.
+    org.secaimed.connector.seal.KemKeys.writePrivateKey(dir.resolve("site.key.json"), keys);
     GatewaySession s = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml")).site(keys)
         .checkpointStore(dir.resolve("checkpoint.note")).workDir(dir.resolve("tmp")).pollInterval(Duration.ofMillis(100)).build();
     return new Site(name, keys, s, s.attest());

@@ -96,7 +96,7 @@ public final class Demo {
   }
 
   /** Reads the SEG back from disk as any viewer would and scores it against the phantom's truth. */
-  static Map<String, Double> diceAgainstTruth(Path segPath, Path seriesDir, CtPhantom phantom) throws Exception {
+  public static Map<String, Double> diceAgainstTruth(Path segPath, Path seriesDir, CtPhantom phantom) throws Exception {
     AssembledSeries headers = SeriesAssembler.create().withPixels(false).addDirectory(seriesDir).assemble();
     SegmentationOnSeries seg = SegmentationReader.read(segPath, headers);
     LabelVolume truth = phantom.truth();

@@ -1,5 +1,6 @@
 package org.secaimed.devtools.demo;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,12 @@ public final class DemoWorkspace {
   private static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
   /** The workspace holds something the demo did not write or that changed since; nothing was deleted. */
-  public static final class NotOursException extends IOException {
+  public static final class NotOursException extends IOException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "NOT_A_DEMO_FOLDER";
+    }
+
     NotOursException(String message) {
       super(message);
     }

@@ -1,5 +1,6 @@
 package org.secaimed.dicom.dimse;
 
+import org.secaimed.connector.FailureMessages;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
@@ -207,7 +208,7 @@ public final class DimseClient {
       throw new DimseException(operation, peer, null, "no completion within " + timeout, e);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      throw new DimseException(operation, peer, statusIn(c.getMessage()), c.getClass().getSimpleName() + ": " + c.getMessage(), c);
+      throw new DimseException(operation, peer, statusIn(c.getMessage()), FailureMessages.of(c), c);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DimseException(operation, peer, null, "interrupted", e);

@@ -1,9 +1,10 @@
 package org.secaimed.dicom.dimse;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /** A DIMSE operation failed: the message names the operation, the peer and the DICOM status when there is one. */
-public final class DimseException extends IOException {
+public final class DimseException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   private final String operation;
@@ -22,5 +23,10 @@ public final class DimseException extends IOException {
   /** The DIMSE status word, or null when the failure happened before a response (association, network). */
   public Integer status() {
     return status;
+  }
+
+  @Override
+  public String code() {
+    return "DIMSE_FAILED";
   }
 }

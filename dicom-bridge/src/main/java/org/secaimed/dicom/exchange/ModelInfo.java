@@ -1,6 +1,7 @@
 package org.secaimed.dicom.exchange;
 
 import org.secaimed.connector.io.Digests;
+
 /**
  * What the site learns about a model trained inside the enclave: its id (usable as the {@code model}
  * parameter of later tasks) and the digest ({@code sha256:<hex>}) of its bytes. The bytes themselves never leave.

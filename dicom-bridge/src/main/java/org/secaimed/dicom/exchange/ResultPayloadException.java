@@ -1,9 +1,10 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /** A result payload that is malformed or inconsistent; {@link #field()} names what is wrong. */
-public final class ResultPayloadException extends IOException {
+public final class ResultPayloadException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public enum Reason { NOT_A_RESULT, MALFORMED, LABELS_MISMATCH, TRUNCATED }
@@ -27,5 +28,10 @@ public final class ResultPayloadException extends IOException {
 
   public String field() {
     return field;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -1,11 +1,11 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.SecaimedFailure;
 import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,9 +105,9 @@ public final class ResultPayloads {
     JsonNode root;
     try {
       root = JSON.readTree(readFully(tar, (int) first.getSize(), RESULT_ENTRY));
-    } catch (ResultPayloadException e) {
-      throw e;
     } catch (IOException e) {
+      // Ours, and the opening stream's (a tampered chunk is not "not JSON"), pass through with their reasons.
+      if (e instanceof SecaimedFailure) throw e;
       throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, "not JSON", e);
     }
     if (!FORMAT_NAME.equals(root.path("format").asText()) || root.path("version").asInt(-1) != VERSION) {
@@ -298,14 +298,7 @@ public final class ResultPayloads {
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
-    try {
-      return tar.getNextEntry();
-    } catch (EOFException e) {
-      throw new ResultPayloadException(Reason.TRUNCATED, null, "archive truncated", e);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IOException io && io.getClass().getName().startsWith("org.secaimed.")) throw io;
-      throw new ResultPayloadException(Reason.MALFORMED, null, "unreadable tar header: " + e.getMessage(), e);
-    }
+    return TarEntries.nextEntry(tar, ERRORS);
   }
 
   private static final TarEntries.Errors ERRORS = new TarEntries.Errors() {

@@ -1,12 +1,13 @@
 package org.secaimed.dicom.exchange;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /**
  * A study archive that is not exactly what its writer produced: the reason says what, the subject
  * names the instance (SOP Instance UID or entry name) or field at fault. Never carries pixel data.
  */
-public final class StudyArchiveException extends IOException {
+public final class StudyArchiveException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public enum Reason {
@@ -52,5 +53,10 @@ public final class StudyArchiveException extends IOException {
   /** The SOP Instance UID, entry name or field at fault, or null when the archive as a whole is. */
   public String subject() {
     return subject;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

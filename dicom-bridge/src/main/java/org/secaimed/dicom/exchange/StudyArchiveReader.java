@@ -168,15 +168,7 @@ public final class StudyArchiveReader implements AutoCloseable {
   }
 
   private TarArchiveEntry nextEntry() throws IOException {
-    try {
-      return tar.getNextEntry();
-    } catch (java.io.EOFException e) {
-      throw new StudyArchiveException(Reason.TRUNCATED, null, "archive truncated inside an entry header", e);
-    } catch (IOException | RuntimeException e) {
-      // Our own typed errors (and the sealing layer's) pass through with their reasons intact.
-      if (e instanceof IOException io && io.getClass().getName().startsWith("org.secaimed.")) throw io;
-      throw new StudyArchiveException(Reason.MALFORMED_ENTRY, null, "unreadable tar header: " + e.getMessage(), e);
-    }
+    return TarEntries.nextEntry(tar, ERRORS);
   }
 
   private static final TarEntries.Errors ERRORS = new TarEntries.Errors() {

@@ -1,10 +1,12 @@
 package org.secaimed.dicom.geometry;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A series could not be turned into a volume. Names the instance (SOP Instance UID or file) and,
  * where one is to blame, the attribute; {@link #reason()} is stable for callers and tests.
  */
-public final class SeriesAssemblyException extends Exception {
+public final class SeriesAssemblyException extends Exception implements SecaimedFailure {
 
   public enum Reason {
     /** The file or stream is not readable DICOM (truncated, garbage). */
@@ -67,4 +69,9 @@ public final class SeriesAssemblyException extends Exception {
 
   /** DICOM keyword of the offending attribute, or null. */
   public String attribute() { return attribute; }
+
+  @Override
+  public String code() {
+    return reason.name();
+  }
 }

@@ -13,7 +13,11 @@ import java.util.TreeMap;
  */
 public final class SeriesContext {
 
-  /** Patient, General Study, Patient Study and Frame of Reference attributes a derived object copies. */
+  /**
+   * Patient, General Study, Patient Study, Clinical Trial Subject/Study and Frame of Reference
+   * attributes a derived object copies, plus Body Part Examined and the trial's
+   * coordinating centre (PS3.3 A.51.3 lists all these modules for the Segmentation IOD).
+   */
   static final List<String> COPIED_KEYWORDS = List.of(
       "SpecificCharacterSet",
       "PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex",
@@ -21,14 +25,22 @@ public final class SeriesContext {
       "StudyInstanceUID", "StudyDate", "StudyTime", "ReferringPhysicianName", "StudyID",
       "AccessionNumber", "StudyDescription",
       "FrameOfReferenceUID", "PositionReferenceIndicator",
+      // Clinical Trial Subject and Study (patient- and study-level: the SEG is the same subject and study)
       "ClinicalTrialSponsorName", "ClinicalTrialProtocolID", "ClinicalTrialProtocolName",
-      "ClinicalTrialSiteID", "ClinicalTrialSiteName", "ClinicalTrialSubjectID", "ClinicalTrialSubjectReadingID");
+      "ClinicalTrialSiteID", "ClinicalTrialSiteName", "ClinicalTrialSubjectID", "ClinicalTrialSubjectReadingID",
+      "ClinicalTrialProtocolEthicsCommitteeName", "ClinicalTrialProtocolEthicsCommitteeApprovalNumber",
+      "ClinicalTrialTimePointID", "ClinicalTrialTimePointDescription",
+      // Series-level facts that hold for a segmentation of the series too: the anatomy imaged and the
+      // trial's coordinating centre (not ClinicalTrialSeriesID/Description: they name the source series).
+      // Laterality is not copied as such: see laterality().
+      "BodyPartExamined", "ClinicalTrialCoordinatingCenterName");
 
   private final Map<AttributeTag, Attribute> copied;
   private final String studyInstanceUid;
   private final String seriesInstanceUid;
   private final String frameOfReferenceUid;
   private final String modality;
+  private final String laterality;
 
   SeriesContext(AttributeList first) {
     Map<AttributeTag, Attribute> m = new TreeMap<>();
@@ -43,7 +55,16 @@ public final class SeriesContext {
     this.seriesInstanceUid = DicomAttributes.string(first, "SeriesInstanceUID");
     this.frameOfReferenceUid = DicomAttributes.string(first, "FrameOfReferenceUID");
     this.modality = DicomAttributes.string(first, "Modality");
+    String image = DicomAttributes.string(first, "ImageLaterality");
+    String series = DicomAttributes.string(first, "Laterality");
+    this.laterality = image != null && !image.isBlank() ? image.trim() : series != null && !series.isBlank() ? series.trim() : null;
   }
+
+  /**
+   * The laterality of the imaged body part: the first instance's Image Laterality, else the
+   * series' Laterality (R, L, U, B), or null.
+   */
+  public String laterality() { return laterality; }
 
   public String studyInstanceUid() { return studyInstanceUid; }
   public String seriesInstanceUid() { return seriesInstanceUid; }

@@ -1,7 +1,9 @@
 package org.secaimed.dicom.labelmap;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /** A label-map file could not be read, written or placed on the series grid; {@link #reason()} is stable. */
-public final class LabelMapException extends Exception {
+public final class LabelMapException extends Exception implements SecaimedFailure {
 
   public enum Reason {
     /** Not a NIfTI-1 / NRRD file, or truncated. */
@@ -29,4 +31,9 @@ public final class LabelMapException extends Exception {
   }
 
   public Reason reason() { return reason; }
+
+  @Override
+  public String code() {
+    return reason.name();
+  }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.secaimed.dicom.metadata.SegmentMetadataException.Reason;
+import org.secaimed.dicom.seg.ClinicalContext;
 import org.secaimed.dicom.seg.CodedConcept;
 import org.secaimed.dicom.seg.SegmentDescription;
 import org.secaimed.dicom.seg.SegmentDetails;
@@ -92,7 +93,8 @@ public final class DcmqiMetadata {
     }
     return new SegmentationMetadata(segments, text(root, "SeriesDescription"), integer(root, "SeriesNumber"),
         integer(root, "InstanceNumber"), text(root, "ContentCreatorName"), text(root, "ContentLabel"),
-        text(root, "ContentDescription"));
+        text(root, "ContentDescription"), new ClinicalContext(text(root, "BodyPartExamined"), text(root, "ClinicalTrialTimePointID"),
+            text(root, "ClinicalTrialCoordinatingCenterName"), text(root, "ClinicalTrialSeriesID")));
   }
 
   private static CodedConcept code(JsonNode n, String field, String where, boolean required) throws SegmentMetadataException {

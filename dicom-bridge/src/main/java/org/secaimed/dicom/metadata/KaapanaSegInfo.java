@@ -86,6 +86,6 @@ public final class KaapanaSegInfo {
           + "; add them to the code table or describe the segments in dcmqi JSON");
     }
     if (segments.isEmpty()) throw new SegmentMetadataException(Reason.INVALID, "seg_info lists no foreground label");
-    return new SegmentationMetadata(segments, null, null, null, null, null, null);
+    return new SegmentationMetadata(segments, null, null, null, null, null, null, null);
   }
 }

@@ -1,7 +1,9 @@
 package org.secaimed.dicom.metadata;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /** A segment-metadata file (dcmqi JSON, Kaapana seg_info.json) is unusable; the message names the entry and field. */
-public final class SegmentMetadataException extends Exception {
+public final class SegmentMetadataException extends Exception implements SecaimedFailure {
 
   public enum Reason {
     /** Not JSON, or not the expected shape. */
@@ -25,4 +27,9 @@ public final class SegmentMetadataException extends Exception {
   }
 
   public Reason reason() { return reason; }
+
+  @Override
+  public String code() {
+    return reason.name();
+  }
 }

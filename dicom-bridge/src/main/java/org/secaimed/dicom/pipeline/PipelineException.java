@@ -1,9 +1,10 @@
 package org.secaimed.dicom.pipeline;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /** A job step failed; the message names the step and the series or instance at fault. */
-public class PipelineException extends IOException {
+public class PipelineException extends IOException implements SecaimedFailure {
 
   /** The steps of DESIGN.md §3. */
   public enum Step { RESOLVE, ATTEST, PULL, SEAL, UPLOAD, SUBMIT, AWAIT, OPEN_VERIFY, WRITE_BACK, RECORD }
@@ -28,5 +29,10 @@ public class PipelineException extends IOException {
   /** The series, instance or blob the failure concerns. */
   public String subject() {
     return subject;
+  }
+
+  @Override
+  public String code() {
+    return step.name() + "_FAILED";
   }
 }

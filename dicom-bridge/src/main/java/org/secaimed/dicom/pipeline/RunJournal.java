@@ -1,5 +1,6 @@
 package org.secaimed.dicom.pipeline;
 
+import org.secaimed.connector.SecaimedFailure;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -168,7 +169,12 @@ public final class RunJournal {
   }
 
   /** The journal cannot be read or would be given something it must not hold. */
-  public static final class JournalException extends IOException {
+  public static final class JournalException extends IOException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "JOURNAL_INVALID";
+    }
+
     public JournalException(String message) { super(message); }
     public JournalException(String message, Throwable cause) { super(message, cause); }
   }

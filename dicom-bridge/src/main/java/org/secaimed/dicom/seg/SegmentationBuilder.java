@@ -88,6 +88,7 @@ public final class SegmentationBuilder {
   private String contentLabel = "SEGMENTATION";
   private String contentDescription = "";
   private String contentCreatorName = "";
+  private ClinicalContext clinical = ClinicalContext.NONE;
   private Equipment equipment = new Equipment("secaimed", "secaimed SEG writer", "1", "secaimed 0.1");
   private String algorithmName;
   private String algorithmVersion;
@@ -135,6 +136,8 @@ public final class SegmentationBuilder {
   public SegmentationBuilder contentDescription(String v) { this.contentDescription = v; return this; }
   /** ContentCreatorName as a DICOM person name (Family^Given), or empty. */
   public SegmentationBuilder contentCreatorName(String v) { this.contentCreatorName = v; return this; }
+  /** Body Part Examined and clinical-trial values from the metadata (see {@link ClinicalContext}). */
+  public SegmentationBuilder clinicalContext(ClinicalContext v) { this.clinical = Objects.requireNonNull(v, "clinical context"); return this; }
   public SegmentationBuilder equipment(Equipment v) { this.equipment = Objects.requireNonNull(v, "equipment"); return this; }
 
   /** Algorithm identification (family "Artificial Intelligence") written for AUTOMATIC and SEMIAUTOMATIC segments. */
@@ -531,6 +534,7 @@ public final class SegmentationBuilder {
     OtherByteAttribute pixelData = new OtherByteAttribute(org.secaimed.dicom.geometry.DicomAttributes.tag("PixelData"));
     pixelData.setValues(pixels);
     ds.put(pixelData);
+    clinical.applyTo(ds, source.context().laterality());
     TextEncoding.apply(ds);
     FileMetaInformation.addFileMetaInformation(ds, Segmentation.EXPLICIT_VR_LITTLE_ENDIAN, "SECAIMED");
     return ds;

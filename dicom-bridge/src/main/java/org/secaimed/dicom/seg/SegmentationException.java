@@ -1,10 +1,12 @@
 package org.secaimed.dicom.seg;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A SEG could not be built or read. {@link #reason()} is stable; the message names the segment,
  * frame or attribute at fault.
  */
-public final class SegmentationException extends Exception {
+public final class SegmentationException extends Exception implements SecaimedFailure {
 
   public enum Reason {
     /** A builder input is missing or not acceptable (the message names the field). */
@@ -36,4 +38,9 @@ public final class SegmentationException extends Exception {
   }
 
   public Reason reason() { return reason; }
+
+  @Override
+  public String code() {
+    return reason.name();
+  }
 }

@@ -1,5 +1,8 @@
 package org.secaimed.dicom.web;
 
+import org.secaimed.connector.io.RetryPolicy;
+import org.secaimed.connector.io.RetryInterceptor;
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +55,9 @@ public final class DicomWebClient {
         .connectTimeout(b.connectTimeout)
         .readTimeout(b.readTimeout)
         .writeTimeout(b.writeTimeout)
-        .addInterceptor(new RetryInterceptor(b.retryPolicy));
+        // GET and HEAD only: a lost STOW-RS answer may hide a completed store. Jitter, since many jobs share one PACS.
+        .addInterceptor(RetryInterceptor.builder(b.retryPolicy).repeatable(r -> r.method().equals("GET") || r.method().equals("HEAD"))
+            .retryOn(408, 429, 502, 503, 504).jitter(true).build());
     if (b.http == null) hb.socketFactory(new LargeReadSocketFactory()); // a caller's own client keeps its sockets
     if (b.token != null) {
       Supplier<String> token = b.token;
@@ -62,7 +67,7 @@ public final class DicomWebClient {
           t = token.get();
         } catch (RuntimeException e) {
           // Typed and retryable like any I/O failure; the token itself never appears in messages.
-          throw new IOException("the bearer token supplier failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+          throw new IOException("the bearer token supplier failed: " + FailureMessages.of(e), e);
         }
         if (t == null || t.isBlank()) return chain.proceed(chain.request());
         return chain.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + t).build());
@@ -198,7 +203,7 @@ public final class DicomWebClient {
       return client.newCall(request).execute();
     } catch (IOException e) {
       throw new DicomWebException(request.method(), Redaction.url(request.url()), 0, null,
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+          FailureMessages.of(e), e);
     }
   }
 
@@ -281,7 +286,7 @@ public final class DicomWebClient {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(60);
     private Duration writeTimeout = Duration.ofSeconds(60);
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private RetryPolicy retryPolicy = RetryPolicy.pacsDefaults();
     private String transferSyntax = TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
     private OkHttpClient http;
 

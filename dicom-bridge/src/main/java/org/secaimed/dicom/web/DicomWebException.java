@@ -1,5 +1,6 @@
 package org.secaimed.dicom.web;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /**
@@ -7,7 +8,7 @@ import java.io.IOException;
  * method and a redacted URL (no credentials, no query values: those can hold patient data),
  * and the server's problem detail when it sent one.
  */
-public final class DicomWebException extends IOException {
+public final class DicomWebException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -49,5 +50,10 @@ public final class DicomWebException extends IOException {
   /** The server's explanation (problem+json detail, DICOM Error Comment or a short text excerpt), or null. */
   public String problemDetail() {
     return problemDetail;
+  }
+
+  @Override
+  public String code() {
+    return "DICOMWEB_FAILED";
   }
 }

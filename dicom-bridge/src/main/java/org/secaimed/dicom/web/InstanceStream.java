@@ -1,5 +1,6 @@
 package org.secaimed.dicom.web;
 
+import org.secaimed.connector.FailureMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import okhttp3.MediaType;
@@ -170,7 +171,7 @@ public final class InstanceStream implements AutoCloseable {
   }
 
   private static String describe(IOException e) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return FailureMessages.of(e);
   }
 
   private void requirePart() {

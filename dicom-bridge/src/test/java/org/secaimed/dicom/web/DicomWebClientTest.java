@@ -1,5 +1,6 @@
 package org.secaimed.dicom.web;
 
+import org.secaimed.connector.io.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

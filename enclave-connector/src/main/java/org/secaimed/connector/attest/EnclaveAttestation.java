@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest;
 
+import org.secaimed.connector.io.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -116,8 +117,8 @@ public final class EnclaveAttestation {
         out.writeInt(e.collateral().size());
         for (byte[] c : e.collateral()) field(out, c);
       }
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(buf.toByteArray()));
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return Digests.sha256Hex(buf.toByteArray());
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

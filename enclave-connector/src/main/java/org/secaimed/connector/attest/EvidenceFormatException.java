@@ -24,4 +24,9 @@ public final class EvidenceFormatException extends AttestationException {
   public String field() {
     return field;
   }
+
+  @Override
+  public String code() {
+    return "EVIDENCE_MALFORMED";
+  }
 }

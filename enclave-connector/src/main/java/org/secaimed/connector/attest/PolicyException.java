@@ -9,4 +9,9 @@ public final class PolicyException extends AttestationException {
   public PolicyException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  @Override
+  public String code() {
+    return "INVALID_POLICY";
+  }
 }

@@ -14,4 +14,9 @@ public final class AttestationRefusedException extends GatewayException {
   public String failedCheck() {
     return failedCheck;
   }
+
+  @Override
+  public String code() {
+    return "ATTESTATION_REFUSED";
+  }
 }

@@ -1,9 +1,10 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /** The site's checkpoint store refused a change; {@link #reason()} says which rule. */
-public final class CheckpointStoreException extends IOException {
+public final class CheckpointStoreException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   /** Which rule of {@link CheckpointStore} was broken. */
@@ -29,5 +30,10 @@ public final class CheckpointStoreException extends IOException {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -1,5 +1,8 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.io.RetryPolicy;
+import org.secaimed.connector.io.RetryInterceptor;
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -56,13 +59,31 @@ public final class GatewayClient {
   private final RequestSigner signer;
   private final PoliciesApi policies;
 
+  /**
+   * Retries only calls that cannot do harm when repeated: GET, PUT, DELETE and HEAD, POSTs that
+   * carry an {@code Idempotency-Key}, upload completion (idempotent by design) and attestation
+   * (answered afresh per nonce); on 429 and 5xx, since a 500 is what a proxy in front of a
+   * restarting gateway answers. No jitter: one site client, and the waits must add up to a restart.
+   */
+  static RetryInterceptor retryInterceptor(RetryPolicy retry) {
+    return RetryInterceptor.builder(retry).repeatable(GatewayClient::repeatable).retryOn(429, 500, 502, 503, 504).build();
+  }
+
+  static boolean repeatable(okhttp3.Request r) {
+    String m = r.method();
+    if (m.equals("GET") || m.equals("PUT") || m.equals("DELETE") || m.equals("HEAD")) return true;
+    if (!m.equals("POST")) return false;
+    String path = r.url().encodedPath();
+    return r.header("Idempotency-Key") != null || path.endsWith("/complete") || path.endsWith("/v1/attestation");
+  }
+
   public GatewayClient(String baseUrl, RetryPolicy retry, Duration callTimeout) {
     this(baseUrl, new OkHttpClient.Builder()
         .connectTimeout(Duration.ofSeconds(10))
         .readTimeout(callTimeout)
         .writeTimeout(callTimeout)
         .retryOnConnectionFailure(false)
-        .addInterceptor(new RetryInterceptor(retry))
+        .addInterceptor(retryInterceptor(retry))
         .build());
   }
 
@@ -156,6 +177,19 @@ public final class GatewayClient {
     return call("consistency proof", log.getConsistencyProof(fromSize, toSize));
   }
 
+  /** A model's provenance report (signed request; the enclave answers only the model's contributors). Unverified bytes. */
+  public byte[] modelProvenance(String modelId) throws GatewayException {
+    HttpUrl url = base.newBuilder().addPathSegments("v1/models").addPathSegment(modelId).addPathSegment("provenance").build();
+    try (okhttp3.Response r = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+      ResponseBody body = r.body();
+      if (!r.isSuccessful()) throw problem("provenance of " + modelId, r.code(), body == null ? null : body.string());
+      if (body == null) throw new GatewayException("provenance of " + modelId + ": empty response body");
+      return body.bytes();
+    } catch (IOException e) {
+      throw new GatewayTransportException("provenance of " + modelId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Streams the sealed result into {@code sink}; returns the number of bytes. */
   public long downloadResult(String taskId, OutputStream sink) throws GatewayException {
     HttpUrl url = base.newBuilder().addPathSegments("v1/tasks").addPathSegment(taskId).addPathSegment("result").build();
@@ -175,7 +209,7 @@ public final class GatewayClient {
     try {
       r = call.execute();
     } catch (IOException e) {
-      throw new GatewayTransportException(operation + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new GatewayTransportException(operation + ": " + FailureMessages.of(e), e);
     } catch (RuntimeException e) {
       // Retrofit/Jackson conversion failures: the gateway sent something that is not the API.
       throw new GatewayException(operation + ": malformed response: " + e.getMessage(), e);

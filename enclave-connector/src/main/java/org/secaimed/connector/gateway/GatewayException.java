@@ -1,5 +1,7 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A gateway call failed. Subclasses say how: {@link GatewayProblemException} (the gateway answered
  * with an RFC 9457 problem), {@link GatewayTransportException} (no usable answer after retries),
@@ -7,7 +9,7 @@ package org.secaimed.connector.gateway;
  * {@link ResultVerificationException} (a result, receipt, proof or checkpoint did not verify:
  * nothing was opened).
  */
-public class GatewayException extends Exception {
+public class GatewayException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public GatewayException(String message) {
@@ -16,5 +18,10 @@ public class GatewayException extends Exception {
 
   public GatewayException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  @Override
+  public String code() {
+    return "GATEWAY_FAILED";
   }
 }

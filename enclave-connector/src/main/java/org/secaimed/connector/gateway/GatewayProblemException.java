@@ -25,4 +25,9 @@ public final class GatewayProblemException extends GatewayException {
   public boolean isType(String slug) {
     return type != null && type.endsWith("/" + slug);
   }
+
+  @Override
+  public String code() {
+    return "GATEWAY_REFUSED";
+  }
 }

@@ -1,5 +1,6 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.io.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -201,6 +202,24 @@ public final class GatewaySession {
   /** The site's party key (protocol v2), if the session was built with the site's keys. */
   public java.util.Optional<PartyKey> party() {
     return java.util.Optional.ofNullable(party);
+  }
+
+  /** A model's verified provenance and the evidence that proves it (docs/provenance.md). */
+  public record Provenance(org.secaimed.connector.provenance.ProvenanceEvidence evidence,
+      org.secaimed.connector.provenance.Lineage lineage) {}
+
+  /**
+   * Fetches the provenance of a model this site contributed to and verifies it against the
+   * attested key and the site's pinned checkpoint (consistency, then the pin moves forward);
+   * {@code ownManifests} (blob id → UID → SHA-256) lets the site check its own instances.
+   */
+  public Provenance modelProvenance(AttestedEnclave enclave, String modelId, Map<String, Map<String, String>> ownManifests)
+      throws GatewayException, IOException, org.secaimed.connector.provenance.ProvenanceException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("reading provenance needs the site's keys (Builder.site)");
+    return ModelProvenanceFetch.fetch(client, checkpoints, enclave, party.id(), modelId,
+        new org.secaimed.connector.provenance.ModelProvenanceVerifier.Site(party.id(), ownManifests,
+            blobId -> InstanceCommitments.key(site, blobId)), clock);
   }
 
   /** The owner withdraws consent: no task may use inputs under this policy any more. Returns the log index. */
@@ -419,7 +438,7 @@ public final class GatewaySession {
     private int partSize = 8 << 20;
     private org.secaimed.connector.seal.Compression compression = org.secaimed.connector.seal.Compression.zstd();
     private Duration pollInterval = Duration.ofMillis(200);
-    private RetryPolicy retry = RetryPolicy.defaults();
+    private RetryPolicy retry = RetryPolicy.gatewayDefaults();
     private Duration callTimeout = Duration.ofSeconds(60);
     private CheckpointStore checkpoints;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));

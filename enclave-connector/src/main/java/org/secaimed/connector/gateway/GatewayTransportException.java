@@ -7,4 +7,9 @@ public final class GatewayTransportException extends GatewayException {
   public GatewayTransportException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  @Override
+  public String code() {
+    return "GATEWAY_UNREACHABLE";
+  }
 }

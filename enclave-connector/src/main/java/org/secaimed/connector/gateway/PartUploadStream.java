@@ -1,5 +1,6 @@
 package org.secaimed.connector.gateway;
 
+import org.secaimed.connector.SecaimedFailure;
 import org.secaimed.connector.io.Digests;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,7 +23,12 @@ import org.secaimed.connector.gateway.generated.model.Blob;
  */
 final class PartUploadStream extends OutputStream {
   /** Carries a gateway failure through the OutputStream API. */
-  static final class GatewayIOException extends IOException {
+  static final class GatewayIOException extends IOException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "GATEWAY_FAILED";
+    }
+
     private static final long serialVersionUID = 1L;
     final GatewayException gateway;
 

@@ -16,4 +16,9 @@ public final class ResultVerificationException extends GatewayException {
   public String step() {
     return step;
   }
+
+  @Override
+  public String code() {
+    return "RESULT_NOT_VERIFIED";
+  }
 }

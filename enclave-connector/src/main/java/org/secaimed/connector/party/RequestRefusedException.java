@@ -1,11 +1,13 @@
 package org.secaimed.connector.party;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * A request, policy or task the enclave refuses. {@link Rule#slug()} is the stable RFC 9457
  * problem type ({@code https://secaimed.org/problems/<slug>}); the message names the input,
  * field or rule, never key bytes or patient data.
  */
-public final class RequestRefusedException extends Exception {
+public final class RequestRefusedException extends Exception implements SecaimedFailure {
   /** Every rule the enclave enforces before it opens anything, with its HTTP status. */
   public enum Rule {
     UNSIGNED_REQUEST("unsigned-request", 401),
@@ -29,6 +31,8 @@ public final class RequestRefusedException extends Exception {
     CONSENT_REVOKED("consent-revoked", 403),
     NOT_POLICY_OWNER("not-policy-owner", 403),
     MODEL_USE_NOT_ALLOWED("model-use-not-allowed", 403),
+    // A model's provenance is told to the parties whose data trained it (docs/provenance.md).
+    NOT_MODEL_CONTRIBUTOR("not-model-contributor", 403),
     // Algorithm providers' usage licences (issue #15, docs/gateway-protocol.md "Usage licence").
     LICENCE_INVALID("usage-licence-invalid", 403),
     LICENCE_REVOKED("licence-revoked", 403),
@@ -65,5 +69,10 @@ public final class RequestRefusedException extends Exception {
 
   public Rule rule() {
     return rule;
+  }
+
+  @Override
+  public String code() {
+    return rule.name();
   }
 }

@@ -1,5 +1,6 @@
 package org.secaimed.connector.provider;
 
+import org.secaimed.connector.SecaimedFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -32,7 +33,12 @@ public final class LicenceFile {
   private LicenceFile() {}
 
   /** Thrown for a licence file that is not YAML or breaks a rule; the message names the key. */
-  public static final class LicenceFileException extends IOException {
+  public static final class LicenceFileException extends IOException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "INVALID_LICENCE_FILE";
+    }
+
     private static final long serialVersionUID = 1L;
 
     public LicenceFileException(String message) {

@@ -1,5 +1,6 @@
 package org.secaimed.connector.provider;
 
+import org.secaimed.connector.SecaimedFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,7 +35,12 @@ public final class ProviderClient {
   private final Clock clock;
 
   /** A refused or failed call: the RFC 9457 problem type's last segment (e.g. {@code not-licence-owner}) and detail. */
-  public static final class ProviderCallException extends IOException {
+  public static final class ProviderCallException extends IOException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "PROVIDER_CALL_FAILED";
+    }
+
     private static final long serialVersionUID = 1L;
     private final String problem;
 

@@ -62,6 +62,20 @@ public record ExpectedTask(
     same("attestation", attestation, r.attestation());
     if (measurement != null) same("enclave.measurement", measurement, r.enclave().measurement());
     if (sealedResultSha256 != null) same("outputs[result.sealed]", sealedResultSha256, r.outputDigest("result.sealed"));
+    if (r.licence() != null) requireLicenceConsistent(r.licence(), r.algorithm());
+  }
+
+  /**
+   * A provider's model ran under a licence: the unwrapped model is the algorithm the site asked
+   * for, and the use numbers lie within the licence's maxima (the provider's audit checks the rest).
+   */
+  private static void requireLicenceConsistent(TaskReceipt.Licence l, TaskReceipt.Algorithm algorithm) throws ReceiptException {
+    same("licence.modelDigest", algorithm.digest(), l.modelDigest());
+    if (l.digest() == null || !l.digest().matches("[0-9a-f]{64}") || l.run() < 1 || l.run() > l.maxRuns() || l.siteRun() < 1
+        || l.siteRun() > l.maxRunsPerSite() || l.siteRun() > l.run() || l.useLeafIndex() < 0) {
+      throw new ReceiptException(ReceiptException.Reason.MISMATCH, "receipt field licence names use " + l.run() + " (site use " + l.siteRun()
+          + ") of a licence allowing " + l.maxRuns() + " (" + l.maxRunsPerSite() + " per site): not a use the licence allows");
+    }
   }
 
   private void requireOwnInput(TaskReceipt.Input in, Map<String, String> manifest) throws ReceiptException {

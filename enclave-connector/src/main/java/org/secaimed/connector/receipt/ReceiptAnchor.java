@@ -23,7 +23,24 @@ public final class ReceiptAnchor {
   public record Anchored(AttestationOutcome outcome, boolean samePolicyAsRun) {}
 
   public static Anchored verify(ReceiptBundle bundle, TaskReceipt receipt, Policy policy, Instant now) throws ReceiptException {
-    AttestationRecord rec = bundle.attestation();
+    AttestationOutcome outcome = anchorKey(bundle.attestation(), bundle.signingPublicKey(), policy, now);
+    TaskReceipt.Attestation claimed = receipt.attestation();
+    if (claimed == null || !outcome.evidenceDigest().equals(claimed.evidenceDigest())) {
+      throw new ReceiptException(ReceiptException.Reason.ATTESTATION, "the receipt names evidence "
+          + (claimed == null ? "(none)" : claimed.evidenceDigest()) + ", but the kept evidence digests to " + outcome.evidenceDigest());
+    }
+    if (receipt.enclave() != null && receipt.enclave().insecure() != outcome.insecure()) {
+      throw new ReceiptException(ReceiptException.Reason.ATTESTATION, "the receipt's 'insecure' flag contradicts the evidence");
+    }
+    return new Anchored(outcome, policy.digest().equals(claimed.policyDigest()));
+  }
+
+  /**
+   * The kept attestation, re-verified under {@code policy} at its recorded time, binds the signing
+   * key {@code signingPublicKey} (base64 SPKI): anything that key signed was signed inside an
+   * enclave the policy accepts. Used for receipts and for provenance evidence.
+   */
+  public static AttestationOutcome anchorKey(AttestationRecord rec, String signingPublicKey, Policy policy, Instant now) throws ReceiptException {
     if (rec == null) {
       throw new ReceiptException(ReceiptException.Reason.UNANCHORED,
           "the bundle keeps no attestation evidence, so nothing ties its signing key to an enclave");
@@ -39,21 +56,13 @@ public final class ReceiptAnchor {
     }
     byte[] signer;
     try {
-      signer = Base64.getDecoder().decode(bundle.signingPublicKey());
-    } catch (IllegalArgumentException e) {
+      signer = Base64.getDecoder().decode(signingPublicKey);
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw new ReceiptException(ReceiptException.Reason.MALFORMED, "signingPublicKey: not base64");
     }
     if (!MessageDigest.isEqual(signer, keys.signingPublicKey())) {
       throw new ReceiptException(ReceiptException.Reason.ATTESTATION, "the receipt is signed by a key the attested evidence does not bind");
     }
-    TaskReceipt.Attestation claimed = receipt.attestation();
-    if (claimed == null || !outcome.evidenceDigest().equals(claimed.evidenceDigest())) {
-      throw new ReceiptException(ReceiptException.Reason.ATTESTATION, "the receipt names evidence "
-          + (claimed == null ? "(none)" : claimed.evidenceDigest()) + ", but the kept evidence digests to " + outcome.evidenceDigest());
-    }
-    if (receipt.enclave() != null && receipt.enclave().insecure() != outcome.insecure()) {
-      throw new ReceiptException(ReceiptException.Reason.ATTESTATION, "the receipt's 'insecure' flag contradicts the evidence");
-    }
-    return new Anchored(outcome, policy.digest().equals(claimed.policyDigest()));
+    return outcome;
   }
 }

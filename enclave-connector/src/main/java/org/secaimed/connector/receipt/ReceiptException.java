@@ -1,7 +1,9 @@
 package org.secaimed.connector.receipt;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /** A receipt failed verification; {@link #reason()} says which step, the message says what. */
-public final class ReceiptException extends Exception {
+public final class ReceiptException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   public enum Reason {
@@ -33,5 +35,10 @@ public final class ReceiptException extends Exception {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -53,18 +53,25 @@ public record TaskReceipt(
    * One input blob. Protocol v1 listed the SHA-256 of every DICOM instance by SOP Instance UID
    * ({@code instances}, a membership oracle); v2 leaves it empty and names the owner's party id,
    * the usage policy digest, the decision, which use this was and the policy's maximum, and an
-   * {@code instancesCommitment} only the owner can check ({@link InstanceCommitments}).
+   * {@code instancesCommitment} only the owner can check ({@link InstanceCommitments}), and how
+   * many instances the input held ({@code instanceCount}, for provenance: a count, not a list).
    */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Input(String blobId, Map<String, String> instances, String owner, String policyDigest, String decision,
-      Long useNumber, Integer maxUses, String instancesCommitment) {
+      Long useNumber, Integer maxUses, String instancesCommitment, Integer instanceCount) {
     public Input {
       instances = instances == null ? Map.of() : Map.copyOf(instances);
     }
 
+    /** A protocol v2 input without an instance count (receipts before provenance). */
+    public Input(String blobId, Map<String, String> instances, String owner, String policyDigest, String decision,
+        Long useNumber, Integer maxUses, String instancesCommitment) {
+      this(blobId, instances, owner, policyDigest, decision, useNumber, maxUses, instancesCommitment, null);
+    }
+
     /** A protocol v1 input. */
     public Input(String blobId, Map<String, String> instances) {
-      this(blobId, instances, null, null, null, null, null, null);
+      this(blobId, instances, null, null, null, null, null, null, null);
     }
   }
 

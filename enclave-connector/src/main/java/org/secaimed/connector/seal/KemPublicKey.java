@@ -1,7 +1,6 @@
 package org.secaimed.connector.seal;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.secaimed.connector.io.Digests;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -88,11 +87,7 @@ public final class KemPublicKey {
   }
 
   static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Digests.sha256(data);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.secaimed.connector.seal;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /**
@@ -7,7 +8,7 @@ import java.io.IOException;
  * the message says it in words and names the chunk or header field. Once thrown by a stream,
  * every later call on that stream throws it again: nothing after a failure is ever released.
  */
-public final class SealedArchiveException extends IOException {
+public final class SealedArchiveException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   /** Why an archive was rejected. */
@@ -58,5 +59,10 @@ public final class SealedArchiveException extends IOException {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

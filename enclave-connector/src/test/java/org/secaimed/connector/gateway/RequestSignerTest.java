@@ -27,7 +27,7 @@ class RequestSignerTest {
       server.enqueue(new MockResponse.Builder().code(200).body("[]").addHeader("Content-Type", "application/json").build());
       server.start();
       GatewayClient client = new GatewayClient(server.url("/gw/").toString(), new OkHttpClient.Builder()
-          .addInterceptor(new RetryInterceptor(new RetryPolicy(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2)))).build());
+          .addInterceptor(GatewayClient.retryInterceptor(new org.secaimed.connector.io.RetryPolicy(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2)))).build());
       PartyKey site = PartyKey.generate();
       client.signer().use(site, ENCLAVE);
       client.submit(new org.secaimed.connector.gateway.generated.model.TaskRequest().inputs(List.of("sha256:" + "1".repeat(64))), "idem-12345678");

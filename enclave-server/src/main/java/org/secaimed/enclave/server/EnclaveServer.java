@@ -16,6 +16,8 @@ import org.secaimed.enclave.server.http.ProviderRoutes;
 import org.secaimed.enclave.server.provider.LicenceLedger;
 import org.secaimed.enclave.server.provider.LicensedModels;
 import org.secaimed.enclave.server.provider.ProviderModelStore;
+import org.secaimed.enclave.server.http.ProvenanceRoutes;
+import org.secaimed.enclave.server.provenance.ModelProvenanceService;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.log.ReceiptLog;
 import org.secaimed.enclave.server.state.StateDir;
@@ -134,6 +136,8 @@ public final class EnclaveServer implements AutoCloseable {
     });
     new GatewayRoutes(issuer, keys, blobs, tasks, log, gate, verifier).register(app);
     providers.register(app);
+    new ProvenanceRoutes(new ModelProvenanceService(state, gate.models(), policies, log, keys.signing(), tasks,
+        state.root().resolve("models"), config.clock())).register(app);
     try {
       app.start(config.host(), config.port());
       tasks.resumeUnfinished();

@@ -1,12 +1,13 @@
 package org.secaimed.kaapana.auth;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 
 /**
  * A token could not be obtained. Names the grant step, the HTTP status and the OAuth error code;
  * never a password, secret or token.
  */
-public final class KeycloakAuthException extends IOException {
+public final class KeycloakAuthException extends IOException implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   /** Which request failed. */
@@ -36,5 +37,10 @@ public final class KeycloakAuthException extends IOException {
   /** The OAuth {@code error} field (e.g. {@code invalid_grant}), or null. */
   public String oauthError() {
     return oauthError;
+  }
+
+  @Override
+  public String code() {
+    return "AUTH_FAILED";
   }
 }

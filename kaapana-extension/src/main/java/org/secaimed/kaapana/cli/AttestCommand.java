@@ -29,13 +29,13 @@ import picocli.CommandLine.Option;
 
 /** {@code secaimed attest}: verify attestation evidence offline and, with a policy, judge it. */
 @Command(name = "attest", description = "Verify attestation evidence and validate it against a policy",
-    subcommands = {AttestCommand.VerifyEvidence.class})
+    subcommands = {AttestCommand.VerifyEvidence.class, AttestCollateralCommand.class})
 public final class AttestCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify-evidence");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify-evidence, collateral");
   }
 
   /**
@@ -65,8 +65,16 @@ public final class AttestCommand implements Runnable {
     Path policy;
     @Option(names = "--report-data", paramLabel = "HEX", description = "expected 64-byte report data (key binding), checked when given")
     String reportData;
+    @Option(names = "--collateral-store", paramLabel = "DIR",
+        description = "use the site's own AMD KDS / Intel PCS collateral, fetched into and cached in DIR; --cert/--collateral and the gateway's become hints")
+    Path collateralStore;
+    @Option(names = "--offline", description = "with --collateral-store: only the pre-seeded store, no network (air-gapped sites)")
+    boolean offline;
+    @CommandLine.Mixin CollateralOptions endpoints;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
+
+    private List<String> collateralSources = List.of();
 
     @Override
     public Integer call() {
@@ -128,6 +136,8 @@ public final class AttestCommand implements Runnable {
         ev = new Evidence(format, read("--evidence", evidence), certDers, coll);
       }
 
+      if (offline && collateralStore == null) throw Usage.error(spec, "--offline", "needs --collateral-store DIR");
+      if (collateralStore != null) ev = siteCollateral(ev, when, pol);
       VerifiedEvidence v = verifiers.verify(ev, new VerificationContext(when, pinned));
       List<Check> policyChecks = new ArrayList<>();
       if (pol != null) policyChecks.addAll(new PolicyValidator(pol).validate(v, when));
@@ -145,6 +155,18 @@ public final class AttestCommand implements Runnable {
       return ok ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
     }
 
+    /** The evidence with the site's collateral in place of the given one (hints); unavailable collateral fails (exit 1). */
+    private Evidence siteCollateral(Evidence hint, Instant when, Policy pol) {
+      java.time.Duration grace = pol == null ? java.time.Duration.ZERO : pol.document().staleCollateralGrace();
+      try {
+        var r = endpoints.site(spec, collateralStore, offline).resolve(hint, when, grace);
+        collateralSources = r.sources();
+        return r.evidence();
+      } catch (org.secaimed.connector.attest.collateral.CollateralException e) {
+        throw new CliFailure("COLLATERAL_UNAVAILABLE", e.getMessage(), "--collateral-store");
+      }
+    }
+
     private void printJson(PrintWriter out, VerifiedEvidence v, Instant when, Policy pol, List<Check> policyChecks, boolean accepted,
         boolean judged, boolean ok) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -160,6 +182,7 @@ public final class AttestCommand implements Runnable {
       o.put("claims", v.claims());
       v.tcbStatus().ifPresent(s -> o.put("tcbStatus", s));
       v.collateralCurrent().ifPresent(c -> o.put("collateralCurrent", c));
+      if (collateralStore != null) o.put("collateralSources", collateralSources);
       if (judged) {
         o.put("accepted", accepted);
         if (pol != null) o.put("policy", Map.of("name", pol.name(), "digest", pol.digest()));
@@ -188,6 +211,7 @@ public final class AttestCommand implements Runnable {
       String insecure = v.insecure() ? " [INSECURE: software key, no hardware protection]" : "";
       out.println((v.verified() ? "VERIFIED " : "NOT VERIFIED ") + v.format() + " at " + when + insecure);
       v.failedCheck().ifPresent(c -> out.println("  failed: " + c.line()));
+      collateralSources.forEach(s -> out.println("  collateral: " + s));
       for (Check c : v.checks()) out.println("  " + c.line());
       for (String k : List.of("product", "signingKey", "measurement", "mrSigner", "reportedTcb", "debugAllowed", "debug",
           "eat_profile", "submodStatus", "reportData")) {

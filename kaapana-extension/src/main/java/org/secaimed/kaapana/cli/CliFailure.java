@@ -5,7 +5,7 @@ package org.secaimed.kaapana.cli;
  * for people, and the option it is about when there is one. Usage mistakes are not failures: they
  * are picocli {@code ParameterException}s (exit 2), see {@link Usage}.
  */
-public final class CliFailure extends RuntimeException {
+public final class CliFailure extends RuntimeException implements org.secaimed.connector.SecaimedFailure {
   private final String code;
   private final String field;
 
@@ -25,6 +25,7 @@ public final class CliFailure extends RuntimeException {
     return new CliFailure(code, message, null);
   }
 
+  @Override
   public String code() {
     return code;
   }

@@ -1,9 +1,10 @@
 package org.secaimed.kaapana.cli;
 
+import org.secaimed.connector.FailureMessages;
+import org.secaimed.connector.SecaimedFailure;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -15,7 +16,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -26,11 +26,6 @@ import picocli.CommandLine;
  * command's failures go through {@link #of}, so text output and the {@code --json} envelope agree.
  */
 public record ErrorReport(String code, String message, String field) {
-  /** Fully qualified Java type names and "SomethingException: " prefixes that leak from libraries. */
-  private static final Pattern QUALIFIED_TYPE = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
-  private static final Pattern SIMPLE_TYPE_PREFIX = Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error):\\s*");
-  private static final Pattern REFERENCE_CHAIN = Pattern.compile("\\s*\\(through reference chain:[^)]*\\)");
-  private static final Pattern SOURCE_REDACTED = Pattern.compile("\\s*at \\[Source: [^\\]]*\\]");
 
   public static final String USAGE = "USAGE";
 
@@ -83,12 +78,14 @@ public record ErrorReport(String code, String message, String field) {
     if (t instanceof SocketTimeoutException) return new ErrorReport("TIMEOUT", "the server did not answer in time", null);
     if (t instanceof UnknownHostException e) return new ErrorReport("UNREACHABLE", "unknown host " + e.getMessage(), null);
     if (t instanceof JsonProcessingException e) return new ErrorReport("MALFORMED", json(e), null);
-    String reason = reasonOf(t);
-    if (reason != null) return new ErrorReport(reason, clean(t.getMessage()).replaceFirst("^" + Pattern.quote(reason) + ":\\s*", ""), null);
-    String message = t.getMessage();
-    if ((message == null || message.isBlank()) && t.getCause() != null) return of(t.getCause());
-    if (message == null || message.isBlank()) message = "unexpected failure";
-    return new ErrorReport("FAILED", clean(message), null);
+    if (t instanceof SecaimedFailure f) {
+      String message = clean(f.getMessage()).replaceFirst("^" + Pattern.quote(f.code()) + ":\\s*", "");
+      if (message.isEmpty()) message = t.getCause() != null ? of(t.getCause()).message() : "failed";
+      return new ErrorReport(f.code(), message, null);
+    }
+    String message = clean(t.getMessage()); // a message that was only a class name is no message
+    if (message.isEmpty() && t.getCause() != null && t.getCause() != t) return of(t.getCause());
+    return new ErrorReport("FAILED", message.isEmpty() ? "unexpected failure" : message, null);
   }
 
   /** Jackson's own words and the line/column, without its Java reference chain. */
@@ -98,29 +95,8 @@ public record ErrorReport(String code, String message, String field) {
     return "not valid JSON: " + clean(e.getOriginalMessage()) + where;
   }
 
-  /**
-   * Our typed exceptions carry a {@code reason()} enum (SealedArchiveException, ReceiptException,
-   * SeriesAssemblyException, ...). There is no common root type yet, so the reason is read by shape.
-   */
-  private static String reasonOf(Throwable t) {
-    if (!t.getClass().getName().startsWith("org.secaimed.")) return null;
-    try {
-      Method m = t.getClass().getMethod("reason");
-      Object r = m.invoke(t);
-      return r instanceof Enum<?> e ? e.name() : r == null ? null : String.valueOf(r).toUpperCase(Locale.ROOT);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Removes Java type names and Jackson internals from a library message. */
+  /** Removes Java type names and Jackson internals from a library message ({@link FailureMessages#clean}). */
   public static String clean(String message) {
-    if (message == null) return "";
-    String m = REFERENCE_CHAIN.matcher(message).replaceAll("");
-    m = SOURCE_REDACTED.matcher(m).replaceAll("");
-    m = QUALIFIED_TYPE.matcher(m).replaceAll("");
-    m = SIMPLE_TYPE_PREFIX.matcher(m).replaceAll("");
-    m = m.replace("Input length = 1", "not a text (UTF-8) file");
-    return m.strip();
+    return FailureMessages.clean(message);
   }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReceiptCommand.class,
       KaapanaCommand.class,
       ProviderCommand.class,
+      ProvenanceCommand.class,
       HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })

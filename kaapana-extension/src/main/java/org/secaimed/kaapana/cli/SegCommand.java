@@ -135,6 +135,7 @@ public final class SegCommand implements Runnable {
         if (md.contentCreatorName() != null) b.contentCreatorName(md.contentCreatorName());
         if (md.contentLabel() != null) b.contentLabel(md.contentLabel());
         if (md.contentDescription() != null) b.contentDescription(md.contentDescription());
+        b.clinicalContext(md.clinical());
         Segmentation seg = b.build();
         seg.writeTo(out);
         if (json) {

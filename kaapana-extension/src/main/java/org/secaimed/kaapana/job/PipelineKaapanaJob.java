@@ -1,12 +1,16 @@
 package org.secaimed.kaapana.job;
 
+import org.secaimed.connector.FailureMessages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.secaimed.connector.attest.EnclaveAttestation;
+import org.secaimed.connector.attest.collateral.SiteCollateral;
 import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.attest.verify.Verifiers;
 import org.secaimed.connector.gateway.CheckpointStore;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.TaskReceipt;
@@ -69,6 +73,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .policy(policy)
         .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
         .checkpointStore(checkpointStore(env))
+        .attestation(new EnclaveAttestation(Verifiers.standard(), siteCollateral(env))) // the gateway's collateral is only a hint
         .workDir(runDir.resolve("tmp"))
         .build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);
@@ -102,11 +107,17 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         LOG.error("series {} failed: {}", series, e.getMessage());
         outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getMessage()));
       } catch (IOException | RuntimeException e) {
-        LOG.error("series {} failed: {}: {}", series, e.getClass().getSimpleName(), e.getMessage());
-        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage()));
+        LOG.error("series {} failed: {}", series, FailureMessages.of(e), e);
+        outcomes.add(new JobReport.SeriesOutcome(series, JobReport.Status.FAILED, FailureMessages.of(e)));
       }
     }
     return new JobReport(outcomes);
+  }
+
+  /** The site's own KDS/PCS collateral, cached on the workflow-data volume (or, air-gapped, only from the seeded store). */
+  private static SiteCollateral siteCollateral(KaapanaEnvironment env) throws KaapanaEnvironmentException {
+    return SiteCollateral.builder(env.collateralStoreDir())
+        .mode(env.collateralOffline() ? SiteCollateral.Mode.OFFLINE : SiteCollateral.Mode.ONLINE).build();
   }
 
   /** The site-wide store every run shares, with the log origins the site accepted recorded as transitions. */
@@ -129,7 +140,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
       return report(skipped, seriesUids, JobReport.Status.DONE, detail);
     } catch (IOException | RuntimeException e) {
       LOG.error("{} failed: {}", kind, e.getMessage());
-      String detail = e instanceof PipelineException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      String detail = FailureMessages.of(e);
       return report(skipped, seriesUids, JobReport.Status.FAILED, detail);
     }
   }

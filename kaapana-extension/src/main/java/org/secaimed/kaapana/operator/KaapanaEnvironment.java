@@ -237,6 +237,30 @@ public final class KaapanaEnvironment {
   }
 
   /**
+   * The site's collateral store (AMD KDS / Intel PCS material, docs/attestation.md "Collateral at
+   * the site"), shared by every run: {@code SECAIMED_COLLATERAL_DIR} if set, else
+   * {@code secaimed-collateral} beside the run folders on the workflow-data volume.
+   */
+  public Path collateralStoreDir() throws KaapanaEnvironmentException {
+    String v = env.get("SECAIMED_COLLATERAL_DIR");
+    if (v != null && !v.isBlank()) {
+      Path p = Path.of(v);
+      if (!p.isAbsolute()) throw new KaapanaEnvironmentException("SECAIMED_COLLATERAL_DIR", "'" + v + "' is not an absolute path");
+      return p;
+    }
+    Path parent = workflowDir.toAbsolutePath().getParent();
+    if (parent == null) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "has no parent folder for the collateral store");
+    return parent.resolve("secaimed-collateral");
+  }
+
+  /** {@code SECAIMED_COLLATERAL_OFFLINE=true}: an air-gapped site; only the pre-seeded store is used, never the network. */
+  public boolean collateralOffline() throws KaapanaEnvironmentException {
+    String v = env.getOrDefault("SECAIMED_COLLATERAL_OFFLINE", "false").strip();
+    if (!v.equals("true") && !v.equals("false")) throw new KaapanaEnvironmentException("SECAIMED_COLLATERAL_OFFLINE", "'" + v + "' is not true or false");
+    return v.equals("true");
+  }
+
+  /**
    * Log origins the site has decided to follow as new logs (an enclave signing-key rotation it
    * expects): {@code SECAIMED_ACCEPT_LOG_ORIGINS}, separated by spaces or commas.
    */

@@ -1,5 +1,6 @@
 package org.secaimed.kaapana.operator;
 
+import org.secaimed.connector.SecaimedFailure;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * must not. {@link #source()} names the variable, file or JSON field of the first problem;
  * {@link #problems()} lists every problem found.
  */
-public final class KaapanaEnvironmentException extends Exception {
+public final class KaapanaEnvironmentException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
   private final String source;
   private final transient List<Problems.Problem> problems;
@@ -41,5 +42,10 @@ public final class KaapanaEnvironmentException extends Exception {
   /** Every problem found, in the order the loader met them. */
   public List<Problems.Problem> problems() {
     return problems;
+  }
+
+  @Override
+  public String code() {
+    return "ENVIRONMENT";
   }
 }

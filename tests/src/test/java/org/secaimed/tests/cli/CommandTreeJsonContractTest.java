@@ -56,7 +56,10 @@ class CommandTreeJsonContractTest {
       "provider package", "ProviderPackageCommandTest (a dev enclave and a model bundle)",
       "provider publish", "ProviderPackageCommandTest",
       "provider usage", "ProviderPackageCommandTest",
-      "provider revoke", "ProviderPackageCommandTest");
+      "provider revoke", "ProviderPackageCommandTest",
+      "provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)",
+      "provenance verify", "ConsortiumProvenanceTest",
+      "attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)");
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
 
@@ -93,7 +96,13 @@ class CommandTreeJsonContractTest {
             "--cert", ATTEST.resolve("sev-snp/gsg-milan-vcek/vcek.der").toString(), "--cert", ATTEST.resolve("sev-snp/roots/ask_ark_milan.pem").toString(),
             "--at", "2026-11-22T00:00:00Z"),
         () -> a("attest", "verify-evidence", "--format", "sev-snp", "--evidence", ATTEST.resolve("sev-snp/gsg-milan-vcek/report.bin").toString())));
+    CASES.put("attest collateral fetch", new Case(null,
+        () -> a("attest", "collateral", "fetch", "--format", "tdx", "--evidence", t("missing.dat"), "--store", t("store"))));
+    CASES.put("attest collateral list", new Case(() -> a("attest", "collateral", "list", "--store", t("empty")),
+        () -> a("attest", "collateral", "list", "--store", t("no-such-store"))));
     CASES.put("demo", new Case(() -> a("demo", "--out", t("demo"), "--slices", "12", "--size", "256"), () -> a("demo", "--slices", "3")));
+    CASES.put("demo --provider", new Case(() -> a("demo", "--provider", "--out", t("provider-demo"), "--slices", "16", "--size", "160"),
+        () -> a("demo", "--provider", "--size", "3")));
     CASES.put("receipt verify", new Case(
         () -> a("receipt", "verify", demoReceipt, "--policy", Path.of(demoReceipt).resolveSibling("policy.yaml").toString()),
         () -> a("receipt", "verify", t("plain.bin"))));
@@ -123,6 +132,11 @@ class CommandTreeJsonContractTest {
         "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
     CASES.put("provider revoke", new Case(null, () -> a("provider", "revoke", "--licence-digest", "0".repeat(64), "--key", t("k.json"),
         "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
+    CASES.put("provenance model", new Case(null, () -> a("provenance", "model", "model-x", "--gateway", "http://127.0.0.1:9",
+        "--policy", t("nopolicy.yaml"), "--key", t("k.json"), "--checkpoint-dir", t("cps"), "--store", t("prov"))));
+    CASES.put("provenance verify", new Case(null, () -> a("provenance", "verify", t("push"))));
+    CASES.put("provenance prune", new Case(() -> a("provenance", "prune", "--store", t("push")),
+        () -> a("provenance", "prune", "--store", t("no-such-store"))));
     CASES.put("bench seal", new Case(() -> a("bench", "seal", "--bytes", "1048576", "--openssl-seconds", "1"),
         () -> a("bench", "seal", "--bytes", "10")));
     CASES.put("bench seg", new Case(() -> a("bench", "seg", "--size", "64x64x4", "--segments", "2", "--runs", "1"),

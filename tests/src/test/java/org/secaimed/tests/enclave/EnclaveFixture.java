@@ -13,7 +13,7 @@ import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.gateway.GatewaySession;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.devtools.enclave.DevEnclave;

@@ -24,7 +24,7 @@ import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayProblemException;
 import org.secaimed.connector.gateway.GatewaySession;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.party.PartyKey;
 import org.secaimed.connector.receipt.Receipts;

@@ -27,7 +27,7 @@ import org.secaimed.connector.gateway.AttestationRefusedException;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayProblemException;
 import org.secaimed.connector.gateway.GatewaySession;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.gateway.UploadedBlob;

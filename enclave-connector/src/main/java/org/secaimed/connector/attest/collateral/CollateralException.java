@@ -1,10 +1,12 @@
 package org.secaimed.connector.attest.collateral;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * The site could not obtain a piece of collateral it needs (AMD KDS / Intel PCS material). Names
  * the item (store key) and why; never carries response bodies.
  */
-public final class CollateralException extends Exception {
+public final class CollateralException extends Exception implements SecaimedFailure {
   /** Why an item is unavailable. */
   public enum Reason {
     /** The service could not be reached or kept failing, and no cached copy within the grace exists. */
@@ -39,5 +41,10 @@ public final class CollateralException extends Exception {
   /** The store key of the item, e.g. {@code intel/tdx/tcb-50806f000000}. */
   public String item() {
     return item;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

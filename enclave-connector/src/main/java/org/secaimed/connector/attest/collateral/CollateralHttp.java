@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest.collateral;
 
+import org.secaimed.connector.FailureMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,7 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 
 /**
  * GETs collateral from AMD KDS / Intel PCS (java.net.http). AMD throttles hard: HTTP 429 (and
@@ -85,7 +86,7 @@ public final class CollateralHttp {
           throw new CollateralException(CollateralException.Reason.BAD_RESPONSE, key, url.getHost() + " answered HTTP " + code);
         }
       } catch (IOException e) {
-        last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        last = FailureMessages.of(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CollateralException(CollateralException.Reason.UNAVAILABLE, key, "interrupted while fetching");

@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest.validate;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,11 +115,7 @@ public final class Policy {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(bytes);
   }
 
   /** Hex SHA-256 of the exact policy text. */

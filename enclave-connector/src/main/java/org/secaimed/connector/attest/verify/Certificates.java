@@ -1,7 +1,7 @@
 package org.secaimed.connector.attest.verify;
 
+import org.secaimed.connector.io.Digests;
 import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -69,27 +69,50 @@ public final class Certificates {
 
   public static String sha256(X509Certificate c) {
     try {
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-    } catch (Exception e) {
+      return Digests.sha256Hex(c.getEncoded());
+    } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public static String spkiSha256(X509Certificate c) {
-    try {
-      return Hex.of(MessageDigest.getInstance("SHA-256").digest(c.getPublicKey().getEncoded()));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(c.getPublicKey().getEncoded());
   }
 
+  /** Whether {@code issuerKey} signed {@code c} (successes are memoised by digest: {@link VerifiedSignatures}). */
   public static boolean signedBy(X509Certificate c, PublicKey issuerKey) {
+    byte[] der;
     try {
-      c.verify(issuerKey);
-      return true;
+      der = c.getEncoded();
     } catch (Exception e) {
       return false;
     }
+    return VerifiedSignatures.check("x509", issuerKey, der, new byte[0], () -> {
+      try {
+        c.verify(issuerKey);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  /** Whether {@code issuerKey} signed {@code crl} (memoised like {@link #signedBy}). */
+  public static boolean crlSignedBy(java.security.cert.X509CRL crl, PublicKey issuerKey) {
+    byte[] der;
+    try {
+      der = crl.getEncoded();
+    } catch (Exception e) {
+      return false;
+    }
+    return VerifiedSignatures.check("crl", issuerKey, der, new byte[0], () -> {
+      try {
+        crl.verify(issuerKey);
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
   }
 
   public static boolean validAt(X509Certificate c, Instant at) {

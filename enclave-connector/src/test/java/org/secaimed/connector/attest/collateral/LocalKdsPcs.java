@@ -32,15 +32,15 @@ import org.secaimed.connector.attest.verify.snp.AmdCertificate;
  * themselves, as KDS does. Simulated: the AMD CRLs (no real one is in the vectors; these are
  * signed by a test key, so the verifier refuses them) and the faults scripted by tests.
  */
-final class LocalKdsPcs implements AutoCloseable {
-  record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {}
+public final class LocalKdsPcs implements AutoCloseable {
+  public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {}
 
   private final HttpServer server;
   private final Map<String, Reply> routes = new LinkedHashMap<>();
   private final Map<String, Deque<Reply>> scripted = new LinkedHashMap<>();
-  final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
-  LocalKdsPcs(String cacheControl) throws Exception {
+  public LocalKdsPcs(String cacheControl) throws Exception {
     Map<String, String> cc = cacheControl == null ? Map.of() : Map.of("Cache-Control", cacheControl);
     for (String p : List.of("Milan", "Genoa")) {
       routes.put("/vcek/v1/" + p + "/cert_chain", ok("application/x-pem-file", Vectors.bytes("sev-snp/roots/ask_ark_" + p.toLowerCase() + ".pem"), cc));
@@ -67,11 +67,11 @@ final class LocalKdsPcs implements AutoCloseable {
     server.start();
   }
 
-  URI base() {
+  public URI base() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  URI rootCrl() {
+  public URI rootCrl() {
     return base().resolve("/IntelSGXRootCA.der");
   }
 
@@ -126,7 +126,7 @@ final class LocalKdsPcs implements AutoCloseable {
   }
 
   /** Stops answering: connections are refused from now on. */
-  void stop() {
+  public void stop() {
     server.stop(0);
   }
 

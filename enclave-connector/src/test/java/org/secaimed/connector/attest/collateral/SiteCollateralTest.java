@@ -28,7 +28,7 @@ import org.secaimed.connector.attest.verify.VerificationContext;
 import org.secaimed.connector.attest.verify.VerifiedEvidence;
 import org.secaimed.connector.attest.verify.Vectors;
 import org.secaimed.connector.attest.verify.Verifiers;
-import org.secaimed.connector.gateway.RetryPolicy;
+import org.secaimed.connector.io.RetryPolicy;
 
 /**
  * Issue #10 item 5: the site fetches and caches its own collateral from (a local server answering

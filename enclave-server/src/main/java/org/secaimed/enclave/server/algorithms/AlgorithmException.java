@@ -1,10 +1,12 @@
 package org.secaimed.enclave.server.algorithms;
 
+import org.secaimed.connector.SecaimedFailure;
+
 /**
  * Why a task could not run, naming the input, instance, parameter or step at fault. Messages never
  * contain pixel values or patient attributes, only UIDs, indices and parameter names.
  */
-public final class AlgorithmException extends Exception {
+public final class AlgorithmException extends Exception implements SecaimedFailure {
   private static final long serialVersionUID = 1L;
 
   /** Stable reasons; the gateway maps each to a problem+json type. */
@@ -44,5 +46,10 @@ public final class AlgorithmException extends Exception {
   /** The input ("input[0]"), instance (SOP Instance UID), parameter ("parameters.model") or step at fault. */
   public String subject() {
     return subject;
+  }
+
+  @Override
+  public String code() {
+    return reason.name();
   }
 }

@@ -1,5 +1,6 @@
 package org.secaimed.enclave.server.attest;
 
+import org.secaimed.connector.SecaimedFailure;
 import org.secaimed.connector.attest.Evidence;
 import org.secaimed.connector.receipt.TaskReceipt;
 
@@ -39,7 +40,12 @@ public interface EvidenceProvider {
   String DEV = "dev";
 
   /** Thrown when a configured provider cannot produce evidence; the server refuses to start or to attest. */
-  final class EvidenceUnavailableException extends RuntimeException {
+  final class EvidenceUnavailableException extends RuntimeException implements SecaimedFailure {
+    @Override
+    public String code() {
+      return "EVIDENCE_UNAVAILABLE";
+    }
+
     private static final long serialVersionUID = 1L;
 
     public EvidenceUnavailableException(String message) {

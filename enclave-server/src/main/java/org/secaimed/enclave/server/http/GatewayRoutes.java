@@ -89,7 +89,7 @@ public final class GatewayRoutes {
     app.exception(Problem.class, (e, ctx) -> problem(ctx, e));
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("{}internal error on {} {}", logPrefix, ctx.method(), ctx.path(), e);
-      problem(ctx, new Problem("internal", 500, "Internal error", e.getClass().getSimpleName()));
+      problem(ctx, new Problem("internal", 500, "Internal error", "an unexpected internal error; the enclave's log has the details"));
     });
     app.error(404, ctx -> {
       // Javalin fills unmatched routes with a text/plain body; only our own problem answers are kept.

@@ -35,7 +35,7 @@ final class ReceiptInputs {
         Arrays.fill(k, (byte) 0);
       }
       out.add(new TaskReceipt.Input(a.input().blobId(), Map.of(), a.use().owner(), a.use().policyDigest(), "allowed",
-          a.use().useNumber(), a.use().maxUses(), commitment));
+          a.use().useNumber(), a.use().maxUses(), commitment, instances.size()));
     }
     return out;
   }

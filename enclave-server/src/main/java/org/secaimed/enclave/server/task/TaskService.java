@@ -363,11 +363,15 @@ public final class TaskService implements AutoCloseable {
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
+      boolean typed = e instanceof AlgorithmException || e instanceof RequestRefusedException
+          || e instanceof org.secaimed.connector.seal.SealedArchiveException;
+      // The site reads this detail: a typed failure's message, never a Java class name (the log keeps the trace).
       String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException ? e.getMessage()
           : e instanceof org.secaimed.connector.seal.SealedArchiveException s ? "an input was refused: " + s.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
-          : e.getClass().getSimpleName() + " while running the task";
+          : "an unexpected internal error stopped the task";
+      if (!typed && !cancel && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
       TaskRecord.Error error = e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
           : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);

@@ -56,6 +56,12 @@ public final class InputPolicies {
     return Optional.of(new Verified(blobId, p, p.digest(), Base64.getDecoder().decode(s.sealedCommitmentKey())));
   }
 
+  /** The owner-signed policy exactly as stored with the blob (for provenance reports, which the site re-verifies). */
+  public Optional<SignedPolicy> signed(String blobId) throws IOException {
+    Path f = file(blobId);
+    return Files.exists(f) ? Optional.of(state.readJson(f, Stored.class).policy()) : Optional.empty();
+  }
+
   /** The policy (any blob's) with this digest, for revocation. */
   public Optional<UsagePolicy> byDigest(String digest) throws IOException {
     try (var files = Files.list(dir)) {

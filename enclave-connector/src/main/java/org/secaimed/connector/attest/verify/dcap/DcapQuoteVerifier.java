@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest.verify.dcap;
 
+import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -150,9 +151,7 @@ final class DcapQuoteVerifier {
         problems.add("CRL of '" + Certificates.commonName(crl.getIssuerX500Principal()) + "' is not for this chain");
         continue;
       }
-      try {
-        crl.verify(issuer.getPublicKey());
-      } catch (Exception e) {
+      if (!Certificates.crlSignedBy(crl, issuer.getPublicKey())) {
         problems.add("CRL of '" + Certificates.commonName(issuer.getSubjectX500Principal()) + "' has a bad signature");
         continue;
       }
@@ -190,7 +189,7 @@ final class DcapQuoteVerifier {
       return null;
     }
     SignedJson ti = tcbInfos.get(0);
-    boolean sig = signer != null && Ecdsa.verifyP1363(signer.getPublicKey(), ti.rawBody(), ti.signature());
+    boolean sig = signer != null && Ecdsa.verifyCollateral(signer.getPublicKey(), ti.rawBody(), ti.signature());
     r.expect(sig, "dcap.tcb-info-signature", "Intel's TCB information is signed by Intel's TCB Signing key (chained to the Root CA)",
         signer == null ? "no 'Intel SGX TCB Signing' certificate signed by the Root CA supplied" : "signature over the raw tcbInfo bytes does not verify");
     JsonNode t = ti.body();
@@ -236,7 +235,7 @@ final class DcapQuoteVerifier {
       return null;
     }
     SignedJson qi = qeIdentities.get(0);
-    boolean sig = signer != null && Ecdsa.verifyP1363(signer.getPublicKey(), qi.rawBody(), qi.signature());
+    boolean sig = signer != null && Ecdsa.verifyCollateral(signer.getPublicKey(), qi.rawBody(), qi.signature());
     r.expect(sig, "dcap.qe-identity-signature", "Intel's Quoting Enclave identity is signed by Intel's TCB Signing key",
         signer == null ? "no 'Intel SGX TCB Signing' certificate signed by the Root CA supplied" : "signature does not verify");
     String id = qi.body().path("id").asText();
@@ -305,14 +304,10 @@ final class DcapQuoteVerifier {
   }
 
   private static byte[] sha256(byte[] a, byte[] b) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(a);
-      md.update(b);
-      return md.digest();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = Digests.sha256();
+    md.update(a);
+    md.update(b);
+    return md.digest();
   }
 
   private static void claims(DcapQuote q, VerifiedEvidence.Builder r) {

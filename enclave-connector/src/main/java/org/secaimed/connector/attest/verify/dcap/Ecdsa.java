@@ -28,6 +28,11 @@ final class Ecdsa {
     }
   }
 
+  /** As {@link #verifyP1363} for Intel's signed collateral (TCB info, QE identity), whose successes recur and are memoised. */
+  static boolean verifyCollateral(PublicKey key, byte[] data, byte[] rs) {
+    return org.secaimed.connector.attest.verify.VerifiedSignatures.check("p1363", key, data, rs, () -> verifyP1363(key, data, rs));
+  }
+
   /** A P-256 public key from 64 raw bytes x‖y; null if the point is not on the curve. */
   static PublicKey p256(byte[] xy) {
     try {

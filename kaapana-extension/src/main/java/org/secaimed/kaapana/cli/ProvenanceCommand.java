@@ -1,0 +1,229 @@
+package org.secaimed.kaapana.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.Period;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.AttestedEnclave;
+import org.secaimed.connector.gateway.GatewayProblemException;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.provenance.Lineage;
+import org.secaimed.connector.provenance.ProvenanceException;
+import org.secaimed.connector.seal.KemKeys;
+import org.secaimed.kaapana.provenance.ProvenanceRecord;
+import org.secaimed.kaapana.provenance.ProvenanceStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code secaimed provenance}: which data trained a model and every use of it, verified and kept (docs/provenance.md). */
+@Command(name = "provenance", mixinStandardHelpOptions = true,
+    description = "Provenance for auditors: a model's lineage and uses from receipts and the log, verified and kept.",
+    subcommands = {ProvenanceCommand.Model.class, ProvenanceCommand.Verify.class, ProvenanceCommand.Prune.class})
+public final class ProvenanceCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a provenance command is required");
+  }
+
+  /** Where reports are kept and for how long (AI Act: at least six months). */
+  static final class Keeping {
+    @Option(names = "--store", required = true, paramLabel = "FOLDER", description = "the site's provenance store (kept reports)")
+    Path store;
+
+    @Option(names = "--retain", paramLabel = "PERIOD", defaultValue = "P6M",
+        description = "keep reports at least this long (ISO-8601 period, at least P6M; default ${DEFAULT-VALUE})")
+    String retain;
+
+    Period retention(CommandLine.Model.CommandSpec spec) {
+      try {
+        Period p = Period.parse(retain);
+        ProvenanceRecord.requireRetention(p);
+        return p;
+      } catch (java.time.format.DateTimeParseException e) {
+        throw Usage.error(spec, "--retain", "'" + retain + "' is not an ISO-8601 period such as P6M or P10Y");
+      } catch (IllegalArgumentException e) {
+        throw Usage.error(spec, "--retain", e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true,
+      description = {"A model's lineage and every later use, verified, kept as a report.",
+          "Attests the enclave under your policy, asks it for the model's provenance (only sites whose data trained the model may),",
+          "verifies every receipt's signature and log inclusion, the log's consistency with your pinned checkpoint, the contributors'",
+          "signed usage policies and the enclave-signed model statement, then writes evidence, SPDX 3.0, an HTML page and lineage JSON",
+          "into --store/MODEL_ID/<time>/."})
+  static final class Model implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL_ID", description = "the model (as the training result named it)")
+    String modelId;
+
+    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
+    String gateway;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML)")
+    Path policy;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the site's private key file (its party key is derived from it)")
+    Path key;
+
+    @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store (the pinned log checkpoints)")
+    Path checkpoints;
+
+    @Option(names = "--manifests", paramLabel = "FILE",
+        description = "JSON {blob id: {SOP Instance UID: SHA-256}} of your own training inputs, to check your instances too")
+    Path manifests;
+
+    @CommandLine.Mixin Keeping keeping = new Keeping();
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      Period retention = keeping.retention(spec);
+      Usage.inputFile("--policy", policy);
+      Usage.inputFile("--key", key);
+      try {
+        Map<String, Map<String, String>> own = manifests == null ? Map.of()
+            : org.secaimed.connector.receipt.Receipts.json().readValue(Usage.inputFile("--manifests", manifests).toFile(),
+                new TypeReference<Map<String, Map<String, String>>>() {});
+        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
+            .checkpointStore(checkpoints).build();
+        AttestedEnclave enclave = session.attest();
+        GatewaySession.Provenance p = session.modelProvenance(enclave, modelId, own);
+        Instant now = Instant.now();
+        Path folder = ProvenanceRecord.write(keeping.store, p.evidence(), p.lineage(), retention, now);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("modelId", modelId);
+        o.put("folder", folder.toString());
+        o.put("report", folder.resolve("report.html").toString());
+        o.put("keepUntil", ProvenanceRecord.keepUntil(now, retention).toString());
+        o.put("lineage", p.lineage());
+        if (json) JsonOutput.ok(cmd.getOut(), o);
+        else LineageText.print(cmd.getOut(), p.lineage(), folder);
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (ProvenanceException e) {
+        return SealCommand.Support.failure(cmd, json, "provenance model", CliFailure.of(e.step().code(), e.getMessage()));
+      } catch (GatewayProblemException e) {
+        String type = e.type() == null ? "gateway-error" : e.type().substring(e.type().lastIndexOf('/') + 1);
+        return SealCommand.Support.failure(cmd, json, "provenance model",
+            CliFailure.of(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), e.getMessage()));
+      } catch (Exception e) {
+        return SealCommand.Support.failure(cmd, json, "provenance model", e);
+      }
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = {"Verify a kept provenance report offline, with no network.",
+          "Checks every receipt, proof and policy in its evidence.json, that lineage.json is still what they prove,",
+          "and with --policy that the kept attestation binds the enclave's key."})
+  static final class Verify implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FOLDER", description = "a report folder written by 'provenance model'")
+    Path folder;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "attestation policy (YAML) to re-verify the kept evidence under")
+    Path policy;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      Usage.inputFolder("FOLDER", folder);
+      try {
+        Policy pol = policy == null ? null : Policy.load(Usage.inputFile("--policy", policy));
+        ProvenanceRecord.Verified v = ProvenanceRecord.verify(folder, pol, Instant.now());
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("folder", folder.toString());
+        o.put("status", v.anchored() ? "VERIFIED" : "UNANCHORED");
+        o.put("lineage", v.lineage());
+        if (json && v.anchored()) JsonOutput.ok(cmd.getOut(), o);
+        else if (json) JsonOutput.failed(cmd.getOut(), new ErrorReport("UNANCHORED", "no --policy given: the kept evidence was not re-verified", "--policy"), o);
+        else {
+          PrintWriter w = cmd.getOut();
+          w.printf("%s provenance of model %s: %d contributors, %d later uses, log %s at size %d%n", v.anchored() ? "VERIFIED" : "UNANCHORED",
+              v.lineage().modelId(), v.lineage().contributors().size(), v.lineage().uses().size(), v.lineage().log().origin(), v.lineage().log().treeSize());
+          if (!v.anchored()) w.println("  no --policy: the signatures verify under the key in the evidence, which is not yet tied to an enclave");
+        }
+        cmd.getOut().flush();
+        return v.anchored() ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
+      } catch (ProvenanceException e) {
+        return SealCommand.Support.failure(cmd, json, "provenance verify", CliFailure.of(e.step().code(), e.getMessage()));
+      } catch (Exception e) {
+        return SealCommand.Support.failure(cmd, json, "provenance verify", e);
+      }
+    }
+  }
+
+  @Command(name = "prune", mixinStandardHelpOptions = true,
+      description = {"Delete kept provenance reports whose retention has ended (and only those).",
+          "A report is kept until the time in its retention.json (at least six months after it was written);",
+          "a report without a readable retention.json is kept."})
+  static final class Prune implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "FOLDER", description = "the site's provenance store")
+    Path store;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      Usage.inputFolder("--store", store);
+      try {
+        ProvenanceStore.Pruned p = new ProvenanceStore(store).prune(Instant.now());
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("store", store.toString());
+        o.put("deleted", p.deleted().stream().map(Path::toString).toList());
+        o.put("kept", p.kept());
+        if (json) JsonOutput.ok(cmd.getOut(), o);
+        else cmd.getOut().printf("deleted %d report(s) past their retention, kept %d%n", p.deleted().size(), p.kept());
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (Exception e) {
+        return SealCommand.Support.failure(cmd, json, "provenance prune", e);
+      }
+    }
+  }
+
+  /** The lineage for people, in a few lines. */
+  static final class LineageText {
+    private LineageText() {}
+
+    static void print(PrintWriter w, Lineage l, Path folder) {
+      w.printf("Model     %s (%s)%s%n", l.modelId(), l.modelDigest(), l.enclave().insecure() ? " — INSECURE dev enclave" : "");
+      w.printf("Trained   task %s by %s %s in enclave %s%s%n", l.training().get(0).taskId(), l.algorithm().id(), l.algorithm().version(),
+          l.enclave().measurement(), l.baseModel() == null ? "" : ", from base model " + l.baseModel());
+      for (Lineage.Contributor c : l.contributors()) {
+        w.printf("Data      %s%s: %d studies, %d instances under policy %s (purposes %s)%n", c.party().substring(0, 12), c.own() ? " (this site)" : "",
+            c.studies(), c.instances(), c.policyDigests().get(0).substring(0, 12), String.join(", ", c.purposes()));
+      }
+      for (Lineage.Task u : l.uses()) {
+        w.printf("Use       %s %-12s by %s → %s…%n", u.finishedAt(), u.kind(), u.party() == null ? "?" : u.party().substring(0, 12),
+            u.outcomeDigest() == null ? "-" : u.outcomeDigest().substring(0, 16));
+      }
+      w.printf("Log       %s at size %d%s%n", l.log().origin(), l.log().treeSize(),
+          l.log().consistencyChecked() ? ", consistent with the pinned checkpoint" : " (first checkpoint pinned now)");
+      w.printf("Report    %s%n", folder.resolve("report.html"));
+    }
+  }
+}
