@@ -1,15 +1,15 @@
 // The page the browser test loads: each case's source images and SEG go through the code OHIF runs
 // (dcmjs parsing, @cornerstonejs/adapters Cornerstone3D createFromDICOMSegBuffer on
 // @cornerstonejs/core's image cache). What the adapter decoded is reported to the test as JSON
-// (window.__viewer) and drawn (source slice + labelmap overlay) for the screenshot.
-import { init, metaData, cache } from '@cornerstonejs/core';
+// (window.__viewer) and shown in a Cornerstone3D viewport for the screenshot (render.js).
+import { init, metaData } from '@cornerstonejs/core';
 import { adaptersSEG } from '@cornerstonejs/adapters';
 import { findReferenceSourceImageId, getSegmentIndex } from '@cornerstonejs/adapters/cornerstone/Segmentation_4X';
 import { buildSopUIDImageIdIndexMap } from '@cornerstonejs/adapters/cornerstone3D/Segmentation/labelmapImagesFromBuffer';
 import { normalizeSharedFunctionalGroupsSequence } from '@cornerstonejs/adapters/cornerstone3D/Segmentation/perFrameFunctionalGroups';
 import dcmjs from 'dcmjs';
 import { SourceMetadata } from './metadata.js';
-import { drawCase } from './draw.js';
+import { initRendering, renderCase } from './render.js';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
 const TOLERANCE = 1e-3; // OHIF's default
@@ -91,10 +91,10 @@ async function runCase(c, provider, container) {
     result.overlapping = !!loaded.overlappingSegments;
     result.voxels = voxelCounts(loaded.labelMapImages, imageIds, provider);
     result.ok = true;
-    drawCase(container, c.name, sources, loaded, imageIds, provider, null);
+    await renderCase(container, c.name, imageIds, loaded, null);
   } catch (e) {
     result.error = String(e && e.message ? e.message : e);
-    drawCase(container, c.name, sources, null, imageIds, provider, result.error);
+    await renderCase(container, c.name, imageIds, null, result.error);
   }
   return result;
 }
@@ -103,6 +103,7 @@ async function main() {
   await init();
   const provider = new SourceMetadata();
   metaData.addProvider((type, imageId) => provider.get(type, imageId), 10000);
+  await initRendering(provider);
   const manifest = await (await fetch('manifest.json')).json();
   const container = document.getElementById('cases');
   const results = [];
@@ -112,7 +113,6 @@ async function main() {
     } catch (e) {
       results.push({ name: c.name, ok: false, error: 'page: ' + String(e && e.stack ? e.stack : e) });
     }
-    cache.purgeCache();
   }
   window.__viewer = { done: true, results };
 }

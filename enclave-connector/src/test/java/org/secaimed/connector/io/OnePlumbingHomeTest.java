@@ -56,8 +56,8 @@ class OnePlumbingHomeTest {
 
   @Test
   void atomicMovesAreMadeOnlyByAtomicFiles() {
-    // DemoWorkspace publishes a whole folder (a directory rename, never a replace): not a file write.
-    assertThat(filesMatching("ATOMIC_MOVE")).containsExactlyInAnyOrder("AtomicFiles.java", "DemoWorkspace.java");
+    // DemoWorkspace and ProvenanceRecord publish a whole folder (a directory rename, never a replace): not a file write.
+    assertThat(filesMatching("ATOMIC_MOVE")).containsExactlyInAnyOrder("AtomicFiles.java", "DemoWorkspace.java", "ProvenanceRecord.java");
     assertThat(filesMatching("class SharedOutputFiles|static Path tempFor\\(")).isEmpty();
   }
 

@@ -42,7 +42,8 @@ public final class ReceiptCommand implements Runnable {
           "Checks the enclave's signature, inclusion in the signed log checkpoint,",
           "with --checkpoint that the log only grew since the checkpoint the site stored (no fork, no rewrite), and",
           "with --policy that the attestation evidence kept in the bundle is accepted (at the attestation time) and",
-          "binds the key that signed the receipt. Without that anchor the result is UNANCHORED (exit 1)."})
+          "binds the key that signed the receipt. Without that anchor the result is UNANCHORED (exit 1).",
+          "With --site-key the receipt's recipient must be one of the site's keys (else NOT VERIFIED, exit 1)."})
   static final class Verify implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "receipt bundle (secaimed-receipt-bundle-v1 JSON, e.g. <run>/receipt.json)")
     Path file;
@@ -52,6 +53,10 @@ public final class ReceiptCommand implements Runnable {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "a checkpoint (signed note) the site stored earlier")
     Path checkpoint;
+
+    @Option(names = "--site-key", paramLabel = "FILE",
+        description = "the site's key file (public, e.g. from keygen, or private): the receipt's results must have been sealed to it; repeatable")
+    java.util.List<Path> siteKeys = new java.util.ArrayList<>();
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -76,6 +81,19 @@ public final class ReceiptCommand implements Runnable {
         ReceiptBundle bundle = ReceiptBundle.read(file);
         ReceiptVerifier.Verified v = ReceiptVerifier.verify(bundle, stored);
         describe(report, bundle, v);
+        java.util.Set<String> sites = siteKeyIds();
+        report.put("recipientKeyId", v.receipt().recipientKeyId());
+        report.put("recipientIsSiteKey", sites.isEmpty() ? null : sites.contains(v.receipt().recipientKeyId()));
+        if (!sites.isEmpty() && !sites.contains(v.receipt().recipientKeyId())) {
+          // A genuine receipt for someone else's task (results sealed to another key) is no receipt of ours.
+          report.put("verified", false);
+          report.put("status", "NOT VERIFIED");
+          ErrorReport error = new ErrorReport("RECIPIENT_NOT_SITE", "the receipt's results were sealed to key " + v.receipt().recipientKeyId()
+              + ", which is not a site key given with --site-key", "--site-key");
+          if (json) JsonOutput.failed(out, error, report);
+          else spec.commandLine().getErr().println("NOT VERIFIED: " + error.line());
+          return SecaimedCli.EXIT_FAILED;
+        }
         ReceiptAnchor.Anchored anchor = null;
         String unanchored = null;
         if (pol == null) unanchored = "no --policy given: the kept evidence was not re-verified";
@@ -92,7 +110,7 @@ public final class ReceiptCommand implements Runnable {
         }
         if (json && anchor != null) JsonOutput.ok(out, report);
         else if (json) JsonOutput.failed(out, new ErrorReport("UNANCHORED", unanchored, policy == null ? "--policy" : "FILE"), report);
-        else printHuman(out, bundle, v, anchor, unanchored, pol);
+        else printHuman(out, bundle, v, anchor, unanchored, pol, !sites.isEmpty());
         return anchor != null ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
       } catch (ReceiptException e) {
         report.put("verified", false);
@@ -104,6 +122,25 @@ public final class ReceiptCommand implements Runnable {
         else spec.commandLine().getErr().println("NOT VERIFIED: " + error.line());
         return SecaimedCli.EXIT_FAILED;
       }
+    }
+
+    /** Key ids of the --site-key files (public key files, or the public half of private ones). */
+    private java.util.Set<String> siteKeyIds() {
+      java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+      for (Path p : siteKeys) {
+        Usage.inputFile("--site-key", p);
+        try {
+          ids.add(org.secaimed.connector.seal.KemKeys.readPublicKey(p).keyId());
+        } catch (IOException notPublic) {
+          try {
+            ids.add(org.secaimed.connector.seal.KemKeys.readPrivateKey(p).publicKey().keyId());
+          } catch (IOException e) {
+            throw new CliFailure("INVALID_KEY_FILE", "--site-key " + p + ": neither a public nor a private key file (" + ErrorReport.of(notPublic).message() + ")",
+                "--site-key");
+          }
+        }
+      }
+      return ids;
     }
 
     private static void describe(Map<String, Object> report, ReceiptBundle bundle, ReceiptVerifier.Verified v) {
@@ -119,7 +156,7 @@ public final class ReceiptCommand implements Runnable {
     }
 
     private static void printHuman(PrintWriter out, ReceiptBundle bundle, ReceiptVerifier.Verified v, ReceiptAnchor.Anchored anchor,
-        String unanchored, Policy pol) {
+        String unanchored, Policy pol, boolean recipientChecked) {
       TaskReceipt r = v.receipt();
       out.printf("%s receipt of %s (%s, %s %s)%n", anchor != null ? "VERIFIED" : "UNANCHORED", r.taskId(), r.kind(), r.algorithm().id(),
           r.algorithm().version());
@@ -133,6 +170,7 @@ public final class ReceiptCommand implements Runnable {
         out.printf("  The enclave the receipt claims (%s) is NOT established. Re-run with --policy FILE.%n", r.enclave().platform());
       }
       out.printf("  included at index %d of %d in log %s%n", bundle.leafIndex(), v.checkpoint().size(), v.checkpoint().origin());
+      out.printf("  results sealed to key %s%s%n", r.recipientKeyId(), recipientChecked ? " (a site key)" : " (not checked: no --site-key)");
       out.printf("  consistency with stored checkpoint: %s%n", v.consistencyChecked() ? "verified" : "not checked (no --checkpoint)");
       out.printf("  inputs: %d blob(s), %d instance digest(s); outputs: %d%n", r.inputs().size(),
           r.inputs().stream().mapToInt(i -> i.instances().size()).sum(), r.outputs().size());

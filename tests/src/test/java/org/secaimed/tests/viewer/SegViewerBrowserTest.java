@@ -26,10 +26,10 @@ import org.secaimed.tests.servers.StaticFileServer;
  * wrote. One browser launch for all cases; the screenshot stays in target/viewer/seg-viewer.png.
  *
  * <p>Simulated: nothing on the DICOM side (our builder, phantom CT and the shared MR). On the viewer
- * side, the adapter and Cornerstone's image cache are real, but the source images' metadata comes
- * from a small provider over dcmjs-parsed datasets (tests/viewer/src/metadata.js) instead of OHIF's
- * DICOMweb store, and the picture is drawn on a 2D canvas from the adapter's labelmaps, not by
- * Cornerstone's rendering engine.
+ * side, the adapter, Cornerstone's image cache, rendering engine (StackViewport) and the tools'
+ * labelmap display are real, but the source images and their metadata come from a small loader and
+ * provider over dcmjs-parsed files (tests/viewer/src) instead of OHIF's DICOMweb data source and
+ * @cornerstonejs/dicom-image-loader; what is asserted is the adapter's output, not pixels of the picture.
  */
 class SegViewerBrowserTest {
   private static final Path SHARED_DICOM =
