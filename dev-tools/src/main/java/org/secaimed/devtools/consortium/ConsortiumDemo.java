@@ -23,6 +23,7 @@ import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.provenance.Lineage;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.kaapana.provenance.ProvenanceRecord;
+import org.secaimed.kaapana.provenance.SealedInputs;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
@@ -73,7 +74,8 @@ public final class ConsortiumDemo {
   }
 
   /** A site: its keys, a session that signs as it, an attested enclave. */
-  record Site(String name, KemKeyPair keys, GatewaySession session, AttestedEnclave enclave) {
+  /** {@code dir} holds the site's demo key, checkpoint store and provenance store. */
+  record Site(String name, KemKeyPair keys, GatewaySession session, AttestedEnclave enclave, Path dir) {
     String id() {
       return PartyKey.derivedFrom(keys).id();
     }
@@ -170,7 +172,7 @@ public final class ConsortiumDemo {
       Site first = sites.get(0);
       GatewaySession.Provenance p = first.session().modelProvenance(first.session().attest(), modelId,
           Map.of(training.get(0).blob().blobId(), training.get(0).manifest()));
-      Path folder = ProvenanceRecord.write(outDir.resolve(first.name()).resolve("provenance"), p.evidence(), p.lineage(),
+      Path folder = ProvenanceRecord.write(first.dir().resolve("provenance"), p.evidence(), p.lineage(),
           ProvenanceRecord.DEFAULT_RETENTION, Instant.now());
       return new Result(reports, new Training(train.taskId(), modelId, modelPolicy, sites.size(), verified, trainLogIndex),
           new Evaluation(evaluator.id(), eval.taskId(), metrics, evaluatorCannotSegment), attacks.results(), attacks.details(),
@@ -185,7 +187,7 @@ public final class ConsortiumDemo {
     org.secaimed.connector.seal.KemKeys.writePrivateKey(dir.resolve("site.key.json"), keys);
     GatewaySession s = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml")).site(keys)
         .checkpointStore(dir.resolve("checkpoint.note")).workDir(dir.resolve("tmp")).pollInterval(Duration.ofMillis(100)).build();
-    return new Site(name, keys, s, s.attest());
+    return new Site(name, keys, s, s.attest(), dir);
   }
 
   static UsagePolicy ownUse(Site s, TaskReceipt.Algorithm alg, String kind) {
@@ -209,6 +211,9 @@ public final class ConsortiumDemo {
       w.finish();
       w.close();
     });
+    // The site's own record of what it sealed, so that 'secaimed provenance study --series' finds the blob.
+    new SealedInputs(s.dir().resolve("provenance")).record(new SealedInputs.Entry(blob.blobId(), List.of(series.seriesInstanceUid()),
+        List.of(series.studyInstanceUid()), policy.digest(), policy.purposes(), policy.taskKinds(), manifest.size(), Instant.now().toString()));
     return new Study(blob, manifest);
   }
 

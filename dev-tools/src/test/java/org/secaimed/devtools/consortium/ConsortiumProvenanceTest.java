@@ -210,10 +210,36 @@ class ConsortiumProvenanceTest {
           "--key", tmp.resolve("evaluator").resolve("site.key.json").toString(), "--checkpoint-dir", tmp.resolve("evaluator").resolve("checkpoint.note").toString(),
           "--store", store.toString(), "--json");
       assertThat(refused.path("error").path("code").asText()).as(refused.toString()).isEqualTo("NOT_MODEL_CONTRIBUTOR");
+
+      // The data-protection officer's question: what was done with this series? The training series went into the model...
+      String[] site = {"--store", siteA.resolve("provenance").toString(), "--gateway", enclave.baseUrl(), "--policy", policy.toString(),
+          "--key", siteA.resolve("site.key.json").toString(), "--checkpoint-dir", siteA.resolve("checkpoint.note").toString(), "--json"};
+      JsonNode trained = cli(concat(new String[] {"provenance", "study", "--series", ConsortiumDemo.phantom(100).seriesInstanceUid()}, site));
+      assertThat(trained.path("ok").asBoolean()).as(trained.toString()).isTrue();
+      JsonNode uses = trained.path("inputs").get(0).path("uses");
+      assertThat(uses).hasSize(1);
+      assertThat(uses.get(0).path("taskId").asText()).isEqualTo(r.training().taskId());
+      assertThat(uses.get(0).path("modelProduced").asText()).isEqualTo(r.training().modelId());
+      assertThat(uses.get(0).path("policyDigest").asText()).isEqualTo(r.sites().get(0).policyDigest());
+      assertThat(uses.get(0).path("useNumber").asInt()).isEqualTo(1);
+      // ...the test series was segmented with it.
+      JsonNode segmented = cli(concat(new String[] {"provenance", "study", "--series", ConsortiumDemo.phantom(200).seriesInstanceUid()}, site));
+      JsonNode seg = segmented.path("inputs").get(0).path("uses");
+      assertThat(seg).hasSize(1);
+      assertThat(seg.get(0).path("taskId").asText()).isEqualTo(r.sites().get(0).segmentationTask());
+      assertThat(seg.get(0).path("modelUsed").asText()).isEqualTo(r.training().modelId());
+      JsonNode unknown = cli(concat(new String[] {"provenance", "study", "--series", "1.2.3.4"}, site));
+      assertThat(unknown.path("error").path("code").asText()).isEqualTo("NOT_FOUND");
     }
     JsonNode pruned = cli("provenance", "prune", "--store", store.toString(), "--json");
     assertThat(pruned.path("deleted")).as("nothing is younger than six months").isEmpty();
     assertThat(pruned.path("kept").asInt()).isEqualTo(1);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   private static JsonNode cli(String... args) throws Exception {

@@ -190,6 +190,19 @@ public final class GatewayClient {
     }
   }
 
+  /** Every task that used one of the caller's inputs (signed request; owner only). Unverified bytes. */
+  public byte[] inputUses(String blobId) throws GatewayException {
+    HttpUrl url = base.newBuilder().addPathSegments("v1/blobs").addPathSegment(blobId).addPathSegment("uses").build();
+    try (okhttp3.Response r = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+      ResponseBody body = r.body();
+      if (!r.isSuccessful()) throw problem("uses of " + blobId, r.code(), body == null ? null : body.string());
+      if (body == null) throw new GatewayException("uses of " + blobId + ": empty response body");
+      return body.bytes();
+    } catch (IOException e) {
+      throw new GatewayTransportException("uses of " + blobId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Streams the sealed result into {@code sink}; returns the number of bytes. */
   public long downloadResult(String taskId, OutputStream sink) throws GatewayException {
     HttpUrl url = base.newBuilder().addPathSegments("v1/tasks").addPathSegment(taskId).addPathSegment("result").build();

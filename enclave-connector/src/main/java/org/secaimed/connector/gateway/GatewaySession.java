@@ -222,6 +222,14 @@ public final class GatewaySession {
             blobId -> InstanceCommitments.key(site, blobId)), clock);
   }
 
+  /** Every task that used this site's input {@code blobId}, verified against the attested key and the pinned checkpoint. */
+  public org.secaimed.connector.provenance.InputUses.Verified inputUses(AttestedEnclave enclave, String blobId)
+      throws GatewayException, IOException, org.secaimed.connector.provenance.ProvenanceException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("listing an input's uses needs the site's keys (Builder.site)");
+    return ModelProvenanceFetch.inputUses(client, checkpoints, enclave, party.id(), blobId);
+  }
+
   /** The owner withdraws consent: no task may use inputs under this policy any more. Returns the log index. */
   public long revoke(AttestedEnclave enclave, String usagePolicyDigest) throws GatewayException {
     requireFresh(enclave);

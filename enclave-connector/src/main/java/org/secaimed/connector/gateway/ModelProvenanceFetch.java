@@ -51,6 +51,32 @@ final class ModelProvenanceFetch {
     }
   }
 
+  static org.secaimed.connector.provenance.InputUses.Verified inputUses(GatewayClient client, CheckpointStore store, AttestedEnclave enclave,
+      String party, String blobId) throws GatewayException, IOException, ProvenanceException {
+    String origin = SignedCheckpoints.originFor(enclave.signingKey());
+    try (CheckpointStore.Lease lease = store == null ? null : store.lease(origin)) {
+      if (lease != null) {
+        try {
+          lease.requireFollowed();
+        } catch (CheckpointStoreException e) {
+          throw new ProvenanceException(ProvenanceException.Step.CHECKPOINT, "log origin", e.getMessage(), e);
+        }
+      }
+      org.secaimed.connector.provenance.InputUsesReport report;
+      try {
+        report = Receipts.json().readValue(client.inputUses(blobId), org.secaimed.connector.provenance.InputUsesReport.class);
+      } catch (com.fasterxml.jackson.core.JacksonException e) {
+        throw new ProvenanceException(ProvenanceException.Step.MALFORMED, "uses of " + blobId, "the gateway's answer is not a report: "
+            + e.getOriginalMessage(), e);
+      }
+      String pinned = lease == null ? null : lease.current().orElse(null);
+      List<String> proof = pinned == null ? List.of() : consistencyProof(client, pinned, report.checkpoint(), origin, enclave);
+      var verified = org.secaimed.connector.provenance.InputUses.verify(report, enclave.signingKey(), pinned, proof, party);
+      if (lease != null) lease.advance(report.checkpoint());
+      return verified;
+    }
+  }
+
   /** The gateway's proof from the pinned size to the report's; sizes it cannot prove are left to the verifier to refuse. */
   private static List<String> consistencyProof(GatewayClient client, String pinned, String note, String origin, AttestedEnclave enclave)
       throws GatewayException {

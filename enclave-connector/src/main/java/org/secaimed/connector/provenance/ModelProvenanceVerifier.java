@@ -43,14 +43,8 @@ public final class ModelProvenanceVerifier {
   public static Lineage verify(ProvenanceEvidence evidence, Site site) throws ProvenanceException {
     ModelProvenanceReport report = evidence.report();
     PublicKey key = key(evidence.signingPublicKey());
-    String origin = SignedCheckpoints.originFor(key);
-    Checkpoint cp = checkpoint(report.checkpoint(), origin, key, "checkpoint");
-    Long pinned = null;
-    if (evidence.pinnedCheckpoint() != null) {
-      Checkpoint from = checkpoint(evidence.pinnedCheckpoint(), origin, key, "pinned checkpoint");
-      consistency(from, cp, evidence.consistencyProof());
-      pinned = from.size();
-    }
+    LogState log = log(report.checkpoint(), key, evidence.pinnedCheckpoint(), evidence.consistencyProof());
+    Checkpoint cp = log.checkpoint();
     ProvenanceIndex index;
     try {
       index = ProvenanceIndex.open(report.index(), key);
@@ -64,20 +58,34 @@ public final class ModelProvenanceVerifier {
       throw new ProvenanceException(MISMATCH, "provenance index", "lists entries of a log of size " + index.treeSize()
           + ", but the checkpoint has size " + cp.size());
     }
-    Map<String, TaskReceipt> receipts = receipts(report, index, key, cp);
-    Lineage.Log log = new Lineage.Log(origin, cp.size(), Base64.getEncoder().encodeToString(cp.rootHash()), pinned != null, pinned);
-    return LineageCheck.lineage(report, index, receipts, key, log, site);
+    Map<String, TaskReceipt> receipts = receipts(report.entries(), index.items(), key, cp);
+    return LineageCheck.lineage(report, index, receipts, key, log.lineageLog(), site);
+  }
+
+  /** A verified checkpoint and, if the site had pinned one, the proof that it only grew since. */
+  record LogState(Checkpoint checkpoint, Lineage.Log lineageLog) {}
+
+  static LogState log(String note, PublicKey key, String pinnedNote, List<String> consistencyProof) throws ProvenanceException {
+    String origin = SignedCheckpoints.originFor(key);
+    Checkpoint cp = checkpoint(note, origin, key, "checkpoint");
+    Long pinned = null;
+    if (pinnedNote != null) {
+      Checkpoint from = checkpoint(pinnedNote, origin, key, "pinned checkpoint");
+      consistency(from, cp, consistencyProof);
+      pinned = from.size();
+    }
+    return new LogState(cp, new Lineage.Log(origin, cp.size(), Base64.getEncoder().encodeToString(cp.rootHash()), pinned != null, pinned));
   }
 
   /** Every index item has its receipt, signed and included; no receipt is outside the index. */
-  private static Map<String, TaskReceipt> receipts(ModelProvenanceReport report, ProvenanceIndex index, PublicKey key, Checkpoint cp)
-      throws ProvenanceException {
+  static Map<String, TaskReceipt> receipts(List<ModelProvenanceReport.Entry> entries, List<ProvenanceIndex.Item> items, PublicKey key,
+      Checkpoint cp) throws ProvenanceException {
     Map<String, ModelProvenanceReport.Entry> byTask = new HashMap<>();
-    for (ModelProvenanceReport.Entry e : report.entries()) {
+    for (ModelProvenanceReport.Entry e : entries) {
       if (byTask.put(e.taskId(), e) != null) throw new ProvenanceException(MISMATCH, "task " + e.taskId(), "listed twice");
     }
     Map<String, TaskReceipt> out = new java.util.LinkedHashMap<>();
-    for (ProvenanceIndex.Item item : index.items()) {
+    for (ProvenanceIndex.Item item : items) {
       String subject = "task " + item.taskId() + " (log leaf " + item.leafIndex() + ")";
       ModelProvenanceReport.Entry e = byTask.remove(item.taskId());
       if (e == null) throw new ProvenanceException(MISSING_ENTRY, subject, "the enclave's index lists it, but its receipt is missing");
@@ -105,7 +113,7 @@ public final class ModelProvenanceVerifier {
     return out;
   }
 
-  private static PublicKey key(String b64) throws ProvenanceException {
+  static PublicKey key(String b64) throws ProvenanceException {
     try {
       return Ed25519.publicKey(Base64.getDecoder().decode(b64));
     } catch (IllegalArgumentException e) {

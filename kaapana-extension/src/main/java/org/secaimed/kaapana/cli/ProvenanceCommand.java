@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 /** {@code secaimed provenance}: which data trained a model and every use of it, verified and kept (docs/provenance.md). */
 @Command(name = "provenance", mixinStandardHelpOptions = true,
     description = "Provenance for auditors: a model's lineage and uses from receipts and the log, verified and kept.",
-    subcommands = {ProvenanceCommand.Model.class, ProvenanceCommand.Verify.class, ProvenanceCommand.Prune.class})
+    subcommands = {ProvenanceCommand.Model.class, ProvenanceCommand.Study.class, ProvenanceCommand.Verify.class, ProvenanceCommand.Prune.class})
 public final class ProvenanceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -123,6 +123,98 @@ public final class ProvenanceCommand implements Runnable {
             CliFailure.of(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), e.getMessage()));
       } catch (Exception e) {
         return SealCommand.Support.failure(cmd, json, "provenance model", e);
+      }
+    }
+  }
+
+  @Command(name = "study", mixinStandardHelpOptions = true,
+      description = {"Every task that used one of this site's series, under which policy, and what came out.",
+          "Finds the inputs the site sealed with the series (--store/inputs.jsonl), asks the attested enclave for every task",
+          "that used each (only the input's owner may), and verifies each receipt's signature and log inclusion and the log's",
+          "consistency with your pinned checkpoint."})
+  static final class Study implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--series", required = true, paramLabel = "UID", description = "the Series Instance UID")
+    String series;
+
+    @Option(names = "--store", required = true, paramLabel = "FOLDER", description = "the site's provenance store (its inputs.jsonl)")
+    Path store;
+
+    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
+    String gateway;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML)")
+    Path policy;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the site's private key file")
+    Path key;
+
+    @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store")
+    Path checkpoints;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CommandLine cmd = spec.commandLine();
+      Usage.inputFile("--policy", policy);
+      Usage.inputFile("--key", key);
+      try {
+        var inputs = new org.secaimed.kaapana.provenance.SealedInputs(store).holding(series);
+        if (inputs.isEmpty()) {
+          throw new CliFailure("NOT_FOUND", "this site sealed no input holding series " + series + " (" + store.resolve("inputs.jsonl") + ")", "--series");
+        }
+        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
+            .checkpointStore(checkpoints).build();
+        AttestedEnclave enclave = session.attest();
+        java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var in : inputs) {
+          var v = session.inputUses(enclave, in.blobId());
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("blobId", in.blobId());
+          m.put("sealedAt", in.sealedAt());
+          m.put("policyDigest", in.policyDigest());
+          m.put("purposes", in.purposes());
+          m.put("instances", in.instances());
+          m.put("uses", v.uses());
+          m.put("log", v.log());
+          out.add(m);
+        }
+        if (json) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("series", series);
+          o.put("inputs", out);
+          JsonOutput.ok(cmd.getOut(), o);
+        } else {
+          printStudy(cmd.getOut(), series, out);
+        }
+        cmd.getOut().flush();
+        return SecaimedCli.EXIT_OK;
+      } catch (ProvenanceException e) {
+        return SealCommand.Support.failure(cmd, json, "provenance study", CliFailure.of(e.step().code(), e.getMessage()));
+      } catch (GatewayProblemException e) {
+        String type = e.type() == null ? "gateway-error" : e.type().substring(e.type().lastIndexOf('/') + 1);
+        return SealCommand.Support.failure(cmd, json, "provenance study",
+            CliFailure.of(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), e.getMessage()));
+      } catch (Exception e) {
+        return SealCommand.Support.failure(cmd, json, "provenance study", e);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printStudy(PrintWriter w, String series, java.util.List<Map<String, Object>> inputs) {
+      w.printf("Series %s: %d sealed input(s)%n", series, inputs.size());
+      for (Map<String, Object> in : inputs) {
+        w.printf("Input  %s sealed %s under policy %s… (purposes %s)%n", in.get("blobId"), in.get("sealedAt"),
+            String.valueOf(in.get("policyDigest")).substring(0, 12), in.get("purposes"));
+        for (var u : (java.util.List<org.secaimed.connector.provenance.InputUses.Use>) in.get("uses")) {
+          w.printf("  %s %-12s by %s, use %s of %s → %s%s%n", u.finishedAt(), u.kind(), u.party() == null ? "?" : u.party().substring(0, 12),
+              u.useNumber(), u.maxUses(), u.outcomeDigest() == null ? "-" : u.outcomeDigest().substring(0, 16) + "…",
+              u.modelProduced() != null ? ", trained model " + u.modelProduced() : u.modelUsed() != null ? ", with model " + u.modelUsed() : "");
+        }
+        if (((java.util.List<?>) in.get("uses")).isEmpty()) w.println("  no task has used it");
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.secaimed.kaapana.provenance;
 
+import org.secaimed.connector.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
@@ -53,7 +53,8 @@ public final class ProvenanceRecord {
       Files.write(tmp.resolve("retention.json"), JSON.writeValueAsBytes(java.util.Map.of("keptAt", now.toString(), "retention",
           retention.toString(), "keepUntil", keepUntil(now, retention).toString())));
       Path target = modelDir.resolve(name);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      // A folder renamed within its parent: it appears whole or not at all.
+      AtomicFiles.publishFolder(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);

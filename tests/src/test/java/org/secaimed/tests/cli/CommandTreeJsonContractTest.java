@@ -49,17 +49,18 @@ class CommandTreeJsonContractTest {
    * Successes that need a platform this test does not start: covered, with the same envelope
    * assertions, by the named test.
    */
-  static final Map<String, String> SUCCESS_ELSEWHERE = Map.of(
-      "kaapana run", "KaapanaCommandTest (Kaapana's environment variables are injected there)",
-      "kaapana trigger", "KaapanaTriggerCommandTest (Kaapana backend and Airflow API stand-ins)",
-      "kaapana status", "KaapanaTriggerCommandTest",
-      "provider package", "ProviderPackageCommandTest (a dev enclave and a model bundle)",
-      "provider publish", "ProviderPackageCommandTest",
-      "provider usage", "ProviderPackageCommandTest",
-      "provider revoke", "ProviderPackageCommandTest",
-      "provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)",
-      "provenance verify", "ConsortiumProvenanceTest",
-      "attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)");
+  static final Map<String, String> SUCCESS_ELSEWHERE = Map.ofEntries(
+      Map.entry("kaapana run", "KaapanaCommandTest (Kaapana's environment variables are injected there)"),
+      Map.entry("kaapana trigger", "KaapanaTriggerCommandTest (Kaapana backend and Airflow API stand-ins)"),
+      Map.entry("kaapana status", "KaapanaTriggerCommandTest"),
+      Map.entry("provider package", "ProviderPackageCommandTest (a dev enclave and a model bundle)"),
+      Map.entry("provider publish", "ProviderPackageCommandTest"),
+      Map.entry("provider usage", "ProviderPackageCommandTest"),
+      Map.entry("provider revoke", "ProviderPackageCommandTest"),
+      Map.entry("provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)"),
+      Map.entry("provenance verify", "ConsortiumProvenanceTest"),
+      Map.entry("attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)"),
+      Map.entry("provenance study", "ConsortiumProvenanceTest"));
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
 
@@ -134,6 +135,8 @@ class CommandTreeJsonContractTest {
         "--gateway", "http://127.0.0.1:1", "--policy", t("nopolicy.yaml"))));
     CASES.put("provenance model", new Case(null, () -> a("provenance", "model", "model-x", "--gateway", "http://127.0.0.1:9",
         "--policy", t("nopolicy.yaml"), "--key", t("k.json"), "--checkpoint-dir", t("cps"), "--store", t("prov"))));
+    CASES.put("provenance study", new Case(null, () -> a("provenance", "study", "--series", "1.2.3", "--store", t("prov"),
+        "--gateway", "http://127.0.0.1:9", "--policy", t("nopolicy.yaml"), "--key", t("k.json"), "--checkpoint-dir", t("cps"))));
     CASES.put("provenance verify", new Case(null, () -> a("provenance", "verify", t("push"))));
     CASES.put("provenance prune", new Case(() -> a("provenance", "prune", "--store", t("push")),
         () -> a("provenance", "prune", "--store", t("no-such-store"))));

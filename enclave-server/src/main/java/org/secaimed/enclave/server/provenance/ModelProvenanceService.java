@@ -14,6 +14,8 @@ import org.secaimed.connector.io.Digests;
 import org.secaimed.connector.party.ModelPolicy;
 import org.secaimed.connector.party.RequestRefusedException;
 import org.secaimed.connector.party.SignedPolicy;
+import org.secaimed.connector.provenance.InputUsesIndex;
+import org.secaimed.connector.provenance.InputUsesReport;
 import org.secaimed.connector.provenance.ModelProvenanceReport;
 import org.secaimed.connector.provenance.ModelSigning;
 import org.secaimed.connector.provenance.ProvenanceIndex;
@@ -70,12 +72,7 @@ public final class ModelProvenanceService {
     }
     // The checkpoint first: every entry listed is then provably inside it.
     String note = log.signedCheckpoint();
-    long size;
-    try {
-      size = SignedCheckpoints.open(note, log.origin(), signing.getPublic()).size();
-    } catch (LogProofException e) {
-      throw new IllegalStateException("own checkpoint does not verify", e);
-    }
+    long size = sizeOf(note);
     List<ModelProvenanceReport.Entry> entries = new ArrayList<>();
     List<ProvenanceIndex.Item> items = new ArrayList<>();
     List<SignedPolicy> inputPolicies = new ArrayList<>();
@@ -83,8 +80,7 @@ public final class ModelProvenanceService {
       if (s.stored().leafIndex() >= size) continue;
       String role = roleOf(s.receipt(), modelId);
       if (role == null) continue;
-      entries.add(new ModelProvenanceReport.Entry(s.receipt().taskId(), s.stored().leafIndex(), s.stored().envelope(),
-          log.inclusionProof(s.stored().leafIndex(), size).stream().map(h -> Base64.getEncoder().encodeToString(h)).toList()));
+      entries.add(entry(s, size));
       items.add(new ProvenanceIndex.Item(s.receipt().taskId(), s.receipt().kind(), role, s.stored().leafIndex(),
           tasks.get(s.receipt().taskId()).submitter()));
       if ("training".equals(role)) {
@@ -94,6 +90,43 @@ public final class ModelProvenanceService {
     ProvenanceIndex index = new ProvenanceIndex(modelId, policy.digest(), size, clock.instant().toString(), items);
     return new ModelProvenanceReport(ModelProvenanceReport.FORMAT, modelId, policy, inputPolicies, note,
         index.sign(signing.getPrivate(), signing.getPublic()), entries, modelSignature(policy));
+  }
+
+  /**
+   * Every task that used input {@code blobId}, for the owner of its usage policy only
+   * ({@code not-policy-owner} otherwise): signed index, receipts, inclusion proofs, checkpoint.
+   */
+  public InputUsesReport inputUses(String blobId, String party) throws IOException, RequestRefusedException {
+    if (blobId == null || !blobId.matches("sha256:[0-9a-f]{64}")) throw Problem.badRequest("a blob id is sha256:<64 hex>");
+    var policy = policies.load(blobId).orElseThrow(() -> Problem.notFound("no input " + blobId + " with a usage policy"));
+    if (!policy.policy().owner().equals(party)) {
+      throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the owner of input " + blobId + " may list its uses");
+    }
+    String note = log.signedCheckpoint();
+    long size = sizeOf(note);
+    List<ModelProvenanceReport.Entry> entries = new ArrayList<>();
+    List<ProvenanceIndex.Item> items = new ArrayList<>();
+    for (Stored s : storedReceipts()) {
+      if (s.stored().leafIndex() >= size || s.receipt().inputs().stream().noneMatch(i -> blobId.equals(i.blobId()))) continue;
+      entries.add(entry(s, size));
+      items.add(new ProvenanceIndex.Item(s.receipt().taskId(), s.receipt().kind(), "input", s.stored().leafIndex(),
+          tasks.get(s.receipt().taskId()).submitter()));
+    }
+    InputUsesIndex index = new InputUsesIndex(blobId, party, size, clock.instant().toString(), items);
+    return new InputUsesReport(InputUsesReport.FORMAT, blobId, note, index.sign(signing.getPrivate(), signing.getPublic()), entries);
+  }
+
+  private long sizeOf(String note) {
+    try {
+      return SignedCheckpoints.open(note, log.origin(), signing.getPublic()).size();
+    } catch (LogProofException e) {
+      throw new IllegalStateException("own checkpoint does not verify", e);
+    }
+  }
+
+  private ModelProvenanceReport.Entry entry(Stored s, long size) {
+    return new ModelProvenanceReport.Entry(s.receipt().taskId(), s.stored().leafIndex(), s.stored().envelope(),
+        log.inclusionProof(s.stored().leafIndex(), size).stream().map(h -> Base64.getEncoder().encodeToString(h)).toList());
   }
 
   /** {@code training} if the receipt produced the model, {@code use} if the task named it, else null. */
