@@ -43,6 +43,17 @@ public final class FailureMessages {
     return "an unexpected internal error";
   }
 
+  /**
+   * Where a JSON parser gave up, as " (line L, column C)", or empty: for evidence and other
+   * untrusted input, whose parser messages may quote the input itself.
+   */
+  public static String jsonPosition(Throwable t) {
+    if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+      return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+    }
+    return "";
+  }
+
   /** Removes Java type names and Jackson internals from a library message (null becomes empty). */
   public static String clean(String message) {
     if (message == null) return "";

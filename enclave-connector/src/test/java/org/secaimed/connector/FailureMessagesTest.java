@@ -46,4 +46,12 @@ class FailureMessagesTest {
     assertThat(g.code()).isEqualTo("GATEWAY_UNREACHABLE");
     assertThat(g.getMessage()).isEqualTo("attest: cannot connect: Connection refused").doesNotContainPattern(JAVA_TYPE);
   }
+
+  @Test
+  void jsonParseFailuresSayWhereNotWhatTheInputWasOrWhichClassFailed() {
+    Exception e = org.assertj.core.api.Assertions.catchException(
+        () -> new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"secret\": tru"));
+    assertThat(FailureMessages.jsonPosition(e)).matches(" \\(line 1, column \\d+\\)");
+    assertThat(FailureMessages.jsonPosition(new IOException("x"))).isEmpty();
+  }
 }

@@ -1,5 +1,6 @@
 package org.secaimed.devtools.consortium;
 
+import org.secaimed.connector.FailureMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +50,7 @@ final class Attacks {
       details.put(name, p.getMessage());
     } catch (Exception e) {
       ok = false;
-      details.put(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+      details.put(name, FailureMessages.of(e));
     }
     boolean nothingOpened = enclave.server().inputsOpened() == opened;
     if (!nothingOpened) details.put(name, details.get(name) + "; an input was opened");

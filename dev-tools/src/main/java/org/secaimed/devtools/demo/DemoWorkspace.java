@@ -1,12 +1,12 @@
 package org.secaimed.devtools.demo;
 
+import org.secaimed.connector.io.AtomicFiles;
 import org.secaimed.connector.SecaimedFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.ZoneOffset;
@@ -73,7 +73,7 @@ public final class DemoWorkspace {
     StringBuilder manifest = new StringBuilder();
     for (Path f : files) manifest.append(sha256(f)).append("  ").append(f.getFileName()).append('\n');
     Files.writeString(partial.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
-    Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.publishFolder(partial, dir);
     return dir;
   }
 

@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest;
 
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,7 +48,7 @@ public final class EvidenceJson {
     try {
       root = MAPPER.readTree(json);
     } catch (Exception e) {
-      throw new EvidenceFormatException(format, "data", "not JSON: " + e.getClass().getSimpleName());
+      throw new EvidenceFormatException(format, "data", "not JSON" + FailureMessages.jsonPosition(e));
     }
     if (root == null || !root.isArray()) throw new EvidenceFormatException(format, "data", "not a JSON array");
     List<Evidence> out = new ArrayList<>();

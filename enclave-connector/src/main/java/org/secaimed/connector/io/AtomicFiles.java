@@ -79,6 +79,15 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Publishes a finished folder under its final name in one rename, so a reader sees all of it or
+   * none; refuses to replace an existing {@code target}. {@code tmpDir} must be on the same file
+   * system (a sibling), or the move is refused rather than copied.
+   */
+  public static void publishFolder(Path tmpDir, Path target) throws IOException {
+    Files.move(tmpDir, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   /** A temporary file's filler; unlike {@link Writer} it may throw the caller's own checked exception. */
   @FunctionalInterface
   private interface Fill<E extends Exception> {

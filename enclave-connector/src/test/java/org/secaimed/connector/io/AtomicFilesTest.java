@@ -84,4 +84,16 @@ class AtomicFilesTest {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
+
+  @Test
+  void aFolderIsPublishedWholeAndNeverOverAnother() throws Exception {
+    Path tmp = Files.createTempDirectory(dir, ".report.partial-");
+    Files.writeString(tmp.resolve("a.json"), "{}");
+    Path target = dir.resolve("report");
+    AtomicFiles.publishFolder(tmp, target);
+    assertThat(target.resolve("a.json")).hasContent("{}");
+    Path again = Files.createTempDirectory(dir, ".report.partial-");
+    assertThatThrownBy(() -> AtomicFiles.publishFolder(again, target)).isInstanceOf(IOException.class);
+    assertThat(target.resolve("a.json")).hasContent("{}");
+  }
 }

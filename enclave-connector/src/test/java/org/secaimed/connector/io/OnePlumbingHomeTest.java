@@ -56,8 +56,7 @@ class OnePlumbingHomeTest {
 
   @Test
   void atomicMovesAreMadeOnlyByAtomicFiles() {
-    // DemoWorkspace and ProvenanceRecord publish a whole folder (a directory rename, never a replace): not a file write.
-    assertThat(filesMatching("ATOMIC_MOVE")).containsExactlyInAnyOrder("AtomicFiles.java", "DemoWorkspace.java", "ProvenanceRecord.java");
+    assertThat(filesMatching("ATOMIC_MOVE")).containsExactly("AtomicFiles.java");
     assertThat(filesMatching("class SharedOutputFiles|static Path tempFor\\(")).isEmpty();
   }
 

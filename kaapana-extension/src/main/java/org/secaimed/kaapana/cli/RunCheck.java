@@ -49,16 +49,20 @@ final class RunCheck {
     } catch (Exception e) {
       items.add(new Item("site key", ErrorReport.of(e).message()));
     }
-    if (online) items.add(attest(profile, ke.site().gatewayUrl(), policy));
+    if (online) items.add(attest(profile, ke, policy));
     return items;
   }
 
   /** Reaches the gateway and attests it under the site's policy (nothing is uploaded). */
-  private static Item attest(String profile, String url, Policy policy) {
-    String source = profile + ".gateway " + url;
+  private static Item attest(String profile, KaapanaEnvironment ke, Policy policy) {
+    String source = profile + ".gateway " + ke.site().gatewayUrl();
     if (policy == null) return new Item(source, "not attested: the policy is not valid");
     try {
-      GatewaySession.builder(url).policy(policy).build().attest();
+      // As the job does: with the site's own KDS/PCS collateral, the gateway's only a hint.
+      GatewaySession.builder(ke.site().gatewayUrl()).policy(policy)
+          .attestation(new org.secaimed.connector.attest.EnclaveAttestation(org.secaimed.connector.attest.verify.Verifiers.standard(),
+              ke.siteCollateral()))
+          .build().attest();
       return new Item(source, null);
     } catch (Exception e) {
       return new Item(source, ErrorReport.of(e).message());

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.secaimed.connector.attest.EnclaveAttestation;
-import org.secaimed.connector.attest.collateral.SiteCollateral;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.attest.verify.Verifiers;
 import org.secaimed.connector.gateway.CheckpointStore;
@@ -73,7 +72,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .policy(policy)
         .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
         .checkpointStore(checkpointStore(env))
-        .attestation(new EnclaveAttestation(Verifiers.standard(), siteCollateral(env))) // the gateway's collateral is only a hint
+        .attestation(new EnclaveAttestation(Verifiers.standard(), env.siteCollateral())) // the gateway's collateral is only a hint
         .workDir(runDir.resolve("tmp"))
         .build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);
@@ -112,12 +111,6 @@ public final class PipelineKaapanaJob implements KaapanaJob {
       }
     }
     return new JobReport(outcomes);
-  }
-
-  /** The site's own KDS/PCS collateral, cached on the workflow-data volume (or, air-gapped, only from the seeded store). */
-  private static SiteCollateral siteCollateral(KaapanaEnvironment env) throws KaapanaEnvironmentException {
-    return SiteCollateral.builder(env.collateralStoreDir())
-        .mode(env.collateralOffline() ? SiteCollateral.Mode.OFFLINE : SiteCollateral.Mode.ONLINE).build();
   }
 
   /** The site-wide store every run shares, with the log origins the site accepted recorded as transitions. */

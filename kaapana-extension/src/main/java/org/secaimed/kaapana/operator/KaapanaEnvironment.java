@@ -260,6 +260,13 @@ public final class KaapanaEnvironment {
     return v.equals("true");
   }
 
+  /** The site's own KDS/PCS collateral as this environment configures it (the job and {@code run --check --online} share it). */
+  public org.secaimed.connector.attest.collateral.SiteCollateral siteCollateral() throws KaapanaEnvironmentException {
+    return org.secaimed.connector.attest.collateral.SiteCollateral.builder(collateralStoreDir())
+        .mode(collateralOffline() ? org.secaimed.connector.attest.collateral.SiteCollateral.Mode.OFFLINE
+            : org.secaimed.connector.attest.collateral.SiteCollateral.Mode.ONLINE).build();
+  }
+
   /**
    * Log origins the site has decided to follow as new logs (an enclave signing-key rotation it
    * expects): {@code SECAIMED_ACCEPT_LOG_ORIGINS}, separated by spaces or commas.

@@ -1,5 +1,6 @@
 package org.secaimed.kaapana.provenance;
 
+import org.secaimed.connector.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
@@ -54,7 +54,7 @@ public final class ProvenanceRecord {
           retention.toString(), "keepUntil", keepUntil(now, retention).toString())));
       Path target = modelDir.resolve(name);
       // A folder renamed within its parent: it appears whole or not at all.
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.publishFolder(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {
       deleteTree(tmp);

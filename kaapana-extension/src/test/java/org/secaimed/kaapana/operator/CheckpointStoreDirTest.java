@@ -63,4 +63,19 @@ class CheckpointStoreDirTest {
     assertThatThrownBy(relative::checkpointStoreDir)
         .isInstanceOf(KaapanaEnvironmentException.class).hasMessageContaining("SECAIMED_CHECKPOINT_DIR");
   }
+
+  /** Issue #10 item 5: the site's collateral store is shared by every run like the checkpoints; offline is a switch. */
+  @Test
+  void theCollateralStoreOutlivesRunsAndOfflineIsASwitch() throws Exception {
+    KaapanaEnvironment e = run("r2", Map.of());
+    assertThat(e.collateralStoreDir()).isEqualTo(tmp.resolve("kaapana/mounted/data/secaimed-collateral"));
+    assertThat(e.siteCollateral().mode()).isEqualTo(org.secaimed.connector.attest.collateral.SiteCollateral.Mode.ONLINE);
+    KaapanaEnvironment air = run("r3", Map.of("SECAIMED_COLLATERAL_DIR", "/site/collateral", "SECAIMED_COLLATERAL_OFFLINE", "true"));
+    assertThat(air.siteCollateral().store().dir()).isEqualTo(Path.of("/site/collateral"));
+    assertThat(air.siteCollateral().mode()).isEqualTo(org.secaimed.connector.attest.collateral.SiteCollateral.Mode.OFFLINE);
+    assertThatThrownBy(() -> run("r4", Map.of("SECAIMED_COLLATERAL_OFFLINE", "yes")).collateralOffline())
+        .isInstanceOf(KaapanaEnvironmentException.class).hasMessageContaining("SECAIMED_COLLATERAL_OFFLINE");
+    assertThatThrownBy(() -> run("r5", Map.of("SECAIMED_COLLATERAL_DIR", "relative/dir")).collateralStoreDir())
+        .isInstanceOf(KaapanaEnvironmentException.class).hasMessageContaining("SECAIMED_COLLATERAL_DIR");
+  }
 }

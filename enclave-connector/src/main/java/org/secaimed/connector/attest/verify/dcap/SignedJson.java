@@ -1,5 +1,6 @@
 package org.secaimed.connector.attest.verify.dcap;
 
+import org.secaimed.connector.FailureMessages;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -57,7 +58,7 @@ public record SignedJson(String bodyName, byte[] rawBody, JsonNode body, byte[] 
     } catch (EvidenceFormatException e) {
       throw e;
     } catch (Exception e) {
-      throw new EvidenceFormatException(format, where, "not valid JSON: " + e.getClass().getSimpleName());
+      throw new EvidenceFormatException(format, where, "not valid JSON" + FailureMessages.jsonPosition(e));
     }
     if (raw == null) throw new EvidenceFormatException(format, where + "." + bodyName, "missing");
     if (sigHex == null) throw new EvidenceFormatException(format, where + ".signature", "missing");
