@@ -146,6 +146,10 @@ class CommandTreeJsonContractTest {
         () -> a("bench", "seg", "--size", "big")));
     CASES.put("bench enclave", new Case(() -> a("bench", "enclave", "--size", "64", "--slices", "8", "--runs", "1"),
         () -> a("bench", "enclave", "--bogus")));
+    CASES.put("bench enclave --link-mbps", new Case(() -> a("bench", "enclave", "--size", "64", "--slices", "8", "--runs", "1",
+        "--link-mbps", "1000"), () -> a("bench", "enclave", "--link-mbps", "0")));
+    CASES.put("bench cohort", new Case(() -> a("bench", "cohort", "--series", "1", "--concurrency", "1", "--size", "64", "--slices", "8",
+        "--heap", "256m"), () -> a("bench", "cohort", "--heap", "lots")));
     CASES.put("bench attest", new Case(() -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "1"),
         () -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "0")));
     CASES.put("bench wado", new Case(

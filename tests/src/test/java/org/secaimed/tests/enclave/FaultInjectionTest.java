@@ -36,6 +36,7 @@ import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
+import org.secaimed.connector.seal.Compression;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.phantom.PhantomSeries;
@@ -105,7 +106,9 @@ class FaultInjectionTest {
     once(get(urlPathEqualTo("/v1/log/proof/inclusion")), unavailable());
 
     KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
-    GatewaySession s = f.session(proxy.baseUrl(), "policies/dev.yaml").callTimeout(Duration.ofMillis(1500)).build();
+    // Uncompressed: the phantom's air would compress into too few parts for a restart between parts.
+    GatewaySession s = f.session(proxy.baseUrl(), "policies/dev.yaml").callTimeout(Duration.ofMillis(1500))
+        .compression(Compression.none()).build();
     AttestedEnclave e = s.attest();
     PhantomSeries series = EnclaveFixture.phantom(128, 32, 7);
     Map<String, String> manifest = new LinkedHashMap<>();
