@@ -28,6 +28,7 @@ import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.Compression;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
@@ -62,7 +63,7 @@ import org.secaimed.dicom.exchange.StudyArchiveWriter;
  * to back; the report also keeps each path's best round, for the stage breakdown.
  */
 public final class EnclaveBenchmark {
-  private static final String ALGORITHM = "ct-body-lungs-bone";
+  static final String ALGORITHM = "ct-body-lungs-bone";
 
   /** Seconds per stage: data to the enclave, the task, the result back at the site. */
   public record Stages(double toEnclave, double task, double resultBack) {
@@ -107,11 +108,13 @@ public final class EnclaveBenchmark {
       KemKeyPair site = KemKeyPair.generate(suite);
       GatewaySession session = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
           .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.gatewayDefaults())
-          .checkpointStore(workDir.resolve("site/checkpoints")).workDir(workDir.resolve("site/work")).site(site).build();
+          .checkpointStore(workDir.resolve("site/checkpoints")).workDir(workDir.resolve("site/work")).site(site)
+          .compression(Compression.none()) // sealing alone against no sealing; compression is measured over a link (LinkBenchmark)
+          .build();
       // Attested once up front so that the baseline's uploads are signed too (the enclave requires it).
       session.attest();
       log.accept("warming up both paths on a small phantom");
-      baseline(enclave, session.client(), runner, warmup, partSize, workDir);
+      PlaintextPath.NAIVE.run(enclave, session.client(), runner, warmup, partSize, workDir, in -> in);
       confidential(session, site, warmup);
       Timed base = null;
       Timed conf = null;
@@ -119,7 +122,7 @@ public final class EnclaveBenchmark {
       List<Double> roundRatios = new ArrayList<>();
       for (int i = 1; i <= runs; i++) {
         log.accept("round " + i + "/" + runs + ": baseline (sealing off), " + String.format("%.1f", bytes / 1e6) + " MB");
-        Timed b = baseline(enclave, session.client(), runner, rotated(study, i), partSize, workDir);
+        Timed b = PlaintextPath.NAIVE.run(enclave, session.client(), runner, rotated(study, i), partSize, workDir, in -> in);
         log.accept("round " + i + "/" + runs + ": confidential (attest, seal, upload, run, receipt, verify, open)");
         Timed c = confidential(session, site, study);
         log.accept(String.format("round %d/%d: sealing off %s, confidential %s", i, runs, b.stages().brief(), c.stages().brief()));
@@ -132,39 +135,9 @@ public final class EnclaveBenchmark {
     }
   }
 
-  private record Timed(Stages stages, byte[] labels) {}
+  record Timed(Stages stages, byte[] labels) {}
 
-  private static Timed baseline(DevEnclave enclave, GatewayClient client, AlgorithmRunner runner, List<byte[]> study, int partSize,
-      Path workDir) throws Exception {
-    long t0 = System.nanoTime();
-    String uploadId = client.createUpload(null, partSize, null).getUploadId();
-    PlainParts parts = new PlainParts(client, uploadId, partSize);
-    writeArchive(study, parts);
-    String blobId = parts.complete();
-    long t1 = System.nanoTime();
-    enclave.flushBlobInBackground(blobId);
-    var d = runner.catalogue().find(ALGORITHM).orElseThrow();
-    Path result = Files.createTempFile(workDir, "baseline-result-", ".bin");
-    try {
-      // Buffered like the opening stream of the confidential path (1 MiB chunks), so neither path pays for tiny reads.
-      try (InputStream in = new java.io.BufferedInputStream(
-              Files.newInputStream(enclave.stateDir().resolve("blobs/sha256-" + blobId.substring(7))), 1 << 20);
-          OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(result), 1 << 20)) {
-        runner.run(new TaskRequest(TaskKind.SEGMENTATION, d.id(), d.version(), d.digest(), Map.of()), List.of(in), out, ProgressListener.NONE);
-      }
-      long t2 = System.nanoTime();
-      ResultPayload.Segmentation seg;
-      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(result), 1 << 20)) {
-        seg = (ResultPayload.Segmentation) ResultPayloads.read(in);
-      }
-      long t3 = System.nanoTime();
-      return new Timed(new Stages(s(t1 - t0), s(t2 - t1), s(t3 - t2)), seg.labels().labels());
-    } finally {
-      Files.deleteIfExists(result);
-    }
-  }
-
-  private static Timed confidential(GatewaySession session, KemKeyPair site, List<byte[]> study) throws Exception {
+  static Timed confidential(GatewaySession session, KemKeyPair site, List<byte[]> study) throws Exception {
     long t0 = System.nanoTime();
     AttestedEnclave e = session.attest();
     UploadedBlob blob = session.sealAndUpload(e, out -> writeArchive(study, out));
@@ -182,7 +155,7 @@ public final class EnclaveBenchmark {
     return new Timed(new Stages(s(t1 - t0), s(t2 - t1), s(t3 - t2)), seg.labels().labels());
   }
 
-  private static void writeArchive(List<byte[]> study, OutputStream out) throws IOException {
+  static void writeArchive(List<byte[]> study, OutputStream out) throws IOException {
     StudyArchiveWriter w = StudyArchiveWriter.open(out);
     for (byte[] instance : study) w.add(instance);
     w.finish();
@@ -190,105 +163,19 @@ public final class EnclaveBenchmark {
   }
 
   /** The same instances starting at another one: the same work, a different archive and blob id. */
-  private static List<byte[]> rotated(List<byte[]> study, int by) {
+  static List<byte[]> rotated(List<byte[]> study, int by) {
     List<byte[]> r = new ArrayList<>(study);
     Collections.rotate(r, by);
     return r;
   }
 
-  private static List<byte[]> instances(PhantomSeries series) {
+  static List<byte[]> instances(PhantomSeries series) {
     List<byte[]> out = new ArrayList<>(series.size());
     for (int k = 0; k < series.size(); k++) out.add(series.instance(k));
     return out;
   }
 
-  private static double s(long nanos) {
+  static double s(long nanos) {
     return nanos / 1e9;
-  }
-
-  /**
-   * The baseline's transport: the same blob API and part size, plaintext parts (bench only). Like
-   * the confidential path's part stream, one part uploads in the background while the next one
-   * fills, so the ratio compares sealing, not upload scheduling.
-   */
-  private static final class PlainParts extends OutputStream {
-    private final GatewayClient client;
-    private final String uploadId;
-    private final int partSize;
-    private final MessageDigest total;
-    private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "bench-plain-upload");
-      t.setDaemon(true);
-      return t;
-    });
-    private java.util.concurrent.Future<?> inFlight;
-    private byte[] buf;
-    private int pos;
-    private int part;
-    private long length;
-
-    PlainParts(GatewayClient client, String uploadId, int partSize) throws Exception {
-      this.client = client;
-      this.uploadId = uploadId;
-      this.partSize = partSize;
-      this.buf = new byte[partSize];
-      this.total = Digests.sha256();
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      while (len > 0) {
-        int n = Math.min(len, buf.length - pos);
-        System.arraycopy(b, off, buf, pos, n);
-        pos += n;
-        off += n;
-        len -= n;
-        if (pos == buf.length) flushPart();
-      }
-    }
-
-    private void flushPart() throws IOException {
-      byte[] bytes = buf;
-      int n = pos;
-      total.update(bytes, 0, n);
-      awaitInFlight();
-      int index = part++;
-      inFlight = uploader.submit(() -> {
-        MessageDigest md = Digests.sha256();
-        md.update(bytes, 0, n);
-        client.putPart(uploadId, index, bytes, n, md.digest());
-        return null;
-      });
-      length += n;
-      buf = new byte[partSize];
-      pos = 0;
-    }
-
-    private void awaitInFlight() throws IOException {
-      if (inFlight == null) return;
-      try {
-        inFlight.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IOException(e.getCause().getMessage(), e.getCause());
-      }
-    }
-
-    @Override
-    public void close() {}
-
-    String complete() throws IOException, GatewayException {
-      if (pos > 0) flushPart();
-      awaitInFlight();
-      uploader.shutdown();
-      return client.completeUpload(uploadId, HexFormat.of().formatHex(total.digest()), length).getBlobId();
-    }
   }
 }

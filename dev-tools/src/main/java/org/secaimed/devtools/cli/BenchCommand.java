@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     description = "Benchmarks: each prints our figures next to a baseline measured in the same run",
-    subcommands = {BenchSealCommand.class, BenchSegCommand.class, BenchWadoCommand.class, BenchEnclaveCommand.class, BenchAttestCommand.class})
+    subcommands = {BenchSealCommand.class, BenchSegCommand.class, BenchWadoCommand.class, BenchEnclaveCommand.class, BenchAttestCommand.class, BenchCohortCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -21,7 +21,11 @@ import picocli.CommandLine.Option;
         "Attest + seal + upload + run + receipt + verify + open for a generated CT phantom on loopback",
         "(INSECURE dev enclave), next to the same pipeline with sealing switched off, measured in the same",
         "run, in alternating rounds. Goal: the median of the rounds' confidential / baseline ratios <= "
-            + BenchEnclaveCommand.GOAL + "x."})
+            + BenchEnclaveCommand.GOAL + "x.",
+        "With --link-mbps N (repeatable): over a simulated uplink of N Mbit/s instead (a throttling proxy on",
+        "loopback, both directions), time to the result for plaintext uncompressed (a naive integration),",
+        "plaintext zstd-compressed and confidential zstd-compressed. Goal there: confidential / plaintext",
+        "uncompressed <= " + BenchLinkOutput.GOAL + "x at every speed."})
 public final class BenchEnclaveCommand implements Callable<Integer> {
   static final double GOAL = 1.10;
   /**
@@ -51,6 +55,9 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
   @Option(names = "--runs", description = "alternating rounds; each path reports its best (default ${DEFAULT-VALUE})")
   int runs = 5;
 
+  @Option(names = "--link-mbps", paramLabel = "MBPS", description = "simulate an uplink of this many Mbit/s (repeatable, e.g. 1000 and 100)")
+  java.util.List<Integer> linkMbps = new java.util.ArrayList<>();
+
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
@@ -60,9 +67,18 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
     if (size < 64 || size > 1024) throw new CommandLine.ParameterException(cmd, "--size must be 64..1024");
     if (slices < 8 || slices > 2000) throw new CommandLine.ParameterException(cmd, "--slices must be 8..2000");
     if (runs < 1 || runs > 20) throw new CommandLine.ParameterException(cmd, "--runs must be 1..20");
+    for (int m : linkMbps) if (m < 1 || m > 100_000) throw new CommandLine.ParameterException(cmd, "--link-mbps must be 1..100000");
     PrintWriter out = cmd.getOut();
     Path work = Files.createTempDirectory("secaimed-bench-enclave-");
     try {
+      if (!linkMbps.isEmpty()) {
+        var r = org.secaimed.devtools.bench.LinkBenchmark.run(work, size, slices, HpkeSuite.fromLabel(suite), partSize, runs,
+            linkMbps, BenchLinkOutput.realCt(), msg -> cmd.getErr().println("bench enclave: " + msg));
+        if (json) BenchLinkOutput.json(out, r);
+        else BenchLinkOutput.text(out, r);
+        out.flush();
+        return r.links().stream().allMatch(l -> l.identicalLabels()) ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
+      }
       EnclaveBenchmark.Report r = EnclaveBenchmark.run(work, size, slices, HpkeSuite.fromLabel(suite), partSize, runs,
           msg -> cmd.getErr().println("bench enclave: " + msg));
       if (json) {

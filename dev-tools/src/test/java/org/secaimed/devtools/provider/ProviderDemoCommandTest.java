@@ -27,9 +27,13 @@ class ProviderDemoCommandTest {
     CommandLine cli = DevCli.commandLine();
     cli.setOut(new PrintWriter(stdout));
     int exit = cli.execute("demo", "--provider", "--json", "--size", "160", "--slices", "16", "--out", out.toString());
+    // the --json envelope (CommandTreeJsonContractTest leaves this success case to this test): one line, ok first
+    assertThat(stdout.toString().strip().lines().count()).as(stdout.toString()).isEqualTo(1);
     JsonNode j = new ObjectMapper().readTree(stdout.toString());
     assertThat(exit).as(stdout.toString()).isZero();
+    assertThat(j.fieldNames().next()).isEqualTo("ok");
     assertThat(j.path("ok").asBoolean()).isTrue();
+    assertThat(j.has("error")).isFalse();
     assertThat(j.path("scenario").asText()).isEqualTo("provider");
     JsonNode runs = j.path("runs");
     assertThat(runs).hasSize(2);

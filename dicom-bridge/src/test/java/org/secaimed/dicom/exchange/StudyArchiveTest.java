@@ -55,6 +55,30 @@ class StudyArchiveTest {
   }
 
   @Test
+  void largeInstancesHashedBesideTheCopyCarryTheSameDigestsAsStreamedOnes() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    List<byte[]> instances = new ArrayList<>();
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(sink)) {
+      for (int i = 1; i <= 6; i++) {
+        // Around the threshold where the hash moves to a helper thread; padded with pixel-like bytes.
+        byte[] head = TinyDicom.instance(i);
+        int size = StudyArchiveWriter.BESIDE_THRESHOLD - 2 + i;
+        byte[] b = java.util.Arrays.copyOf(head, Math.max(head.length, size));
+        byte[] pixels = new byte[b.length - head.length];
+        new java.util.Random(i).nextBytes(pixels);
+        System.arraycopy(pixels, 0, b, head.length, pixels.length);
+        instances.add(b);
+        InstanceRecord r = w.add(TinyDicom.uid(i), b);
+        assertThat(r.sha256()).isEqualTo(Digests.sha256Hex(b));
+        java.util.Arrays.fill(b, (byte) 0); // the caller may reuse its array once add returns
+      }
+      w.finish();
+    }
+    StudyManifest manifest = StudyArchiveReader.readAll(new ByteArrayInputStream(sink.toByteArray()), x -> {});
+    assertThat(manifest.instances()).hasSize(6);
+  }
+
+  @Test
   void aModifiedInstanceByteIsCaughtAndNamed() throws Exception {
     byte[] archive = archiveOf(3);
     byte[] second = TinyDicom.instance(2);

@@ -66,19 +66,19 @@ public final class ProvenanceHtml {
     int mid = height / 2;
     StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"860\" height=\"" + height
         + "\" role=\"img\" aria-label=\"lineage graph\" font-size=\"12\">\n");
-    box(s, 330, mid - 14, 200, "model " + l.modelId(), "#dde8ff");
+    box(s, 300, mid - 14, 290, "model " + l.modelId(), "#dde8ff");
     for (int i = 0; i < l.contributors().size(); i++) {
       Lineage.Contributor c = l.contributors().get(i);
       int y = 10 + i * ROW;
       box(s, 10, y, 250, (c.own() ? "this site " : "site ") + SpdxDocument.shortId(c.party()) + ": " + c.studies() + " st., " + c.instances() + " inst.",
           "#e6f4e6");
-      line(s, 260, y + 14, 330, mid, "trained on");
+      line(s, 260, y + 14, 300, mid, "trained on in task " + l.training().get(0).taskId());
     }
     for (int i = 0; i < l.uses().size(); i++) {
       Lineage.Task u = l.uses().get(i);
       int y = 10 + i * ROW;
-      box(s, 600, y, 250, u.kind() + " by " + SpdxDocument.shortId(u.party()), "#fff1dc");
-      line(s, 530, mid, 600, y + 14, "used");
+      box(s, 630, y, 220, u.kind() + " by " + SpdxDocument.shortId(u.party()), "#fff1dc");
+      line(s, 590, mid, 630, y + 14, u.taskId());
     }
     return s.append("</svg>\n").toString();
   }

@@ -60,7 +60,8 @@ class CommandTreeJsonContractTest {
       Map.entry("provenance model", "ConsortiumProvenanceTest (the consortium scenario's enclave, restarted on its state)"),
       Map.entry("provenance verify", "ConsortiumProvenanceTest"),
       Map.entry("attest collateral fetch", "AttestCollateralCommandTest (a local server answering like AMD KDS / Intel PCS)"),
-      Map.entry("provenance study", "ConsortiumProvenanceTest"));
+      Map.entry("provenance study", "ConsortiumProvenanceTest"),
+      Map.entry("demo --provider", "ProviderDemoCommandTest (dev-tools; the whole provider scenario, its envelope and content)"));
 
   record Case(Supplier<String[]> success, Supplier<String[]> failure) {}
 
@@ -102,8 +103,7 @@ class CommandTreeJsonContractTest {
     CASES.put("attest collateral list", new Case(() -> a("attest", "collateral", "list", "--store", t("empty")),
         () -> a("attest", "collateral", "list", "--store", t("no-such-store"))));
     CASES.put("demo", new Case(() -> a("demo", "--out", t("demo"), "--slices", "12", "--size", "256"), () -> a("demo", "--slices", "3")));
-    CASES.put("demo --provider", new Case(() -> a("demo", "--provider", "--out", t("provider-demo"), "--slices", "16", "--size", "160"),
-        () -> a("demo", "--provider", "--size", "3")));
+    CASES.put("demo --provider", new Case(null, () -> a("demo", "--provider", "--size", "3")));
     CASES.put("receipt verify", new Case(
         () -> a("receipt", "verify", demoReceipt, "--policy", Path.of(demoReceipt).resolveSibling("policy.yaml").toString()),
         () -> a("receipt", "verify", t("plain.bin"))));
@@ -146,6 +146,10 @@ class CommandTreeJsonContractTest {
         () -> a("bench", "seg", "--size", "big")));
     CASES.put("bench enclave", new Case(() -> a("bench", "enclave", "--size", "64", "--slices", "8", "--runs", "1"),
         () -> a("bench", "enclave", "--bogus")));
+    CASES.put("bench enclave --link-mbps", new Case(() -> a("bench", "enclave", "--size", "64", "--slices", "8", "--runs", "1",
+        "--link-mbps", "1000"), () -> a("bench", "enclave", "--link-mbps", "0")));
+    CASES.put("bench cohort", new Case(() -> a("bench", "cohort", "--series", "1", "--concurrency", "1", "--size", "64", "--slices", "8",
+        "--heap", "256m"), () -> a("bench", "cohort", "--heap", "lots")));
     CASES.put("bench attest", new Case(() -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "1"),
         () -> a("bench", "attest", "--vectors", ATTEST.toString(), "--runs", "0")));
     CASES.put("bench wado", new Case(

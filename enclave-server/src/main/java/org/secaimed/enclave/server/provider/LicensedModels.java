@@ -75,8 +75,13 @@ public final class LicensedModels {
       throw new IOException("the published model of licence " + licence.digest().substring(0, 16) + "… does not load: " + e.getMessage(), e);
     }
     try {
+      // The provider sealed the manifest; a bundle whose manifest names another model than its licence is refused, not run.
+      if (!model.manifest().id().equals(licence.model().id()) || !model.manifest().version().equals(licence.model().version())) {
+        throw new RequestRefusedException(RequestRefusedException.Rule.LICENCE_MODEL_MISMATCH, "the sealed bundle's manifest names "
+            + model.manifest().id() + " " + model.manifest().version() + ", its licence " + licence.model().id() + " " + licence.model().version());
+      }
       return new Use(licence, use, model, EnclaveAlgorithms.licensed(model, modelDirectory));
-    } catch (IOException | RuntimeException e) {
+    } catch (RequestRefusedException | IOException | RuntimeException e) {
       model.close();
       throw e;
     }

@@ -42,7 +42,6 @@ import org.secaimed.connector.seal.SealedArchive;
 import org.secaimed.connector.seal.SealingOutputStream;
 import org.secaimed.enclave.server.algorithms.AlgorithmException;
 import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
-import org.secaimed.enclave.server.algorithms.TaskKind;
 import org.secaimed.enclave.server.algorithms.TaskOutcome;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
@@ -75,9 +74,8 @@ public final class TaskService implements AutoCloseable {
   private final EvidenceProvider issuer;
   private final String logPrefix;
   private final ReceiptLog log;
-  private final AlgorithmRunner runner;
   private final UsageGate gate;
-  private final LicensedModels licensed;
+  private final TaskAlgorithms algorithms;
   /** Inputs this enclave has opened (header authenticated and keys derived): refusals must leave it unchanged. */
   private final AtomicLong inputsOpened = new AtomicLong();
   private final Clock clock;
@@ -94,7 +92,7 @@ public final class TaskService implements AutoCloseable {
   public TaskService(StateDir state, BlobStore blobs, EnclaveKeys keys, EvidenceProvider issuer, ReceiptLog log,
       AlgorithmRunner runner, UsageGate gate, LicensedModels licensed, int workers, int queueCapacity, Clock clock, TaskFaults faults) {
     this.gate = gate;
-    this.licensed = licensed;
+    this.algorithms = new TaskAlgorithms(runner, licensed);
     this.state = state;
     this.faults = faults;
     this.blobs = blobs;
@@ -103,7 +101,6 @@ public final class TaskService implements AutoCloseable {
     this.logPrefix = issuer.logPrefix();
     this.log = log;
     this.clock = clock;
-    this.runner = runner;
     this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
       Thread t = new Thread(r, "enclave-task");
       t.setDaemon(true);
@@ -111,19 +108,9 @@ public final class TaskService implements AutoCloseable {
     });
   }
 
-  /** The built-in algorithms, then providers' published models (an id the enclave already offers is never shadowed). */
+  /** GET /v1/algorithms: built-in algorithms, then providers' published models. */
   public List<Map<String, Object>> catalogue() throws IOException {
-    List<Map<String, Object>> out = new ArrayList<>(runner.catalogue().toWire());
-    for (Map<String, Object> m : licensed.catalogue()) {
-      if (runner.catalogue().find((String) m.get("id")).isEmpty()) out.add(m);
-    }
-    return out;
-  }
-
-  /** The licence a task falls under: its algorithm is a provider's published model, not a built-in one. */
-  private java.util.Optional<UsageLicence> licenceOf(TaskRecord.Request r) throws IOException {
-    if (runner.catalogue().find(r.algorithm().id()).isPresent()) return java.util.Optional.empty();
-    return licensed.offered(r.algorithm().id(), r.algorithm().version());
+    return algorithms.catalogue();
   }
 
   /** Re-queues every task a previous run left unfinished (restart mid-task). */
@@ -189,7 +176,7 @@ public final class TaskService implements AutoCloseable {
     try {
       gate.check("task-submitting", use(request, submitter));
       // The provider's licence, decided now without logging: a refused task never exists.
-      if (licence.isPresent()) licensed.check(licence.get(), submitter, request.kind());
+      algorithms.checkLicence(licence, submitter, request.kind());
     } catch (RequestRefusedException e) {
       throw Problem.refused(e);
     }
@@ -221,20 +208,7 @@ public final class TaskService implements AutoCloseable {
     if (r.algorithm() == null || r.algorithm().id() == null || r.algorithm().version() == null || r.algorithm().digest() == null) {
       throw Problem.badRequest("algorithm id, version and digest are required");
     }
-    java.util.Optional<UsageLicence> licence = licenceOf(r);
-    if (licence.isPresent() && !licence.get().model().digest().equals(r.algorithm().digest())) {
-      throw new Problem("algorithm-digest-mismatch", 422, "Algorithm not accepted", r.algorithm().id() + " digest is "
-          + licence.get().model().digest() + ", request pins " + r.algorithm().digest());
-    }
-    try {
-      if (licence.isEmpty()) runner.catalogue().resolve(algorithmRequest(r));
-    } catch (AlgorithmException e) {
-      String slug = e.reason() == AlgorithmException.Reason.DIGEST_MISMATCH || e.reason() == AlgorithmException.Reason.VERSION_MISMATCH
-          ? "algorithm-digest-mismatch" : "unknown-algorithm";
-      throw new Problem(slug, 422, "Algorithm not accepted", e.getMessage());
-    } catch (IllegalArgumentException e) {
-      throw Problem.badRequest("algorithm: " + e.getMessage());
-    }
+    java.util.Optional<UsageLicence> licence = algorithms.validate(r);
     if (r.inputs() == null || r.inputs().isEmpty()) throw Problem.badRequest("inputs must name at least one blob");
     for (String b : r.inputs()) blobs.blob(b);
     if (r.recipient() == null) throw Problem.badRequest("recipient is required");
@@ -245,12 +219,6 @@ public final class TaskService implements AutoCloseable {
     }
     if (r.parameters() != null && r.parameters().size() > 64) throw Problem.badRequest("at most 64 parameters");
     return licence;
-  }
-
-  private static org.secaimed.enclave.server.algorithms.TaskRequest algorithmRequest(TaskRecord.Request r) throws AlgorithmException {
-    Map<String, Object> params = r.parameters() == null ? Map.of() : Map.copyOf(r.parameters());
-    return new org.secaimed.enclave.server.algorithms.TaskRequest(TaskKind.fromWireName(r.kind()), r.algorithm().id(),
-        r.algorithm().version(), r.algorithm().digest(), params);
   }
 
   public TaskRecord get(String taskId) throws IOException {
@@ -418,15 +386,14 @@ public final class TaskService implements AutoCloseable {
     List<UsageGate.Admitted> admitted = gate.admit(t.taskId(), use(req, t.submitter()));
     // A provider's model: its licence-use entry is appended (and in the log) before the model is
     // unwrapped, and the model exists in plaintext only in this task's memory.
-    java.util.Optional<UsageLicence> licence = licenceOf(req);
-    try (LicensedModels.Use licensedUse = licence.isPresent() ? licensed.open(licence.get(), t.submitter(), req.kind(), t.taskId()) : null) {
-      execute(t, cancelled, started, req, admitted, licensedUse == null ? runner : licensedUse.runner(), licensedUse);
+    try (TaskAlgorithms.Run run = algorithms.open(t)) {
+      execute(t, cancelled, started, req, admitted, run);
     }
   }
 
-  /** Opens the admitted inputs, runs {@code runner}, seals the result and logs the signed receipt. */
+  /** Opens the admitted inputs, runs the task's algorithm, seals the result and logs the signed receipt. */
   private void execute(TaskRecord t, AtomicBoolean cancelled, String started, TaskRecord.Request req, List<UsageGate.Admitted> admitted,
-      AlgorithmRunner runner, LicensedModels.Use licensedUse) throws Exception {
+      TaskAlgorithms.Run run) throws Exception {
     KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
     String kemKeyId = keys.kem().publicKey().keyId();
     List<InputStream> inputs = new ArrayList<>();
@@ -450,7 +417,7 @@ public final class TaskService implements AutoCloseable {
       SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
           Bindings.result(t.taskId()), SealOptions.defaults().withCompression(Compression.zstd()));
       // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
-      outcome = runner.run(algorithmRequest(req), inputs, new DigestOutputStream(sealing, plainMd),
+      outcome = run.runner().run(TaskAlgorithms.request(req), inputs, new DigestOutputStream(sealing, plainMd),
           (step, fraction) -> live.computeIfPresent(t.taskId(),
               (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null)));
       if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
@@ -480,7 +447,7 @@ public final class TaskService implements AutoCloseable {
         issuer.enclave(),
         req.attestation() == null ? null
             : new TaskReceipt.Attestation(req.attestation().evidenceDigest(), req.attestation().policyDigest()),
-        recipient.keyId(), started, finished, outputs, licensedUse == null ? null : receiptLicence(licensedUse));
+        recipient.keyId(), started, finished, outputs, run.receiptLicence());
     DsseEnvelope env = Receipts.sign(receipt, keys.signing().getPrivate(), keys.signing().getPublic());
     // Kept until the task is recorded as succeeded, so that a restart after the log append finds
     // the leaf already logged instead of re-running the task and logging a second receipt.
@@ -488,12 +455,6 @@ public final class TaskService implements AutoCloseable {
     long index = log.append(env.logLeafInput());
     faults.afterLogAppend(t.taskId());
     finish(t, env, index, finished);
-  }
-
-  private static TaskReceipt.Licence receiptLicence(LicensedModels.Use u) {
-    var a = u.logged().allowed();
-    return new TaskReceipt.Licence(a.licenceDigest(), u.licence().provider(), a.modelDigest(), a.run(), a.siteRun(), a.maxRuns(),
-        a.maxRunsPerSite(), u.logged().leafIndex());
   }
 
   private void finish(TaskRecord t, DsseEnvelope env, long leafIndex, String finished) throws IOException {
