@@ -102,7 +102,7 @@ final class ArchiveHeader {
       // Version 2 exists to name an encoding; identity archives are written as version 1.
       if (encoding == null || encoding == ContentEncoding.IDENTITY) {
         throw new SealedArchiveException(UNSUPPORTED_ENCODING, "content encoding " + id + " is not one this build reads"
-            + " (version 2 archives are zstd-compressed: 1)");
+            + " (version 2 archives are zstd-compressed: 1, or 2 with byte planes)");
       }
     }
     byte[] keyId = new byte[32];

@@ -8,7 +8,12 @@ public enum ContentEncoding {
   /** The chunks carry the plaintext itself (format version 1). */
   IDENTITY(0),
   /** The chunks carry a zstd stream of the plaintext, decompressed by the recipient under a size bound (version 2). */
-  ZSTD(1);
+  ZSTD(1),
+  /**
+   * zstd of the plaintext after a 16-bit byte-plane shuffle in 64 KiB blocks ({@link BytePlanes}):
+   * for studies, whose bulk is 16-bit pixels (version 2).
+   */
+  ZSTD_BYTE_PLANES(2);
 
   private final int id;
 
@@ -19,6 +24,10 @@ public enum ContentEncoding {
   /** The header byte. */
   int id() {
     return id;
+  }
+
+  boolean compressed() {
+    return this != IDENTITY;
   }
 
   /** The encoding a header byte names, or null if this build knows none by that id. */

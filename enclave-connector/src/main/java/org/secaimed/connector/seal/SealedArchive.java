@@ -115,6 +115,7 @@ public final class SealedArchive {
     return switch (header.encoding) {
       case IDENTITY -> opened;
       case ZSTD -> new DecompressingInputStream(opened, options.expansionBound());
+      case ZSTD_BYTE_PLANES -> new BytePlanes.Reader(new DecompressingInputStream(opened, options.expansionBound()));
     };
   }
 

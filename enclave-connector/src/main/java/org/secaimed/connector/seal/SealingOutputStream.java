@@ -33,11 +33,11 @@ public final class SealingOutputStream extends OutputStream {
   SealingOutputStream(ChunkSealingStream chunks, Compression compression) throws IOException {
     this.chunks = chunks;
     this.pad = compression.padToBucket();
-    if (compression.encoding() == ContentEncoding.ZSTD) {
+    if (compression.encoding().compressed()) {
       this.gate = new Gate(chunks);
       ZstdOutputStream z = new ZstdOutputStream(gate, compression.level());
       z.setChecksum(false); // the chunk tags already authenticate every byte
-      this.front = z;
+      this.front = compression.encoding() == ContentEncoding.ZSTD_BYTE_PLANES ? new BytePlanes.Writer(z) : z;
     } else {
       this.gate = null;
       this.front = chunks;
@@ -68,7 +68,7 @@ public final class SealingOutputStream extends OutputStream {
     if (gate != null && !done) {
       done = true;
       try {
-        front.close(); // ends the zstd frame; the gate keeps the chunk stream open
+        front.close(); // the last block, then the end of the zstd frame; the gate keeps the chunk stream open
         if (pad) pad(chunks.plaintextBytes());
       } catch (IOException | RuntimeException e) {
         chunks.abort();

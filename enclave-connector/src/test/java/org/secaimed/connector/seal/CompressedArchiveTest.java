@@ -37,6 +37,26 @@ class CompressedArchiveTest {
   }
 
   @Test
+  void bytePlanesRoundTripAtEveryBlockBoundaryAndCompressCtBetterThanPlainZstd() throws IOException {
+    SealOptions planes = ZSTD.withCompression(Compression.zstdBytePlanes());
+    int b = BytePlanes.BLOCK;
+    for (int len : new int[] {0, 1, 2, 3, b - 1, b, b + 1, 2 * b, 3 * b + 7, 500_001}) {
+      byte[] plain = ctLike(len, len);
+      byte[] archive = seal(plain, planes);
+      assertThat(archive[ENCODING_OFFSET]).isEqualTo((byte) 2);
+      assertThat(open(archive, ZSTD)).as("len=%d", len).isEqualTo(plain);
+    }
+    byte[] ct = ctLike(1_000_000, 5);
+    assertThat(seal(ct, planes).length).isLessThan(seal(ct, ZSTD).length * 9 / 10);
+    byte[] scratch = new byte[7];
+    byte[] back = new byte[7];
+    BytePlanes.shuffle(new byte[] {1, 2, 3, 4, 5, 6, 7}, scratch, 7);
+    assertThat(scratch).containsExactly(1, 3, 5, 2, 4, 6, 7);
+    BytePlanes.unshuffle(scratch, back, 7);
+    assertThat(back).containsExactly(1, 2, 3, 4, 5, 6, 7);
+  }
+
+  @Test
   void identityArchivesStayVersionOneAndStillOpen() throws IOException {
     byte[] plain = ctLike(10_000, 3);
     byte[] archive = seal(plain, new SealOptions(1024, 1, SealOptions.Engine.JCA));
@@ -64,8 +84,16 @@ class CompressedArchiveTest {
     System.arraycopy(identity, ENCODING_OFFSET, relabelled, ENCODING_OFFSET + 1, identity.length - ENCODING_OFFSET);
     relabelled[8] = 2;
     assertReason(relabelled, ZSTD, Reason.HEADER_AUTH_FAILED);
+    // Plain zstd relabelled as byte planes (and back): both valid encodings, so only the tag can tell.
+    byte[] asPlanes = compressed.clone();
+    asPlanes[ENCODING_OFFSET] = 2;
+    assertReason(asPlanes, ZSTD, Reason.HEADER_AUTH_FAILED);
+    byte[] planes = seal(plain, ZSTD.withCompression(Compression.zstdBytePlanes()));
+    byte[] asPlain = planes.clone();
+    asPlain[ENCODING_OFFSET] = 1;
+    assertReason(asPlain, ZSTD, Reason.HEADER_AUTH_FAILED);
     // The byte itself flipped to an encoding that version 2 does not carry.
-    for (byte other : new byte[] {0, 2, (byte) 0xFF}) {
+    for (byte other : new byte[] {0, 3, (byte) 0xFF}) {
       byte[] flipped = compressed.clone();
       flipped[ENCODING_OFFSET] = other;
       assertReason(flipped, ZSTD, Reason.UNSUPPORTED_ENCODING);

@@ -210,6 +210,36 @@ class ProviderModelEndToEndTest {
   }
 
   @Test
+  void twoTasksRacingForTheLastRunGetOneRunBetweenThem() throws Exception {
+    ProviderParty.Published p = provider.publish("1.0.0-last-run", l -> l.sites(siteA()).allow("segmentation", "segmentation")
+        .maxRuns(1, 1).notAfter(hourFromNow()));
+    TaskSpec spec = new TaskSpec("segmentation", model("1.0.0-last-run"), List.of(blobA), Map.of(), Map.of());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<String>> racing = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String key = "last-run-" + i + "-" + System.nanoTime();
+        racing.add(pool.submit(() -> {
+          try {
+            // Either refused at submission (403) or, if both passed that check, when the enclave
+            // decides again and appends the use before unwrapping: then the task fails with the rule.
+            siteA.await(siteA.submit(enclaveA, spec, f.siteKeys.publicKey(), key), Duration.ofMinutes(2), null);
+            return "ran";
+          } catch (GatewayProblemException e) {
+            return e.type() == null ? "untyped" : e.type().substring(e.type().lastIndexOf('/') + 1);
+          }
+        }));
+      }
+      List<String> outcomes = new java.util.ArrayList<>();
+      for (var r : racing) outcomes.add(r.get());
+      assertThat(outcomes).containsExactlyInAnyOrder("ran", "licence-runs-exceeded");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(provider.usage(p.licence().digest(), null).verified().uses()).hasSize(1);
+  }
+
+  @Test
   void theModelBytesAreNowhereOnTheSiteNorInTheEnclavesStoredState() throws Exception {
     provider.publish("1.0.0-scan", l -> l.sites(siteA()).allow("segmentation", "segmentation").maxRuns(1, 1).notAfter(hourFromNow()));
     Path run = dir.resolve("site-a/scan-run");
