@@ -144,7 +144,16 @@ public final class GatewaySession {
    * If the writer fails, the upload is abandoned incomplete (the gateway never gets a blob).
    */
   public UploadedBlob sealAndUpload(AttestedEnclave enclave, PlaintextWriter writer) throws GatewayException, IOException {
-    return sealAndUpload(enclave, party == null ? null : usagePolicies.forUpload(party, catalogue()), writer);
+    return sealAndUpload(enclave, uploadPolicy(), writer);
+  }
+
+  /**
+   * The usage policy {@link #sealAndUpload(AttestedEnclave, PlaintextWriter)} would seal under
+   * (protocol v2, from this session's {@code UsagePolicies}), or null for a protocol v1 session
+   * without site keys. An uploader that records what it sealed takes it from here and passes it on.
+   */
+  public UsagePolicy uploadPolicy() throws GatewayException {
+    return party == null ? null : usagePolicies.forUpload(party, catalogue());
   }
 
   /**

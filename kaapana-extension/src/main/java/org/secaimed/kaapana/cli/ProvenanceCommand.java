@@ -166,7 +166,7 @@ public final class ProvenanceCommand implements Runnable {
       Usage.inputFile("--policy", policy);
       Usage.inputFile("--key", key);
       try {
-        var inputs = new org.secaimed.kaapana.provenance.SealedInputs(store).holding(series);
+        var inputs = new org.secaimed.connector.provenance.SealedInputs(store).holding(series);
         if (inputs.isEmpty()) {
           throw new CliFailure("NOT_FOUND", "this site sealed no input holding series " + series + " (" + store.resolve("inputs.jsonl") + ")", "--series");
         }

@@ -87,6 +87,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .algorithm(algorithm)
         .parameters(taskParameters(env))
         .listener(new LoggingListener())
+        .sealedInputs(new org.secaimed.connector.provenance.SealedInputs(env.provenanceStoreDir()))
         .build();
 
     if (env.taskKind() != KaapanaEnvironment.TaskKind.SEGMENTATION) {

@@ -237,6 +237,24 @@ public final class KaapanaEnvironment {
   }
 
   /**
+   * The site's provenance store (docs/provenance.md), shared by every run: the record of what the
+   * site sealed ({@code inputs.jsonl}) that {@code secaimed provenance study --store} reads.
+   * {@code SECAIMED_PROVENANCE_DIR} if set, else {@code secaimed-provenance} beside the run folders
+   * on the workflow-data volume, which outlives DAG runs.
+   */
+  public Path provenanceStoreDir() throws KaapanaEnvironmentException {
+    String v = env.get("SECAIMED_PROVENANCE_DIR");
+    if (v != null && !v.isBlank()) {
+      Path p = Path.of(v);
+      if (!p.isAbsolute()) throw new KaapanaEnvironmentException("SECAIMED_PROVENANCE_DIR", "'" + v + "' is not an absolute path");
+      return p;
+    }
+    Path parent = workflowDir.toAbsolutePath().getParent();
+    if (parent == null) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "has no parent folder for the provenance store");
+    return parent.resolve("secaimed-provenance");
+  }
+
+  /**
    * The site's collateral store (AMD KDS / Intel PCS material, docs/attestation.md "Collateral at
    * the site"), shared by every run: {@code SECAIMED_COLLATERAL_DIR} if set, else
    * {@code secaimed-collateral} beside the run folders on the workflow-data volume.
