@@ -51,7 +51,7 @@ public final class LinkBenchmark {
   }
 
   /** The study, how it compresses next to real CT, and the links. */
-  public record Report(int size, int slices, long dicomBytes, double studyZstdRatio, Double realCtZstdRatio, String suite,
+  public record Report(int size, int slices, long dicomBytes, double studyZstdRatio, double studySealedRatio, Double realCtZstdRatio, String suite,
       int partSize, int runs, List<LinkReport> links) {}
 
   private LinkBenchmark() {}
@@ -63,9 +63,11 @@ public final class LinkBenchmark {
     List<byte[]> warmup = EnclaveBenchmark.instances(new PhantomSeries(CtPhantom.builder().size(128, 128, 16).seed(7).build()));
     long bytes = study.stream().mapToLong(b -> b.length).sum();
     double studyRatio = archiveZstdRatio(study);
+    double sealedRatio = archiveSealedRatio(study, suite);
     Double realRatio = realCtZstdRatio(realCt);
-    log.accept(String.format("study archive compresses %.2fx with zstd level 1%s", studyRatio,
-        realRatio == null ? "" : String.format(" (real CT slices in the test data: %.2fx)", realRatio)));
+    log.accept(String.format("study archive compresses %.2fx with zstd level 1%s; the confidential path's sealed archive"
+        + " (byte planes + zstd) is %.2fx smaller than the archive", studyRatio,
+        realRatio == null ? "" : String.format(" (real CT slices in the test data: %.2fx)", realRatio), sealedRatio));
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     List<LinkReport> links = new ArrayList<>();
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(workDir.resolve("enclave-state")).withKemSuite(suite), quiet)) {
@@ -77,7 +79,7 @@ public final class LinkBenchmark {
         }
       }
     }
-    return new Report(size, slices, bytes, studyRatio, realRatio, suite.label(), partSize, runs, links);
+    return new Report(size, slices, bytes, studyRatio, sealedRatio, realRatio, suite.label(), partSize, runs, links);
   }
 
   private static LinkReport overLink(ThrottledLink link, DevEnclave enclave, AlgorithmRunner runner, KemKeyPair site,
@@ -136,6 +138,21 @@ public final class LinkBenchmark {
       EnclaveBenchmark.writeArchive(study, counting);
     }
     return plain[0] / (double) compressed.count;
+  }
+
+  /** Archive bytes over sealed bytes, as the confidential path seals a study (the session's default compression). */
+  private static double archiveSealedRatio(List<byte[]> study, HpkeSuite suite) throws IOException {
+    long[] plain = {0};
+    Counting sealed = new Counting();
+    try (var out = org.secaimed.connector.seal.SealedArchive.newSealingStream(sealed, KemKeyPair.generate(suite).publicKey(),
+        new byte[0], org.secaimed.connector.seal.SealOptions.defaults().withCompression(Compression.zstdBytePlanes()))) {
+      OutputStream counting = new OutputStream() {
+        @Override public void write(int b) throws IOException { out.write(b); plain[0]++; }
+        @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); plain[0] += len; }
+      };
+      EnclaveBenchmark.writeArchive(study, counting);
+    }
+    return plain[0] / (double) sealed.count;
   }
 
   /** zstd level 1 over the real CT slices of the shared test data, when they are there (a developer's checkout). */

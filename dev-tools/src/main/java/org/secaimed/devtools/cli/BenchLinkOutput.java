@@ -30,6 +30,7 @@ final class BenchLinkOutput {
     o.put("slices", r.slices());
     o.put("dicomBytes", r.dicomBytes());
     o.put("studyZstdRatio", r.studyZstdRatio());
+    o.put("studySealedRatio", r.studySealedRatio());
     o.put("realCtZstdRatio", r.realCtZstdRatio());
     o.put("suite", r.suite());
     o.put("partSize", r.partSize());
@@ -59,10 +60,11 @@ final class BenchLinkOutput {
   }
 
   static void text(PrintWriter out, LinkBenchmark.Report r) {
-    out.printf("bench enclave: %dx%dx%d CT phantom, %.1f MB DICOM, zstd level 1 %.2fx%s, %s, %d MiB parts, INSECURE dev enclave%n",
+    out.printf("bench enclave: %dx%dx%d CT phantom, %.1f MB DICOM, zstd level 1 %.2fx%s, sealed with byte planes + zstd %.2fx,"
+        + " %s, %d MiB parts, INSECURE dev enclave%n",
         r.size(), r.size(), r.slices(), r.dicomBytes() / 1e6, r.studyZstdRatio(),
         r.realCtZstdRatio() == null ? "" : String.format(" (real CT in the test data %.2fx)", r.realCtZstdRatio()),
-        r.suite(), r.partSize() >> 20);
+        r.studySealedRatio(), r.suite(), r.partSize() >> 20);
     out.printf("simulated uplink: a throttling proxy on loopback (bandwidth only, no latency); medians of %d rounds%n", r.runs());
     for (LinkBenchmark.LinkReport l : r.links()) {
       out.printf("%n%d Mbit/s, seconds        %16s %16s %16s%n", l.mbps(), "plaintext", "plaintext+zstd", "confidential+zstd");

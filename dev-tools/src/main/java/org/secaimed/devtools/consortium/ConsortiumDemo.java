@@ -23,7 +23,7 @@ import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.provenance.Lineage;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.kaapana.provenance.ProvenanceRecord;
-import org.secaimed.kaapana.provenance.SealedInputs;
+import org.secaimed.connector.provenance.SealedInputs;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;

@@ -42,7 +42,7 @@ public final class BridgePipeline {
 
   private BridgePipeline(Builder b) {
     this.parts = new JobParts(b.gateway, b.siteKey, b.source, b.destination, b.algorithm, b.parameters, b.taskTimeout,
-        b.segType, b.clock, b.listener);
+        b.segType, b.clock, b.listener, b.sealedInputs);
   }
 
   public static Builder builder() {
@@ -156,6 +156,7 @@ public final class BridgePipeline {
     private SegmentationType segType = SegmentationType.BINARY;
     private Clock clock = Clock.systemUTC();
     private PipelineListener listener = PipelineListener.SILENT;
+    private org.secaimed.connector.provenance.SealedInputs sealedInputs;
 
     public Builder gateway(GatewaySession v) { this.gateway = v; return this; }
     public Builder siteKey(KemKeyPair v) { this.siteKey = v; return this; }
@@ -167,6 +168,8 @@ public final class BridgePipeline {
     public Builder segmentationType(SegmentationType v) { this.segType = v; return this; }
     public Builder clock(Clock v) { this.clock = v; return this; }
     public Builder listener(PipelineListener v) { this.listener = v; return this; }
+    /** Where each sealed input is recorded (blob, series, study, policy), so that {@code provenance study} finds the series. */
+    public Builder sealedInputs(org.secaimed.connector.provenance.SealedInputs v) { this.sealedInputs = v; return this; }
 
     /** Fails with a message naming the first missing part. */
     public BridgePipeline build() {

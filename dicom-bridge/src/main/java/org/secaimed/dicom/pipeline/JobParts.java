@@ -5,14 +5,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.provenance.SealedInputs;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.dicom.seg.SegmentationType;
 
-/** What every step of a job is given: the parts plugged in by the operator or the demo, fixed for the job. */
+/**
+ * What every step of a job is given: the parts plugged in by the operator or the demo, fixed for the
+ * job. {@code sealedInputs} (optional) is the site's record of what it sealed, for
+ * {@code secaimed provenance study}.
+ */
 record JobParts(GatewaySession gateway, KemKeyPair siteKey, SeriesSource source, SegDestination destination,
     TaskReceipt.Algorithm algorithm, Map<String, String> parameters, Duration taskTimeout, SegmentationType segType,
-    Clock clock, PipelineListener listener) {
+    Clock clock, PipelineListener listener, SealedInputs sealedInputs) {
 
   JobParts {
     Objects.requireNonNull(gateway, "gateway");

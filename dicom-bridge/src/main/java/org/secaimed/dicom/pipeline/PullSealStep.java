@@ -1,6 +1,7 @@
 package org.secaimed.dicom.pipeline;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.gateway.UploadedBlob;
+import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.connector.provenance.SealedInputs;
 import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.StudyArchiveWriter;
 import org.secaimed.dicom.exchange.StudyManifest;
@@ -47,8 +50,10 @@ final class PullSealStep {
     AtomicReference<AssembledSeries> assembled = new AtomicReference<>();
     long started = System.nanoTime();
     UploadedBlob blob;
+    UsagePolicy policy;
     try {
-      blob = parts.gateway().sealAndUpload(enclave, plaintext -> {
+      policy = parts.gateway().uploadPolicy();
+      blob = parts.gateway().sealAndUpload(enclave, policy, plaintext -> {
         StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
         parts.source().forEachInstance(seriesUid, (uid, part10) -> {
           headers.add(part10, uid);
@@ -66,10 +71,25 @@ final class PullSealStep {
     Map<String, String> instances = new TreeMap<>();
     for (InstanceRecord r : manifest.get().instances()) instances.put(r.sopInstanceUid(), r.sha256());
     String instancesSha = InstanceList.write(run.dir(), instances);
+    // Before the journal: a crash in between re-uploads (a new blob) rather than leaving a blob unrecorded.
+    recordSealed(parts, blob, policy, seriesUid, assembled.get(), instances.size());
     run.journal().record(new Uploaded(blob.blobId(), instancesSha, instances.size(), bytes.get(), blob.length()));
     parts.listener().stepFinished(Step.UPLOAD, instances.size() + " instances, " + bytes.get() + " bytes sealed to "
         + blob.length() + " bytes, blob " + blob.blobId());
     return new UploadedSeries(blob.blobId(), instances, bytes.get(), blob.length(), seconds, assembled.get());
+  }
+
+  /**
+   * The site's record of this upload (series and study UIDs, blob, policy, count; no other patient
+   * data), read by {@code secaimed provenance study --series}. Only protocol v2 uploads: a v1 blob
+   * has no owner the enclave could answer for.
+   */
+  private static void recordSealed(JobParts parts, UploadedBlob blob, UsagePolicy policy, String seriesUid, AssembledSeries headers,
+      int instances) throws IOException {
+    if (parts.sealedInputs() == null || policy == null) return;
+    String study = headers == null ? null : headers.context().studyInstanceUid();
+    parts.sealedInputs().record(new SealedInputs.Entry(blob.blobId(), List.of(seriesUid), study == null ? List.of() : List.of(study),
+        policy.digest(), policy.purposes(), policy.taskKinds(), instances, parts.clock().instant().toString()));
   }
 
   private static void addReferenceSegs(JobParts parts, String seriesUid, StudyArchiveWriter archive, AtomicInteger count,

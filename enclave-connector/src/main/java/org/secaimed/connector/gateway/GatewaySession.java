@@ -144,7 +144,16 @@ public final class GatewaySession {
    * If the writer fails, the upload is abandoned incomplete (the gateway never gets a blob).
    */
   public UploadedBlob sealAndUpload(AttestedEnclave enclave, PlaintextWriter writer) throws GatewayException, IOException {
-    return sealAndUpload(enclave, party == null ? null : usagePolicies.forUpload(party, catalogue()), writer);
+    return sealAndUpload(enclave, uploadPolicy(), writer);
+  }
+
+  /**
+   * The usage policy {@link #sealAndUpload(AttestedEnclave, PlaintextWriter)} would seal under
+   * (protocol v2, from this session's {@code UsagePolicies}), or null for a protocol v1 session
+   * without site keys. An uploader that records what it sealed takes it from here and passes it on.
+   */
+  public UsagePolicy uploadPolicy() throws GatewayException {
+    return party == null ? null : usagePolicies.forUpload(party, catalogue());
   }
 
   /**
@@ -440,7 +449,8 @@ public final class GatewaySession {
     private final String baseUrl;
     private GatewayClient client;
     private Policy policy;
-    private EnclaveAttestation attestation = new EnclaveAttestation();
+    // The gateway's collateral is only a hint: without the site's own, hardware evidence fails closed.
+    private EnclaveAttestation attestation = EnclaveAttestation.site(org.secaimed.connector.attest.collateral.CollateralProvider.none());
     private Clock clock = Clock.systemUTC();
     private Duration attestationValidity = Duration.ofMinutes(5);
     private int partSize = 8 << 20;
@@ -463,8 +473,13 @@ public final class GatewaySession {
     }
 
     public Builder attestation(EnclaveAttestation a) {
-      this.attestation = a;
+      this.attestation = java.util.Objects.requireNonNull(a, "attestation");
       return this;
+    }
+
+    /** Verify with the standard verifiers and the site's own collateral (e.g. {@link org.secaimed.connector.attest.collateral.CollateralSettings#provider()}). */
+    public Builder siteCollateral(org.secaimed.connector.attest.collateral.CollateralProvider collateral) {
+      return attestation(EnclaveAttestation.site(collateral));
     }
 
     public Builder clock(Clock c) {

@@ -48,6 +48,31 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException, E;
   }
 
+  /**
+   * Appends one line to an append-only record (a JSON-lines file) with a single write, forced to
+   * disk before this returns. A crash can leave at most the last line torn, never an earlier one;
+   * readers of such a file ignore a torn last line. The file is created owner-only.
+   */
+  public static void appendLine(Path file, String line) throws IOException {
+    if (line.indexOf('\n') >= 0) throw new IllegalArgumentException("an appended line must not contain a line break");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    if (!Files.exists(file)) {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // another writer created it first: append to theirs
+      } catch (UnsupportedOperationException noPosix) {
+        Files.createFile(file);
+      }
+    }
+    byte[] bytes = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) ch.write(buf);
+      ch.force(false);
+    }
+  }
+
   public static void write(Path target, Writer writer) throws IOException {
     writeVia(target, Access.PRIVATE, writer::write);
   }

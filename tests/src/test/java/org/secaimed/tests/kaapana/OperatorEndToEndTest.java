@@ -143,6 +143,42 @@ class OperatorEndToEndTest {
     assertThat(out.resolve("receipt.json")).exists();
     assertThat(out.resolve("record.json")).exists();
     assertThat(Files.readString(journal)).doesNotContain("^");
+
+    // The data-protection officer's question on this site: what was done with this series? The job
+    // recorded its sealed input (once, though three runs passed) in the site's provenance store,
+    // and the enclave's signed answer about that input, verified against the job's pinned log
+    // checkpoint, names the segmentation task the run recorded.
+    JsonNode study = provenanceStudy(series.seriesInstanceUid());
+    assertThat(study.path("ok").asBoolean()).as(study.toString()).isTrue();
+    JsonNode record = JSON.readTree(out.resolve("record.json").toFile());
+    assertThat(study.path("inputs")).hasSize(1);
+    JsonNode input = study.path("inputs").get(0);
+    assertThat(input.path("blobId").asText()).isEqualTo(record.path("blobId").asText());
+    assertThat(input.path("instances").asInt()).isEqualTo(series.size());
+    JsonNode uses = input.path("uses");
+    assertThat(uses).hasSize(1);
+    assertThat(uses.get(0).path("taskId").asText()).isEqualTo(record.path("taskId").asText());
+    assertThat(uses.get(0).path("kind").asText()).isEqualTo("segmentation");
+    assertThat(uses.get(0).path("policyDigest").asText()).isEqualTo(input.path("policyDigest").asText());
+    assertThat(input.path("log").path("consistencyChecked").asBoolean()).as("checked against the job's pinned checkpoint").isTrue();
+    assertThat(Files.readString(root.resolve("secaimed-provenance").resolve("inputs.jsonl"))).doesNotContain("^");
+  }
+
+  /** {@code secaimed provenance study} as a site operator runs it, on the stores the Kaapana job uses by default. */
+  private static JsonNode provenanceStudy(String seriesUid) throws Exception {
+    Path policy = root.resolve("dev-policy.yaml");
+    try (var in = OperatorEndToEndTest.class.getClassLoader().getResourceAsStream("policies/dev.yaml")) {
+      Files.write(policy, in.readAllBytes());
+    }
+    Path key = Files.writeString(root.resolve("site.key.json"), siteKey);
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine c = org.secaimed.kaapana.cli.SecaimedCli.commandLine();
+    c.setOut(new java.io.PrintWriter(out));
+    c.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+    c.execute("provenance", "study", "--series", seriesUid, "--store", root.resolve("secaimed-provenance").toString(),
+        "--gateway", enclave.baseUrl(), "--policy", policy.toString(), "--key", key.toString(),
+        "--checkpoint-dir", root.resolve("secaimed-log-checkpoints").toString(), "--json");
+    return JSON.readTree(out.toString());
   }
 
   @Test

@@ -1,24 +1,25 @@
-package org.secaimed.kaapana.provenance;
+package org.secaimed.connector.provenance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.secaimed.connector.io.AtomicFiles;
 
 /**
  * The site's own record of what it sealed to an enclave ({@code <store>/inputs.jsonl}): which
  * series went into which input blob under which usage policy. The enclave knows blobs, never
  * series; this record is what lets {@code secaimed provenance study --series UID} ask the enclave
- * about the right blobs. One JSON object per line, appended and fsynced; a torn last line (a crash
- * mid-append) is ignored. It names UIDs, never pixel data, and stays on the site.
+ * about the right blobs. Written by every uploader of the site (the Kaapana pipeline's
+ * pull-and-seal step, the consortium demo). One JSON object per line, appended and fsynced
+ * ({@link AtomicFiles#appendLine}); a torn last line (a crash mid-append) is ignored. It names
+ * UIDs, never pixel data, and stays on the site.
  */
 public final class SealedInputs {
+  public static final String FILE_NAME = "inputs.jsonl";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
@@ -27,16 +28,15 @@ public final class SealedInputs {
       List<String> taskKinds, int instances, String sealedAt) {}
 
   public SealedInputs(Path store) {
-    this.file = store.resolve("inputs.jsonl");
+    this.file = store.resolve(FILE_NAME);
+  }
+
+  public Path file() {
+    return file;
   }
 
   public synchronized void record(Entry e) throws IOException {
-    Files.createDirectories(file.getParent());
-    byte[] line = (JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(ByteBuffer.wrap(line));
-      ch.force(false);
-    }
+    AtomicFiles.appendLine(file, JSON.writeValueAsString(e));
   }
 
   /** Every input that holds {@code seriesUid}, oldest first. */
