@@ -29,10 +29,21 @@ public final class EnclaveAttestation {
   private final Verifiers verifiers;
   private final CollateralProvider collateral;
 
+  /**
+   * Verifies the collateral that came with the evidence as it is: only for re-verifying a recorded
+   * attestation (whose collateral the site chose at the time) and for tests. A live gateway's
+   * evidence goes through {@link #site(CollateralProvider)}.
+   */
   public EnclaveAttestation() {
     this(Verifiers.standard());
   }
 
+  /** The standard verifiers with the site's own collateral ({@link CollateralProvider#none()}: fail closed). */
+  public static EnclaveAttestation site(CollateralProvider collateral) {
+    return new EnclaveAttestation(Verifiers.standard(), java.util.Objects.requireNonNull(collateral, "collateral"));
+  }
+
+  /** See {@link #EnclaveAttestation()}: the evidence's own collateral, for tests and recorded attestations. */
   public EnclaveAttestation(Verifiers verifiers) {
     this(verifiers, null);
   }
@@ -80,7 +91,7 @@ public final class EnclaveAttestation {
 
   /** The evidence with the site's collateral in place of the gateway's; on failure a FAIL check (and the hint, still verified for the report). */
   private Evidence siteCollateral(Evidence hint, Instant at, Policy policy, String prefix, List<Check> checks) {
-    if (collateral == null) return hint;
+    if (collateral == null || !CollateralProvider.needsCollateral(hint.format())) return hint; // dev, ear: nothing to fetch
     String description = "The site fetched or cached its own collateral (AMD KDS / Intel PCS); the gateway's is only a hint";
     try {
       CollateralProvider.Resolution r = collateral.resolve(hint, at, policy.document().staleCollateralGrace());

@@ -449,7 +449,8 @@ public final class GatewaySession {
     private final String baseUrl;
     private GatewayClient client;
     private Policy policy;
-    private EnclaveAttestation attestation = new EnclaveAttestation();
+    // The gateway's collateral is only a hint: without the site's own, hardware evidence fails closed.
+    private EnclaveAttestation attestation = EnclaveAttestation.site(org.secaimed.connector.attest.collateral.CollateralProvider.none());
     private Clock clock = Clock.systemUTC();
     private Duration attestationValidity = Duration.ofMinutes(5);
     private int partSize = 8 << 20;
@@ -472,8 +473,13 @@ public final class GatewaySession {
     }
 
     public Builder attestation(EnclaveAttestation a) {
-      this.attestation = a;
+      this.attestation = java.util.Objects.requireNonNull(a, "attestation");
       return this;
+    }
+
+    /** Verify with the standard verifiers and the site's own collateral (e.g. {@link org.secaimed.connector.attest.collateral.CollateralSettings#provider()}). */
+    public Builder siteCollateral(org.secaimed.connector.attest.collateral.CollateralProvider collateral) {
+      return attestation(EnclaveAttestation.site(collateral));
     }
 
     public Builder clock(Clock c) {

@@ -86,6 +86,8 @@ public final class ProvenanceCommand implements Runnable {
 
     @CommandLine.Mixin Keeping keeping = new Keeping();
 
+    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -100,7 +102,7 @@ public final class ProvenanceCommand implements Runnable {
             : org.secaimed.connector.receipt.Receipts.json().readValue(Usage.inputFile("--manifests", manifests).toFile(),
                 new TypeReference<Map<String, Map<String, String>>>() {});
         GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
-            .checkpointStore(checkpoints).build();
+            .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
         AttestedEnclave enclave = session.attest();
         GatewaySession.Provenance p = session.modelProvenance(enclave, modelId, own);
         Instant now = Instant.now();
@@ -153,6 +155,8 @@ public final class ProvenanceCommand implements Runnable {
     @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store")
     Path checkpoints;
 
+    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -167,7 +171,7 @@ public final class ProvenanceCommand implements Runnable {
           throw new CliFailure("NOT_FOUND", "this site sealed no input holding series " + series + " (" + store.resolve("inputs.jsonl") + ")", "--series");
         }
         GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
-            .checkpointStore(checkpoints).build();
+            .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
         AttestedEnclave enclave = session.attest();
         java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (var in : inputs) {

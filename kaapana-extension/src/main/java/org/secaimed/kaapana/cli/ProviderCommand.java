@@ -59,6 +59,8 @@ public final class ProviderCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "FOLDER", description = "folder to write the package into")
     Path out;
 
+    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -75,7 +77,7 @@ public final class ProviderCommand implements Runnable {
         PartyKey provider = PartyKey.derivedFrom(KemKeys.readPrivateKey(key));
         UsageLicence terms = LicenceFile.read(licence, provider.id(), new UsageLicence.Model(manifest.id(), manifest.version(), bundle.modelDigest()));
         SignedLicence signed = SignedLicence.sign(terms, provider);
-        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).build();
+        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).siteCollateral(collateral.provider(spec)).build();
         AttestedEnclave enclave = session.attest();
         ProviderPackager.Packaged p = ProviderPackager.write(enclave, bundle, signed, out);
         Map<String, Object> o = new LinkedHashMap<>();
@@ -114,13 +116,15 @@ public final class ProviderCommand implements Runnable {
     @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML) the enclave's evidence must pass")
     Path policy;
 
+    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+
     record Attested(PartyKey provider, AttestedEnclave enclave, org.secaimed.connector.provider.ProviderClient client) {}
 
-    Attested attest() throws Exception {
+    Attested attest(CommandLine.Model.CommandSpec spec) throws Exception {
       Usage.inputFile("--key", key);
       Usage.inputFile("--policy", policy);
       PartyKey provider = PartyKey.derivedFrom(KemKeys.readPrivateKey(key));
-      AttestedEnclave enclave = GatewaySession.builder(gateway).policy(Policy.load(policy)).build().attest();
+      AttestedEnclave enclave = GatewaySession.builder(gateway).policy(Policy.load(policy)).siteCollateral(collateral.provider(spec)).build().attest();
       return new Attested(provider, enclave, new org.secaimed.connector.provider.ProviderClient(gateway, provider, enclave, java.time.Clock.systemUTC()));
     }
   }
@@ -153,7 +157,7 @@ public final class ProviderCommand implements Runnable {
       CommandLine cmd = spec.commandLine();
       Usage.inputFolder("--package", folder);
       try {
-        Connection.Attested a = connection.attest();
+        Connection.Attested a = connection.attest(spec);
         var answer = a.client().publish(ProviderPackager.readLicence(folder),
             Files.readAllBytes(Usage.inputFile("--package", folder.resolve(ProviderPackager.SEALED))));
         Map<String, Object> o = new LinkedHashMap<>();
@@ -192,7 +196,7 @@ public final class ProviderCommand implements Runnable {
     public Integer call() {
       CommandLine cmd = spec.commandLine();
       try {
-        Connection.Attested a = connection.attest();
+        Connection.Attested a = connection.attest(spec);
         String stored = checkpoint != null && Files.exists(checkpoint) ? Files.readString(checkpoint) : null;
         var audited = a.client().verifiedUsage(digest, stored);
         var verified = audited.verified();
@@ -248,7 +252,7 @@ public final class ProviderCommand implements Runnable {
     public Integer call() {
       CommandLine cmd = spec.commandLine();
       try {
-        long index = connection.attest().client().revoke(digest);
+        long index = connection.attest(spec).client().revoke(digest);
         if (json) JsonOutput.ok(cmd.getOut(), Map.of("licenceDigest", digest, "leafIndex", index));
         else cmd.getOut().printf("revoked licence %s (log entry %d)%n", digest.substring(0, 16), index);
         cmd.getOut().flush();

@@ -60,8 +60,7 @@ final class RunCheck {
     try {
       // As the job does: with the site's own KDS/PCS collateral, the gateway's only a hint.
       GatewaySession.builder(ke.site().gatewayUrl()).policy(policy)
-          .attestation(new org.secaimed.connector.attest.EnclaveAttestation(org.secaimed.connector.attest.verify.Verifiers.standard(),
-              ke.siteCollateral()))
+          .siteCollateral(ke.siteCollateral())
           .build().attest();
       return new Item(source, null);
     } catch (Exception e) {

@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.secaimed.connector.attest.EnclaveAttestation;
 import org.secaimed.connector.attest.validate.Policy;
-import org.secaimed.connector.attest.verify.Verifiers;
 import org.secaimed.connector.gateway.CheckpointStore;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.TaskReceipt;
@@ -72,7 +70,7 @@ public final class PipelineKaapanaJob implements KaapanaJob {
         .policy(policy)
         .site(siteKey) // the same Secret: the signing key is derived from it (docs/gateway-protocol.md "Parties")
         .checkpointStore(checkpointStore(env))
-        .attestation(new EnclaveAttestation(Verifiers.standard(), env.siteCollateral())) // the gateway's collateral is only a hint
+        .siteCollateral(env.siteCollateral()) // the gateway's collateral is only a hint
         .workDir(runDir.resolve("tmp"))
         .build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, env.algorithm(), null);

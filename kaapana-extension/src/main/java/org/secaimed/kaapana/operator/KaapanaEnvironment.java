@@ -260,29 +260,31 @@ public final class KaapanaEnvironment {
    * {@code secaimed-collateral} beside the run folders on the workflow-data volume.
    */
   public Path collateralStoreDir() throws KaapanaEnvironmentException {
-    String v = env.get("SECAIMED_COLLATERAL_DIR");
-    if (v != null && !v.isBlank()) {
-      Path p = Path.of(v);
-      if (!p.isAbsolute()) throw new KaapanaEnvironmentException("SECAIMED_COLLATERAL_DIR", "'" + v + "' is not an absolute path");
-      return p;
-    }
-    Path parent = workflowDir.toAbsolutePath().getParent();
-    if (parent == null) throw new KaapanaEnvironmentException("WORKFLOW_DIR", "has no parent folder for the collateral store");
-    return parent.resolve("secaimed-collateral");
+    return collateralSettings().store();
   }
 
   /** {@code SECAIMED_COLLATERAL_OFFLINE=true}: an air-gapped site; only the pre-seeded store is used, never the network. */
   public boolean collateralOffline() throws KaapanaEnvironmentException {
-    String v = env.getOrDefault("SECAIMED_COLLATERAL_OFFLINE", "false").strip();
-    if (!v.equals("true") && !v.equals("false")) throw new KaapanaEnvironmentException("SECAIMED_COLLATERAL_OFFLINE", "'" + v + "' is not true or false");
-    return v.equals("true");
+    return collateralSettings().mode() == org.secaimed.connector.attest.collateral.SiteCollateral.Mode.OFFLINE;
+  }
+
+  /**
+   * Every {@code SECAIMED_COLLATERAL_*} setting (store, offline, KDS/PCS site mirrors), read by
+   * the one shared reader ({@link org.secaimed.connector.attest.collateral.CollateralSettings}).
+   */
+  public org.secaimed.connector.attest.collateral.CollateralSettings collateralSettings() throws KaapanaEnvironmentException {
+    Path parent = workflowDir.toAbsolutePath().getParent();
+    try {
+      return org.secaimed.connector.attest.collateral.CollateralSettings.fromEnvironment(env,
+          parent == null ? null : parent.resolve("secaimed-collateral"));
+    } catch (org.secaimed.connector.attest.collateral.CollateralSettings.InvalidSetting e) {
+      throw new KaapanaEnvironmentException(e.setting(), e.getMessage().substring(e.setting().length() + 2));
+    }
   }
 
   /** The site's own KDS/PCS collateral as this environment configures it (the job and {@code run --check --online} share it). */
   public org.secaimed.connector.attest.collateral.SiteCollateral siteCollateral() throws KaapanaEnvironmentException {
-    return org.secaimed.connector.attest.collateral.SiteCollateral.builder(collateralStoreDir())
-        .mode(collateralOffline() ? org.secaimed.connector.attest.collateral.SiteCollateral.Mode.OFFLINE
-            : org.secaimed.connector.attest.collateral.SiteCollateral.Mode.ONLINE).build();
+    return collateralSettings().provider();
   }
 
   /**

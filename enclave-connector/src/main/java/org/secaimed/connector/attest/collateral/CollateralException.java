@@ -22,7 +22,9 @@ public final class CollateralException extends Exception implements SecaimedFail
     /** A stored entry does not match its recorded digest (edited or torn file). */
     CORRUPT_CACHE,
     /** The evidence does not say enough to know what to fetch (e.g. no product line). */
-    NOT_FETCHABLE
+    NOT_FETCHABLE,
+    /** The site has no collateral store configured, so it has nothing of its own to verify with. */
+    NOT_CONFIGURED
   }
 
   private final Reason reason;

@@ -25,4 +25,24 @@ public interface CollateralProvider {
    * @param grace how long past its freshness a cached item may still be served when a refresh fails
    */
   Resolution resolve(Evidence hint, Instant at, Duration grace) throws CollateralException;
+
+  /** Formats whose verification needs vendor collateral (dev and EAR evidence need none). */
+  static boolean needsCollateral(String format) {
+    return switch (format) {
+      case "sev-snp", "azure-snp-hcl", "tdx", "sgx", "composite" -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * No site collateral configured: every format that needs collateral fails closed, naming how
+   * to configure a store; the gateway's collateral is never used in its place.
+   */
+  static CollateralProvider none() {
+    return (hint, at, grace) -> {
+      throw new CollateralException(CollateralException.Reason.NOT_CONFIGURED, hint.format(),
+          "the site has no collateral store configured (set SECAIMED_COLLATERAL_DIR or give --collateral-store);"
+              + " the gateway's collateral is only a hint");
+    };
+  }
 }
