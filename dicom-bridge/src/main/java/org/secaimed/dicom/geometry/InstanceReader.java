@@ -82,7 +82,7 @@ public final class InstanceReader {
   private static SeriesAssemblyException undecodable(String who, String ts, Throwable cause) {
     SeriesAssemblyException e = new SeriesAssemblyException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, who, "TransferSyntaxUID",
         "pixel data in " + ts + " cannot be decoded here (decodable: uncompressed, Deflated, RLE, JPEG lossless, JPEG-LS, JPEG 2000);"
-            + " ask the PACS for Explicit VR Little Endian or transcode the files (e.g. dcmdjpls)");
+            + " ask the PACS for Explicit VR Little Endian or transcode the files (e.g. with dcmtk)");
     if (cause != null) e.initCause(cause);
     return e;
   }
