@@ -34,7 +34,7 @@ final class DatasetScanner {
 
   /** What the walk found: container form, transfer syntax, and the pixel data's form. */
   record Result(boolean part10, String transferSyntaxUid, String mediaStorageSopClassUid, boolean hasPixelData,
-      boolean encapsulatedPixelData, long pixelDataLength) {}
+      boolean encapsulatedPixelData, long pixelDataLength, int pixelDataValueOffset) {}
 
   private byte[] b;
   private final String who;
@@ -43,6 +43,7 @@ final class DatasetScanner {
   private boolean hasPixelData;
   private boolean encapsulated;
   private long pixelLength;
+  private int pixelValueOffset = UNDEFINED;
 
   private DatasetScanner(byte[] bytes, String who) {
     this.b = bytes;
@@ -80,7 +81,7 @@ final class DatasetScanner {
       if (b.length - pos < 8 && zeros(pos)) break; // a few bytes of trailing padding, as some writers leave
       pos = element(pos, b.length, 0);
     }
-    return new Result(part10, ts, mediaClass, hasPixelData, encapsulated, pixelLength);
+    return new Result(part10, ts, mediaClass, hasPixelData, encapsulated, pixelLength, pixelValueOffset);
   }
 
   /** Group 0002 is always Explicit VR Little Endian. Returns {TransferSyntaxUID, MediaStorageSOPClassUID}. */
@@ -153,6 +154,7 @@ final class DatasetScanner {
       hasPixelData = true;
       encapsulated = len == 0xFFFFFFFFL;
       pixelLength = encapsulated ? UNDEFINED : len;
+      pixelValueOffset = pos;
     }
     if (len == 0xFFFFFFFFL) return sequence(pos, stop, UNDEFINED, depth + 1, tag, pixelData);
     if (len > stop - pos) {

@@ -21,19 +21,21 @@ public final class InstanceReader {
   /**
    * Transfer syntaxes whose pixels this build decodes: PixelMed itself (uncompressed, Deflated, RLE),
    * pixelmed-imageio (JPEG lossless, processes 14 and 14 SV1) and jai-imageio-jpeg2000 (JPEG 2000).
-   * JPEG-LS has no pure-Java decoder on Maven Central or in Debian that PixelMed can use (see
+   * JPEG-LS is decoded by our own {@link JpegLsPixels} (PixelMed only knows a native plugin; see
    * docs/seg.md, "Compressed sources").
    */
-  public static final Map<String, String> DECODABLE = Map.of(
-      "1.2.840.10008.1.2", "Implicit VR Little Endian",
-      "1.2.840.10008.1.2.1", "Explicit VR Little Endian",
-      "1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian",
-      "1.2.840.10008.1.2.2", "Explicit VR Big Endian",
-      "1.2.840.10008.1.2.5", "RLE Lossless",
-      "1.2.840.10008.1.2.4.57", "JPEG Lossless (Process 14)",
-      "1.2.840.10008.1.2.4.70", "JPEG Lossless SV1",
-      "1.2.840.10008.1.2.4.90", "JPEG 2000 (lossless only)",
-      "1.2.840.10008.1.2.4.91", "JPEG 2000");
+  public static final Map<String, String> DECODABLE = Map.ofEntries(
+      Map.entry("1.2.840.10008.1.2", "Implicit VR Little Endian"),
+      Map.entry("1.2.840.10008.1.2.1", "Explicit VR Little Endian"),
+      Map.entry("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian"),
+      Map.entry("1.2.840.10008.1.2.2", "Explicit VR Big Endian"),
+      Map.entry("1.2.840.10008.1.2.5", "RLE Lossless"),
+      Map.entry("1.2.840.10008.1.2.4.57", "JPEG Lossless (Process 14)"),
+      Map.entry("1.2.840.10008.1.2.4.70", "JPEG Lossless SV1"),
+      Map.entry(JpegLsPixels.LOSSLESS, "JPEG-LS Lossless"),
+      Map.entry(JpegLsPixels.NEAR_LOSSLESS, "JPEG-LS Near-Lossless"),
+      Map.entry("1.2.840.10008.1.2.4.90", "JPEG 2000 (lossless only)"),
+      Map.entry("1.2.840.10008.1.2.4.91", "JPEG 2000"));
 
   private InstanceReader() {}
 
@@ -54,11 +56,13 @@ public final class InstanceReader {
     try {
       ByteArrayInputStream in = new ByteArrayInputStream(bytes);
       DicomInputStream dis = scan.part10() ? new DicomInputStream(in) : new DicomInputStream(in, ts, false);
-      if (withPixels) list.read(dis);
+      boolean jpegLs = JpegLsPixels.handles(ts);
+      if (withPixels && !jpegLs) list.read(dis);
       else list.read(dis, TagFromName.PixelData);
+      if (withPixels && jpegLs && scan.hasPixelData()) JpegLsPixels.attach(list, bytes, scan.pixelDataValueOffset(), who);
     } catch (StackOverflowError e) {
       throw new SeriesAssemblyException(Reason.UNREADABLE, who, null, "the DICOM parser ran out of stack (nesting too deep)");
-    } catch (OutOfMemoryError e) {
+    } catch (OutOfMemoryError e) { // JpegLsPixels bounds its buffer first; this is the last line of defence
       throw new SeriesAssemblyException(Reason.UNREADABLE, who, null, "an element is too large to hold in memory");
     } catch (DicomException e) {
       if (String.valueOf(e.getMessage()).contains("No reader")) throw undecodable(who, ts, e);
@@ -77,7 +81,7 @@ public final class InstanceReader {
 
   private static SeriesAssemblyException undecodable(String who, String ts, Throwable cause) {
     SeriesAssemblyException e = new SeriesAssemblyException(Reason.UNSUPPORTED_TRANSFER_SYNTAX, who, "TransferSyntaxUID",
-        "pixel data in " + ts + " cannot be decoded here (decodable: uncompressed, Deflated, RLE, JPEG lossless, JPEG 2000);"
+        "pixel data in " + ts + " cannot be decoded here (decodable: uncompressed, Deflated, RLE, JPEG lossless, JPEG-LS, JPEG 2000);"
             + " ask the PACS for Explicit VR Little Endian or transcode the files (e.g. dcmdjpls)");
     if (cause != null) e.initCause(cause);
     return e;

@@ -165,15 +165,6 @@ class SeriesAssemblerTest {
   }
 
   @Test
-  void jpegLsIsAnUnsupportedTransferSyntax() {
-    assertThatThrownBy(() -> SeriesAssembler.create().addFile(dicom("single-pydicom/MR_small_jpeg_ls_lossless.dcm")))
-        .isInstanceOfSatisfying(SeriesAssemblyException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_TRANSFER_SYNTAX);
-          assertThat(e.getMessage()).contains("1.2.840.10008.1.2.4.80");
-        });
-  }
-
-  @Test
   void emptyDirectoryIsEmpty(@TempDir Path tmp) {
     assertThatThrownBy(() -> SeriesAssembler.fromDirectory(tmp))
         .isInstanceOfSatisfying(SeriesAssemblyException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));

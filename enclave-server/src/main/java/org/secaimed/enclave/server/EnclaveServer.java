@@ -90,12 +90,15 @@ public final class EnclaveServer implements AutoCloseable {
   }
 
   private final Javalin app;
+  private final java.util.Set<String> routes;
   private final TaskService tasks;
   private final BlobStore blobs;
   private final EvidenceProvider issuer;
   private final StateDir state;
 
-  private EnclaveServer(Javalin app, TaskService tasks, BlobStore blobs, EvidenceProvider issuer, StateDir state) {
+  private EnclaveServer(Javalin app, TaskService tasks, BlobStore blobs, EvidenceProvider issuer, StateDir state,
+      java.util.Set<String> routes) {
+    this.routes = java.util.Set.copyOf(routes);
     this.app = app;
     this.tasks = tasks;
     this.blobs = blobs;
@@ -128,8 +131,12 @@ public final class EnclaveServer implements AutoCloseable {
     ProviderRoutes providers = new ProviderRoutes(licensed.store(), licensed.ledger(), verifier, config.clock());
     TaskService tasks = new TaskService(state, blobs, keys, issuer, log, runner, gate, licensed, config.workers(),
         config.queueCapacity(), config.clock(), config.faults());
+    java.util.Set<String> routes = new java.util.TreeSet<>();
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
+      c.events(e -> e.handlerAdded(h -> {
+        if (h.getHttpMethod().isHttpMethod()) routes.add(h.getHttpMethod() + " " + h.getPath());
+      }));
       c.http.maxRequestSize = BlobStore.MAX_PART_SIZE + 1024L;
       // Sealed bytes do not compress; gzip would only cost CPU on both ends.
       c.http.disableCompression();
@@ -151,7 +158,12 @@ public final class EnclaveServer implements AutoCloseable {
         + config.host() + ":" + app.port() + " state " + state.root() + " blobs " + blobs.describe() + " evidence " + issuer.name()
         + " measurement " + issuer.enclave().measurement() + " log " + log.origin());
     banner.flush();
-    return new EnclaveServer(app, tasks, blobs, issuer, state);
+    return new EnclaveServer(app, tasks, blobs, issuer, state, routes);
+  }
+
+  /** Every HTTP route the server answers, as {@code "GET /v1/..."} (for the check that gateway-v1.yaml lists exactly these). */
+  public java.util.Set<String> routes() {
+    return routes;
   }
 
   public int port() {

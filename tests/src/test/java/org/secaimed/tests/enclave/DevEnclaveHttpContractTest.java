@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.secaimed.enclave.server.http.GatewayRoutes;
 
-/** Issue 12 item 9: the dev enclave's errors are problem+json, and JSON bodies are bounded. */
+/**
+ * Issue 12 item 9: the dev enclave's errors are problem+json, and JSON bodies are bounded. Issue
+ * 17: the API contract (gateway-v1.yaml, from which the site's client is generated) lists exactly
+ * the routes the enclave server answers.
+ */
 class DevEnclaveHttpContractTest {
   @TempDir static Path dir;
   static EnclaveFixture fixture;
@@ -53,5 +57,23 @@ class DevEnclaveHttpContractTest {
     HttpResponse<String> small = send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("{\"nonce\":\"AA==\"}"))
         .header("Content-Type", "application/json"), "/v1/attestation");
     assertThat(small.statusCode()).as("a small body is still parsed and judged").isEqualTo(400);
+  }
+
+  @Test
+  void theGatewaySpecListsExactlyTheRoutesTheServerAnswers() throws Exception {
+    Path spec = Path.of(System.getProperty("secaimed.repo.root"), "enclave-connector", "src", "main", "openapi", "gateway-v1.yaml");
+    var paths = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(spec.toFile()).path("paths");
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(method -> {
+      if (!method.equals("parameters")) documented.add(withoutParameterNames(method.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey()));
+    }));
+    // Parameter names are the server's own business ({digest} vs {licenceDigest}); the routes are not.
+    assertThat(fixture.enclave.server().routes().stream().map(DevEnclaveHttpContractTest::withoutParameterNames).toList())
+        .as("routes served vs. gateway-v1.yaml paths").containsExactlyInAnyOrderElementsOf(documented);
+  }
+
+  private static String withoutParameterNames(String route) {
+    return route.replaceAll("\\{[^}]*}", "{}");
   }
 }
