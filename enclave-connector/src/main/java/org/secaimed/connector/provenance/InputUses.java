@@ -21,7 +21,19 @@ public final class InputUses {
    * and what came out (the result digest; for training, the model it produced).
    */
   public record Use(String taskId, String kind, String party, String policyDigest, Long useNumber, Integer maxUses, String startedAt,
-      String finishedAt, String outcomeDigest, String modelProduced, String modelUsed, long leafIndex) {}
+      String finishedAt, String outcomeDigest, String modelProduced, String modelUsed, long leafIndex, TaskReceipt.Algorithm algorithm,
+      LicensedModel licensedModel) {}
+
+  /**
+   * The task ran an algorithm provider's published model (issue #15) under its usage licence:
+   * the licence digest, the provider's party id, the model's digest and which run of the licence
+   * this was, all from the enclave-signed receipt.
+   */
+  public record LicensedModel(String licenceDigest, String provider, String modelDigest, long run, int maxRuns) {
+    static LicensedModel of(TaskReceipt.Licence l) {
+      return l == null ? null : new LicensedModel(l.digest(), l.provider(), l.modelDigest(), l.run(), l.maxRuns());
+    }
+  }
 
   public record Verified(String blobId, List<Use> uses, Lineage.Log log) {}
 
@@ -51,7 +63,7 @@ public final class InputUses {
       String produced = r.outputs().stream().map(TaskReceipt.Output::name).filter(n -> n.startsWith("model:")).map(n -> n.substring(6))
           .findFirst().orElse(null);
       uses.add(new Use(r.taskId(), r.kind(), item.submitter(), in.policyDigest(), in.useNumber(), in.maxUses(), r.startedAt(), r.finishedAt(),
-          r.outputDigest("result"), produced, r.parameters().get("model"), item.leafIndex()));
+          r.outputDigest("result"), produced, r.parameters().get("model"), item.leafIndex(), r.algorithm(), LicensedModel.of(r.licence())));
     }
     return new Verified(report.blobId(), uses, log.lineageLog());
   }

@@ -96,4 +96,15 @@ class AtomicFilesTest {
     assertThatThrownBy(() -> AtomicFiles.publishFolder(again, target)).isInstanceOf(IOException.class);
     assertThat(target.resolve("a.json")).hasContent("{}");
   }
+
+  @Test
+  void appendedLinesAccumulateInAnOwnerOnlyFileAndALineBreakInsideALineIsRefused() throws IOException {
+    Path file = dir.resolve("store").resolve("inputs.jsonl");
+    AtomicFiles.appendLine(file, "{\"a\":1}");
+    AtomicFiles.appendLine(file, "{\"a\":2}");
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).containsExactly("{\"a\":1}", "{\"a\":2}");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThatThrownBy(() -> AtomicFiles.appendLine(file, "one\ntwo")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).hasSize(2);
+  }
 }

@@ -216,7 +216,10 @@ public final class ProvenanceCommand implements Runnable {
         for (var u : (java.util.List<org.secaimed.connector.provenance.InputUses.Use>) in.get("uses")) {
           w.printf("  %s %-12s by %s, use %s of %s → %s%s%n", u.finishedAt(), u.kind(), u.party() == null ? "?" : u.party().substring(0, 12),
               u.useNumber(), u.maxUses(), u.outcomeDigest() == null ? "-" : u.outcomeDigest().substring(0, 16) + "…",
-              u.modelProduced() != null ? ", trained model " + u.modelProduced() : u.modelUsed() != null ? ", with model " + u.modelUsed() : "");
+              u.modelProduced() != null ? ", trained model " + u.modelProduced() : u.modelUsed() != null ? ", with model " + u.modelUsed()
+                  : u.licensedModel() != null ? ", with " + u.algorithm().id() + " " + u.algorithm().version() + " of provider "
+                      + u.licensedModel().provider().substring(0, 12) + " under licence " + u.licensedModel().licenceDigest().substring(0, 12) + "…"
+                  : "");
         }
         if (((java.util.List<?>) in.get("uses")).isEmpty()) w.println("  no task has used it");
       }

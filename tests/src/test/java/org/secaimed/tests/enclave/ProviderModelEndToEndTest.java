@@ -167,6 +167,13 @@ class ProviderModelEndToEndTest {
       assertThat(l.maxRuns()).isEqualTo(2);
       // the licence-use entry was appended before the receipt (and before the model was unwrapped)
       assertThat(l.useLeafIndex()).isLessThan(outcome.logIndex());
+      // The site's data-protection view (provenance study): its input's use names the provider's model and licence.
+      var uses = siteA.inputUses(enclaveA, outcome.blobId()).uses();
+      assertThat(uses).hasSize(1);
+      assertThat(uses.get(0).taskId()).isEqualTo(outcome.taskId());
+      assertThat(uses.get(0).algorithm()).isEqualTo(algorithm);
+      assertThat(uses.get(0).licensedModel()).isEqualTo(new org.secaimed.connector.provenance.InputUses.LicensedModel(licenceDigest,
+          provider.key().id(), algorithm.digest(), run, 2));
     }
     assertThat(diceOfLastSeg()).allSatisfy((label, dice) -> assertThat(dice).as(label).isGreaterThanOrEqualTo(0.95));
 
