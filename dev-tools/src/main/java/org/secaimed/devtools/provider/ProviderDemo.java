@@ -142,8 +142,7 @@ public final class ProviderDemo {
       } catch (java.io.IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
           if (t instanceof GatewayProblemException p) {
-            String slug = p.type() == null ? null : p.type().substring(p.type().lastIndexOf('/') + 1);
-            return new Refusal(expectedType.equals(slug), slug, p.getMessage());
+            return new Refusal(expectedType.equals(p.slug()), p.slug(), p.getMessage());
           }
         }
         throw e;

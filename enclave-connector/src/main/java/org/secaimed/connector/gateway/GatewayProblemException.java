@@ -21,6 +21,11 @@ public final class GatewayProblemException extends GatewayException {
     return status;
   }
 
+  /** The rule the problem names: the type URI's last path segment (e.g. {@code licence-runs-exceeded}), or null. */
+  public String slug() {
+    return type == null ? null : type.substring(type.lastIndexOf('/') + 1);
+  }
+
   /** True when the type URI ends with {@code /<slug>}, e.g. {@code isType("upload-incomplete")}. */
   public boolean isType(String slug) {
     return type != null && type.endsWith("/" + slug);

@@ -117,14 +117,8 @@ public final class ProvenanceCommand implements Runnable {
         else LineageText.print(cmd.getOut(), p.lineage(), folder);
         cmd.getOut().flush();
         return SecaimedCli.EXIT_OK;
-      } catch (ProvenanceException e) {
-        return SealCommand.Support.failure(cmd, json, "provenance model", CliFailure.of(e.step().code(), e.getMessage()));
-      } catch (GatewayProblemException e) {
-        String type = e.type() == null ? "gateway-error" : e.type().substring(e.type().lastIndexOf('/') + 1);
-        return SealCommand.Support.failure(cmd, json, "provenance model",
-            CliFailure.of(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), e.getMessage()));
       } catch (Exception e) {
-        return SealCommand.Support.failure(cmd, json, "provenance model", e);
+        return failure(cmd, json, "provenance model", e);
       }
     }
   }
@@ -196,14 +190,8 @@ public final class ProvenanceCommand implements Runnable {
         }
         cmd.getOut().flush();
         return SecaimedCli.EXIT_OK;
-      } catch (ProvenanceException e) {
-        return SealCommand.Support.failure(cmd, json, "provenance study", CliFailure.of(e.step().code(), e.getMessage()));
-      } catch (GatewayProblemException e) {
-        String type = e.type() == null ? "gateway-error" : e.type().substring(e.type().lastIndexOf('/') + 1);
-        return SealCommand.Support.failure(cmd, json, "provenance study",
-            CliFailure.of(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), e.getMessage()));
       } catch (Exception e) {
-        return SealCommand.Support.failure(cmd, json, "provenance study", e);
+        return failure(cmd, json, "provenance study", e);
       }
     }
 
@@ -263,10 +251,8 @@ public final class ProvenanceCommand implements Runnable {
         }
         cmd.getOut().flush();
         return v.anchored() ? SecaimedCli.EXIT_OK : SecaimedCli.EXIT_FAILED;
-      } catch (ProvenanceException e) {
-        return SealCommand.Support.failure(cmd, json, "provenance verify", CliFailure.of(e.step().code(), e.getMessage()));
       } catch (Exception e) {
-        return SealCommand.Support.failure(cmd, json, "provenance verify", e);
+        return failure(cmd, json, "provenance verify", e);
       }
     }
   }
@@ -324,5 +310,18 @@ public final class ProvenanceCommand implements Runnable {
           l.log().consistencyChecked() ? ", consistent with the pinned checkpoint" : " (first checkpoint pinned now)");
       w.printf("Report    %s%n", folder.resolve("report.html"));
     }
+  }
+
+  /** A provenance step's own code, or the enclave's refusal rule (e.g. NOT_MODEL_CONTRIBUTOR), or the generic mapping. */
+  static int failure(CommandLine cmd, boolean json, String command, Exception e) {
+    if (e instanceof ProvenanceException p) {
+      return SealCommand.Support.failure(cmd, json, command, CliFailure.of(p.step().code(), p.getMessage()));
+    }
+    if (e instanceof GatewayProblemException p) {
+      String rule = p.slug() == null ? "gateway-error" : p.slug();
+      return SealCommand.Support.failure(cmd, json, command,
+          CliFailure.of(rule.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), p.getMessage()));
+    }
+    return SealCommand.Support.failure(cmd, json, command, e);
   }
 }
