@@ -56,18 +56,8 @@ public final class ProvenanceCommand implements Runnable {
     }
   }
 
-  @Command(name = "model", mixinStandardHelpOptions = true,
-      description = {"A model's lineage and every later use, verified, kept as a report.",
-          "Attests the enclave under your policy, asks it for the model's provenance (only sites whose data trained the model may),",
-          "verifies every receipt's signature and log inclusion, the log's consistency with your pinned checkpoint, the contributors'",
-          "signed usage policies and the enclave-signed model statement, then writes evidence, SPDX 3.0, an HTML page and lineage JSON",
-          "into --store/MODEL_ID/<time>/."})
-  static final class Model implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "MODEL_ID", description = "the model (as the training result named it)")
-    String modelId;
-
+  /** The site's connection to the enclave: who it is, what it accepts as an enclave, what it has pinned. */
+  static final class SiteConnection {
     @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
     String gateway;
 
@@ -80,13 +70,40 @@ public final class ProvenanceCommand implements Runnable {
     @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store (the pinned log checkpoints)")
     Path checkpoints;
 
+    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+
+    /** Usage errors for missing or unreadable files, before anything else runs. */
+    void requireInputs() {
+      Usage.inputFile("--policy", policy);
+      Usage.inputFile("--key", key);
+    }
+
+    /** A session as this site, verifying the enclave with the site's own collateral. */
+    GatewaySession session(CommandLine.Model.CommandSpec spec) throws Exception {
+      return GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
+          .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
+    }
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true,
+      description = {"A model's lineage and every later use, verified, kept as a report.",
+          "Attests the enclave under your policy, asks it for the model's provenance (only sites whose data trained the model may),",
+          "verifies every receipt's signature and log inclusion, the log's consistency with your pinned checkpoint, the contributors'",
+          "signed usage policies and the enclave-signed model statement, then writes evidence, SPDX 3.0, an HTML page and lineage JSON",
+          "into --store/MODEL_ID/<time>/."})
+  static final class Model implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL_ID", description = "the model (as the training result named it)")
+    String modelId;
+
+    @CommandLine.Mixin SiteConnection connection = new SiteConnection();
+
     @Option(names = "--manifests", paramLabel = "FILE",
         description = "JSON {blob id: {SOP Instance UID: SHA-256}} of your own training inputs, to check your instances too")
     Path manifests;
 
     @CommandLine.Mixin Keeping keeping = new Keeping();
-
-    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -95,14 +112,12 @@ public final class ProvenanceCommand implements Runnable {
     public Integer call() {
       CommandLine cmd = spec.commandLine();
       Period retention = keeping.retention(spec);
-      Usage.inputFile("--policy", policy);
-      Usage.inputFile("--key", key);
+      connection.requireInputs();
       try {
         Map<String, Map<String, String>> own = manifests == null ? Map.of()
             : org.secaimed.connector.receipt.Receipts.json().readValue(Usage.inputFile("--manifests", manifests).toFile(),
                 new TypeReference<Map<String, Map<String, String>>>() {});
-        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
-            .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
+        GatewaySession session = connection.session(spec);
         AttestedEnclave enclave = session.attest();
         GatewaySession.Provenance p = session.modelProvenance(enclave, modelId, own);
         Instant now = Instant.now();
@@ -137,19 +152,7 @@ public final class ProvenanceCommand implements Runnable {
     @Option(names = "--store", required = true, paramLabel = "FOLDER", description = "the site's provenance store (its inputs.jsonl)")
     Path store;
 
-    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
-    String gateway;
-
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML)")
-    Path policy;
-
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the site's private key file")
-    Path key;
-
-    @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store")
-    Path checkpoints;
-
-    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+    @CommandLine.Mixin SiteConnection connection = new SiteConnection();
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -157,15 +160,13 @@ public final class ProvenanceCommand implements Runnable {
     @Override
     public Integer call() {
       CommandLine cmd = spec.commandLine();
-      Usage.inputFile("--policy", policy);
-      Usage.inputFile("--key", key);
+      connection.requireInputs();
       try {
         var inputs = new org.secaimed.connector.provenance.SealedInputs(store).holding(series);
         if (inputs.isEmpty()) {
           throw new CliFailure("NOT_FOUND", "this site sealed no input holding series " + series + " (" + store.resolve("inputs.jsonl") + ")", "--series");
         }
-        GatewaySession session = GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
-            .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
+        GatewaySession session = connection.session(spec);
         AttestedEnclave enclave = session.attest();
         java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (var in : inputs) {
