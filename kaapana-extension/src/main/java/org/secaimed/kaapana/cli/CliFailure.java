@@ -25,6 +25,15 @@ public final class CliFailure extends RuntimeException implements org.secaimed.c
     return new CliFailure(code, message, null);
   }
 
+  /**
+   * A refusal named by the enclave's problem type slug (e.g. {@code licence-revoked}) as the CLI's
+   * stable code ({@code LICENCE_REVOKED}): codes are upper case whatever the rule's spelling.
+   */
+  public static CliFailure ofRule(String rule, String message) {
+    String code = rule == null || rule.isBlank() ? "GATEWAY_REFUSED" : rule.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    return new CliFailure(code, message, null);
+  }
+
   @Override
   public String code() {
     return code;

@@ -319,9 +319,7 @@ public final class ProvenanceCommand implements Runnable {
       return SealCommand.Support.failure(cmd, json, command, CliFailure.of(p.step().code(), p.getMessage()));
     }
     if (e instanceof GatewayProblemException p) {
-      String rule = p.slug() == null ? "gateway-error" : p.slug();
-      return SealCommand.Support.failure(cmd, json, command,
-          CliFailure.of(rule.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), p.getMessage()));
+      return SealCommand.Support.failure(cmd, json, command, CliFailure.ofRule(p.slug(), p.getMessage()));
     }
     return SealCommand.Support.failure(cmd, json, command, e);
   }

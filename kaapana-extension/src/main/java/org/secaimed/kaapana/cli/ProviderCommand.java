@@ -98,7 +98,7 @@ public final class ProviderCommand implements Runnable {
         cmd.getOut().flush();
         return SecaimedCli.EXIT_OK;
       } catch (RequestRefusedException e) {
-        return SealCommand.Support.failure(cmd, json, "provider package", CliFailure.of(e.rule().slug(), e.getMessage()));
+        return SealCommand.Support.failure(cmd, json, "provider package", CliFailure.ofRule(e.rule().slug(), e.getMessage()));
       } catch (Exception e) {
         return SealCommand.Support.failure(cmd, json, "provider package", e);
       }
@@ -131,10 +131,10 @@ public final class ProviderCommand implements Runnable {
 
   static int fail(CommandLine cmd, boolean json, String name, Exception e) {
     if (e instanceof org.secaimed.connector.provider.ProviderClient.ProviderCallException p) {
-      return SealCommand.Support.failure(cmd, json, name, CliFailure.of(p.problem(), p.getMessage()));
+      return SealCommand.Support.failure(cmd, json, name, CliFailure.ofRule(p.problem(), p.getMessage()));
     }
     if (e instanceof org.secaimed.connector.tlog.LogProofException) {
-      return SealCommand.Support.failure(cmd, json, name, CliFailure.of("usage-not-verified", e.getMessage()));
+      return SealCommand.Support.failure(cmd, json, name, CliFailure.of("USAGE_NOT_VERIFIED", e.getMessage()));
     }
     return SealCommand.Support.failure(cmd, json, name, e);
   }

@@ -138,7 +138,7 @@ class ProviderPackageCommandTest {
     Run foreign = cli("provider", "revoke", "--licence-digest", digest, "--key", other.toString(), "--gateway", fixture.enclave.baseUrl(),
         "--policy", devPolicy.toString(), "--json");
     assertThat(foreign.exit).isEqualTo(SecaimedCli.EXIT_FAILED);
-    assertThat(foreign.out).contains("not-licence-owner");
+    assertThat(foreign.out).contains("not-licence-owner").contains("\"code\":\"NOT_LICENCE_OWNER\"");
 
     Run revoked = cli(concat(new String[] {"provider", "revoke", "--licence-digest", digest}, connection));
     assertThat(revoked.exit).as(revoked.out + revoked.err).isZero();
