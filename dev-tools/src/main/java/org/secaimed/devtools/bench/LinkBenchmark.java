@@ -39,6 +39,13 @@ import org.secaimed.enclave.server.algorithms.EnclaveAlgorithms;
  * judged on the median of each round's confidential / naive ratio.
  */
 public final class LinkBenchmark {
+  /**
+   * What the confidential path seals studies with: the session's default (byte planes + zstd
+   * level 1), named here so that the plaintext + zstd baseline compresses exactly the same way.
+   * (Until 2026-12-07 this bench set plain zstd for the confidential path, not the product's default.)
+   */
+  static final Compression STUDY_COMPRESSION = GatewaySession.STUDY_COMPRESSION;
+
   /** The three paths over the link. */
   public enum Path3 { PLAINTEXT_UNCOMPRESSED, PLAINTEXT_COMPRESSED, CONFIDENTIAL_COMPRESSED }
 
@@ -88,7 +95,7 @@ public final class LinkBenchmark {
     GatewaySession session = GatewaySession.builder(link.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
         .partSize(partSize).pollInterval(Duration.ofMillis(20)).retry(RetryPolicy.gatewayDefaults())
         .checkpointStore(siteDir.resolve("checkpoints")).workDir(siteDir.resolve("work")).site(site)
-        .compression(Compression.zstd()).build();
+        .compression(STUDY_COMPRESSION).build();
     session.attest(); // the plaintext paths' uploads are signed too
     log.accept(link.mbps() + " Mbit/s: warming up the three paths on a small phantom");
     for (Path3 p : Path3.values()) once(p, link, enclave, runner, session, site, warmup, partSize, workDir);
@@ -145,7 +152,7 @@ public final class LinkBenchmark {
     long[] plain = {0};
     Counting sealed = new Counting();
     try (var out = org.secaimed.connector.seal.SealedArchive.newSealingStream(sealed, KemKeyPair.generate(suite).publicKey(),
-        new byte[0], org.secaimed.connector.seal.SealOptions.defaults().withCompression(Compression.zstdBytePlanes()))) {
+        new byte[0], org.secaimed.connector.seal.SealOptions.defaults().withCompression(STUDY_COMPRESSION))) {
       OutputStream counting = new OutputStream() {
         @Override public void write(int b) throws IOException { out.write(b); plain[0]++; }
         @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); plain[0] += len; }
