@@ -127,10 +127,10 @@ public final class CtPhantom {
     private double noiseHu = 12;
     private boolean table = true;
 
-    /** Matrix size; 8..1024 in-plane, 1..2000 slices. */
+    /** Matrix size; 8..1024 in-plane, 1..4096 slices. */
     public Builder size(int columns, int rows, int slices) {
       if (columns < 8 || rows < 8 || columns > 1024 || rows > 1024) throw new IllegalArgumentException("in-plane size must be 8..1024");
-      if (slices < 1 || slices > 2000) throw new IllegalArgumentException("slices must be 1..2000");
+      if (slices < 1 || slices > 4096) throw new IllegalArgumentException("slices must be 1..4096");
       this.columns = columns;
       this.rows = rows;
       this.slices = slices;
