@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.secaimed.devtools.enclave.DevEnclave;
 import org.secaimed.devtools.phantom.CtPhantom;
@@ -15,13 +17,30 @@ import org.secaimed.kaapana.cli.JsonOutput;
 /**
  * Cohort throughput and the operator's memory: a dev enclave in this process, the operator
  * ({@link CohortWorker}) in a child JVM whose heap is capped, so the heap figures are the
- * operator's alone. One series alone is the baseline of the same run; then N series, K at a time.
- * Both share this machine's cores with the enclave, which runs every task.
+ * operator's alone. The median of several series run alone is the baseline of the same run; then
+ * N series, K at a time. Both share this machine's cores with the enclave, which runs every task:
+ * the cores each side kept busy are measured per phase, which says what bounds the speedup.
  */
 public final class CohortBenchmark {
+  /** CPU cores kept busy during a phase by the operator JVM and by the enclave's process (NaN where unknown). */
+  public record Cores(double operator, double enclave) {
+    static Cores of(JsonNode n) {
+      return new Cores(n.get("operator").asDouble(), n.get("enclave").asDouble());
+    }
+
+    public double total() {
+      return operator + enclave;
+    }
+  }
+
+  /** The operator's heap: the cap, the sampled peak (garbage included), and the live set after full collections. */
+  public record Heap(String xmx, long maxHeapBytes, long peakHeapUsedSampledBytes, long maxLiveAfterGcBytes,
+      List<LiveHeap.Checkpoint> liveAfterFullGc) {}
+
   /** Seconds and bytes as measured; throughput and efficiency follow from them. */
-  public record Report(int series, int concurrency, int size, int slices, long seriesBytes, String heap, double aloneSeconds,
-      double cohortSeconds, long maxHeapBytes, long peakHeapUsedSampledBytes, long maxLiveAfterGcBytes) {
+  public record Report(int series, int concurrency, int size, int slices, long seriesBytes, double aloneSeconds,
+      List<Double> aloneRunsSeconds, double cohortSeconds, double checkpointGcSeconds, Cores aloneCores, Cores cohortCores, Heap heap,
+      String loadBefore, String loadAfter) {
     public double seriesPerMinuteAlone() {
       return 60 / aloneSeconds;
     }
@@ -42,7 +61,7 @@ public final class CohortBenchmark {
 
   private CohortBenchmark() {}
 
-  public static Report run(Path work, int series, int concurrency, int size, int slices, String heap, Consumer<String> log)
+  public static Report run(Path work, int series, int concurrency, int size, int slices, int aloneRuns, String heap, Consumer<String> log)
       throws Exception {
     long seed = 20261207L;
     PhantomSeries template = new PhantomSeries(CtPhantom.builder().size(size, size, slices).seed(seed).build());
@@ -51,21 +70,31 @@ public final class CohortBenchmark {
     for (Path p : template.writeTo(work.resolve("template"))) bytes += java.nio.file.Files.size(p);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     try (DevEnclave enclave = DevEnclave.start(EnclaveServer.Config.defaults(work.resolve("enclave-state")), quiet)) {
-      log.accept(String.format("operator JVM -Xmx%s: one series alone, then %d series %d at a time (%.0f MB each)", heap, series,
-          concurrency, bytes / 1e6));
-      JsonNode r = child(heap, enclave.baseUrl(), work.resolve("template"), size, slices, seed, series, concurrency, work.resolve("runs"));
-      return new Report(series, concurrency, size, slices, bytes, heap, r.get("aloneSeconds").asDouble(),
-          r.get("cohortSeconds").asDouble(), r.get("maxHeapBytes").asLong(), r.get("peakHeapUsedSampledBytes").asLong(),
-          r.get("maxLiveAfterGcBytes").asLong());
+      log.accept(String.format("operator JVM -Xmx%s: %s, then %d series %d at a time (%.0f MB each); load %s",
+          heap, aloneRuns == 0 ? "no baseline" : "a warm-up series, " + aloneRuns + " alone", series, concurrency, bytes / 1e6, HostLoad.averages()));
+      String loadBefore = HostLoad.averages();
+      JsonNode r = child(heap, enclave.baseUrl(), work.resolve("template"), size, slices, seed, series, concurrency, aloneRuns,
+          work.resolve("runs"));
+      List<Double> aloneSeconds = new ArrayList<>();
+      r.get("aloneRunsSeconds").forEach(x -> aloneSeconds.add(x.asDouble()));
+      List<LiveHeap.Checkpoint> checkpoints = new ArrayList<>();
+      r.get("liveHeapCheckpoints").forEach(c -> checkpoints.add(new LiveHeap.Checkpoint(c.get("label").asText(),
+          c.get("seriesDone").asInt(), c.get("liveBytes").asLong(), 0)));
+      Heap h = new Heap(heap, r.get("maxHeapBytes").asLong(), r.get("peakHeapUsedSampledBytes").asLong(),
+          r.get("maxLiveAfterGcBytes").asLong(), checkpoints);
+      return new Report(series, concurrency, size, slices, bytes, r.get("aloneSeconds").asDouble(), aloneSeconds,
+          r.get("cohortSeconds").asDouble(), r.get("cohortCheckpointGcSeconds").asDouble(), Cores.of(r.get("aloneCores")),
+          Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages());
     }
   }
 
-  private static JsonNode child(String heap, String url, Path template, int size, int slices, long seed, int n, int k, Path work)
+  private static JsonNode child(String heap, String url, Path template, int size, int slices, long seed, int n, int k, int aloneRuns,
+      Path work)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), CohortWorker.class.getName(),
         url, template.toString(), Integer.toString(size), Integer.toString(slices), Long.toString(seed), Integer.toString(n),
-        Integer.toString(k), work.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Integer.toString(k), Integer.toString(aloneRuns), work.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes()).trim();
     if (p.waitFor() != 0) throw new IOException("the operator JVM failed (exit " + p.exitValue() + "): " + lastLine(out));
     return JsonOutput.mapper().readTree(lastLine(out));

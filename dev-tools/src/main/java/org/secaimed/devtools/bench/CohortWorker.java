@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.receipt.TaskReceipt;
@@ -26,11 +27,16 @@ import org.secaimed.kaapana.cli.JsonOutput;
 /**
  * The operator side of {@code bench cohort}, in a child JVM with the heap under test: the same
  * {@link BridgePipeline} as {@code kaapana run} (attest, pull + seal + upload, submit, await, open
- * and verify, SEG write-back, record) for a warm-up series, one series alone, then N series with K at a time,
- * each worker with its own gateway session. Prints one JSON line.
- * Arguments: enclave URL, template dir, size, slices, seed, N, K, work dir.
+ * and verify, SEG write-back, record). One worker runs a warm-up series (class loading, the JIT,
+ * the enclave's first task; not counted), then R series one after the other, whose median is
+ * the one-series baseline (R = 0: neither); then N series with K at a time, each worker with its
+ * own gateway session. Every {@value #CHECKPOINT_EVERY} series of the cohort a full collection
+ * measures the live heap (its pause is taken out of the cohort's time). Prints one JSON line.
+ * Arguments: enclave URL, template dir, size, slices, seed, N, K, R, work dir.
  */
 public final class CohortWorker {
+  static final int CHECKPOINT_EVERY = 10;
+
   private CohortWorker() {}
 
   public static void main(String[] args) throws Exception {
@@ -41,41 +47,85 @@ public final class CohortWorker {
     long seed = Long.parseLong(args[4]);
     int n = Integer.parseInt(args[5]);
     int k = Integer.parseInt(args[6]);
-    Path work = Path.of(args[7]);
+    int aloneRuns = Integer.parseInt(args[7]);
+    Path work = Path.of(args[8]);
     PhantomSeries series = new PhantomSeries(CtPhantom.builder().size(size, size, slices).seed(seed).build());
-    CohortSource source = new CohortSource(template, series, n + 2);
+    int first = aloneRuns == 0 ? 0 : 1 + aloneRuns;
+    CohortSource source = new CohortSource(template, series, first + n);
     KemKeyPair siteKey = KemKeyPair.generate(HpkeSuite.DEFAULT);
 
     HeapWatch heap = HeapWatch.start();
-    // One worker, two series: the first warms both JVMs (class loading, the JIT, the session's
-    // attestation, the enclave's first task) and is not counted; the second is the baseline.
-    List<Double> alone = runAll(url, source, siteKey, List.of(0, 1), 1, work.resolve("alone"));
-    double aloneSeconds = alone.get(1);
+    LiveHeap live = new LiveHeap();
+    if (aloneRuns > 0) {
+      runAll(url, source, siteKey, List.of(0), 1, work.resolve("warm-up"), done -> {});
+      live.take("idle after the warm-up", 0);
+    }
+    CpuClock.Reading a0 = CpuClock.read();
+    List<Integer> aloneIndices = new ArrayList<>();
+    for (int i = 1; i < first; i++) aloneIndices.add(i);
+    List<Double> alone = runAll(url, source, siteKey, aloneIndices, 1, work.resolve("alone"), done -> {});
+    if (!alone.isEmpty()) System.err.printf("bench cohort: alone %s s%n", alone.stream().map(x -> String.format("%.2f", x)).toList());
+    CpuClock.Reading a1 = CpuClock.read();
     List<Integer> cohort = new ArrayList<>();
-    for (int i = 2; i < n + 2; i++) cohort.add(i);
+    for (int i = first; i < first + n; i++) cohort.add(i);
     long t1 = System.nanoTime();
-    runAll(url, source, siteKey, cohort, k, work.resolve("cohort"));
-    double cohortSeconds = (System.nanoTime() - t1) / 1e9;
+    runAll(url, source, siteKey, cohort, k, work.resolve("cohort"), done -> {
+      if (done % CHECKPOINT_EVERY == 0 && done < n) {
+        LiveHeap.Checkpoint c = live.take("cohort in flight", done);
+        System.err.printf("bench cohort: %d/%d series done after %.0f s; live heap after a full GC %.0f MiB%n", done, n,
+            (System.nanoTime() - t1) / 1e9, c.liveBytes() / 1048576.0);
+      }
+    });
+    double cohortWall = (System.nanoTime() - t1) / 1e9;
+    CpuClock.Reading c1 = CpuClock.read();
+    live.take("idle after the cohort", n);
     HeapWatch.Figures h = heap.stop();
 
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("aloneSeconds", aloneSeconds);
-    r.put("cohortSeconds", cohortSeconds);
+    r.put("aloneSeconds", alone.isEmpty() ? Double.NaN : median(alone));
+    r.put("aloneRunsSeconds", alone);
+    r.put("cohortSeconds", cohortWall - live.gcSeconds("cohort"));
+    r.put("cohortCheckpointGcSeconds", live.gcSeconds("cohort"));
+    r.put("aloneCores", cores(a1.coresSince(a0)));
+    r.put("cohortCores", cores(c1.coresSince(a1)));
     r.put("maxHeapBytes", h.maxHeap());
     r.put("peakHeapUsedSampledBytes", h.peakUsedSampled());
     r.put("peakHeapPoolSumBytes", h.peakPoolSum());
     r.put("maxLiveAfterGcBytes", h.maxLiveAfterGc());
+    List<Map<String, Object>> checkpoints = new ArrayList<>();
+    for (LiveHeap.Checkpoint c : live.checkpoints()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("label", c.label());
+      m.put("seriesDone", c.seriesDone());
+      m.put("liveBytes", c.liveBytes());
+      checkpoints.add(m);
+    }
+    r.put("liveHeapCheckpoints", checkpoints);
     System.out.println(JsonOutput.mapper().writeValueAsString(r));
+  }
+
+  private static Map<String, Object> cores(double[] operatorEnclave) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("operator", operatorEnclave[0]);
+    m.put("enclave", operatorEnclave[1]);
+    return m;
+  }
+
+  static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(d -> d).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
   /**
    * Runs the series with {@code k} workers, each with its own session, run folders and SEG folder;
-   * returns each series' seconds, in the order of {@code indices}.
+   * returns each series' seconds, in the order of {@code indices}. {@code onSeriesDone} hears the
+   * count of series finished so far, on the worker that finished one.
    */
-  private static List<Double> runAll(String url, CohortSource source, KemKeyPair siteKey, List<Integer> indices, int k, Path work)
-      throws Exception {
+  private static List<Double> runAll(String url, CohortSource source, KemKeyPair siteKey, List<Integer> indices, int k, Path work,
+      IntConsumer onSeriesDone) throws Exception {
     Double[] seconds = new Double[indices.size()];
     AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(k);
     try {
       List<Future<?>> workers = new ArrayList<>();
@@ -88,6 +138,7 @@ public final class CohortWorker {
             long t = System.nanoTime();
             pipeline.segmentSeries(source.seriesUid(i), dir.resolve("series-" + i));
             seconds[j] = (System.nanoTime() - t) / 1e9;
+            onSeriesDone.accept(done.incrementAndGet());
           }
           return null;
         }));

@@ -1,6 +1,8 @@
 package org.secaimed.devtools.cli;
 
-import org.secaimed.connector.io.Digests;
+import org.secaimed.devtools.bench.HostLoad;
+import org.secaimed.devtools.cli.WadoPulls.Hashing;
+import org.secaimed.devtools.cli.WadoPulls.Measured;
 import org.secaimed.kaapana.cli.DicomCommand;
 import org.secaimed.kaapana.cli.JsonOutput;
 import org.secaimed.kaapana.cli.SecaimedCli;
@@ -32,7 +34,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,6 +86,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
     if (runs < 1 || sizeMb < 1) throw new CommandLine.ParameterException(cmd, "--runs and --size-mb must be positive");
     PrintWriter err = cmd.getErr();
     Map<String, Object> report = new LinkedHashMap<>();
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
     try (PrivateOrthanc orthanc = dicomweb == null ? PrivateOrthanc.start() : null) {
       String root = dicomweb != null ? dicomweb : orthanc.dicomWebUrl();
       if (orthanc != null) {
@@ -96,46 +98,68 @@ public final class BenchWadoCommand implements Callable<Integer> {
       String url = root.replaceAll("/+$", "") + "/studies/" + study + "/series/" + series;
       DicomWebClient client = DicomWebClient.builder(root).readTimeout(Duration.ofMinutes(5)).build();
 
-      Measured warm = pullOurs(client, false); // JIT warm-up, and fills the server's page cache
+      Measured warm = WadoPulls.streamed(client, false, study, series); // JIT warm-up, and fills the server's page cache
+      WadoPulls.pipeline(client, Hashing.HANDED_OVER, series);
       okhttp3.OkHttpClient raw = new okhttp3.OkHttpClient.Builder().readTimeout(Duration.ofMinutes(5)).build();
-      List<Double> curlRates = new ArrayList<>();
-      List<Double> rawRates = new ArrayList<>();
-      List<Double> ourRates = new ArrayList<>();
-      List<Double> ourHashRates = new ArrayList<>();
+      for (Way w : WAYS) rates.put(w.key(), new ArrayList<>());
+      List<Double> inlineCost = new ArrayList<>();
+      List<Double> handedOverCost = new ArrayList<>();
+      List<Double> streamedHashCost = new ArrayList<>();
       long curlBytes = 0;
       for (int i = 0; i < runs; i++) {
-        Measured c = pullCurl(url);
-        Measured r = pullRawOkHttp(raw, url);
-        Measured o = pullOurs(client, false);
-        Measured h = pullOurs(client, true);
-        curlRates.add(c.mbPerSecond());
-        rawRates.add(r.mbPerSecond());
-        ourRates.add(o.mbPerSecond());
-        ourHashRates.add(h.mbPerSecond());
-        curlBytes = c.bytes();
-        if (!json) err.printf("  run %d: curl %.0f MB/s, raw OkHttp %.0f MB/s, secaimed %.0f MB/s, secaimed+SHA-256 %.0f MB/s%n",
-            i + 1, c.mbPerSecond(), r.mbPerSecond(), o.mbPerSecond(), h.mbPerSecond());
+        Map<String, Double> run = new LinkedHashMap<>();
+        for (int j = 0; j < WAYS.size(); j++) { // rotated each run, so no way always follows the same one
+          Way w = WAYS.get((i + j) % WAYS.size());
+          Measured m = switch (w.key()) {
+            case "curl" -> pullCurl(url);
+            case "rawOkHttp" -> pullRawOkHttp(raw, url);
+            case "streamed" -> WadoPulls.streamed(client, false, study, series);
+            case "streamedSha256" -> WadoPulls.streamed(client, true, study, series);
+            default -> WadoPulls.pipeline(client, w.hashing(), series);
+          };
+          if (w.key().equals("curl")) curlBytes = m.bytes();
+          run.put(w.key(), m.mbPerSecond());
+          rates.get(w.key()).add(m.mbPerSecond());
+        }
+        // The hash's cost as the share of throughput lost against the same path without a hash, paired within the run.
+        streamedHashCost.add(1 - run.get("streamedSha256") / run.get("streamed"));
+        inlineCost.add(1 - run.get("pipelineReadingThread") / run.get("pipelineNoHash"));
+        handedOverCost.add(1 - run.get("pipelineHandedOver") / run.get("pipelineNoHash"));
+        if (!json) {
+          StringBuilder line = new StringBuilder("  run " + (i + 1) + ":");
+          for (Way w : WAYS) line.append(String.format(" %s %.0f", w.key(), run.get(w.key())));
+          err.println(line.append(" MB/s (load ").append(HostLoad.averages()).append(')'));
+        }
       }
-      double curlBest = max(curlRates);
-      double ourBest = max(ourRates);
+      double curlBest = max(rates.get("curl"));
+      double ourBest = max(rates.get("streamed"));
       report.put("url", url.replaceAll("//[^/@]*@", "//"));
       report.put("instances", warm.instances());
       report.put("seriesBytes", warm.bytes());
       report.put("responseBytesCurl", curlBytes);
       report.put("runs", runs);
+      report.put("loadAverage", HostLoad.averages());
       report.put("curlMBps", round(curlBest));
-      report.put("rawOkHttpMBps", round(max(rawRates)));
+      report.put("rawOkHttpMBps", round(max(rates.get("rawOkHttp"))));
       report.put("secaimedMBps", round(ourBest));
-      report.put("secaimedWithSha256MBps", round(max(ourHashRates)));
+      report.put("secaimedWithSha256MBps", round(max(rates.get("streamedSha256"))));
       report.put("ratio", round(ourBest / curlBest));
-      report.put("medianRatio", round(median(ourRates) / median(curlRates)));
+      report.put("medianRatio", round(median(rates.get("streamed")) / median(rates.get("curl"))));
       report.put("goalRatio", 0.9);
-      report.put("curlRunsMBps", curlRates.stream().map(BenchWadoCommand::round).toList());
-      report.put("rawOkHttpRunsMBps", rawRates.stream().map(BenchWadoCommand::round).toList());
-      report.put("secaimedRunsMBps", ourRates.stream().map(BenchWadoCommand::round).toList());
+      Map<String, Object> pipe = new LinkedHashMap<>();
+      for (Way w : WAYS) if (w.hashing() != null) pipe.put(w.key() + "MBps", round(max(rates.get(w.key()))));
+      report.put("pipelinePath", pipe);
+      Map<String, Object> cost = new LinkedHashMap<>();
+      cost.put("streamedReadingThread", round(median(streamedHashCost)));
+      cost.put("pipelineReadingThread", round(median(inlineCost)));
+      cost.put("pipelineHandedOver", round(median(handedOverCost)));
+      report.put("hashCostMedian", cost);
+      Map<String, Object> runsMBps = new LinkedHashMap<>();
+      for (Way w : WAYS) runsMBps.put(w.key(), rates.get(w.key()).stream().map(BenchWadoCommand::round).toList());
+      report.put("runsMBps", runsMBps);
 
-      if (!json) err.printf("  child JVM -Xmx%s pulling the series (SHA-256 per instance)...%n", heap);
-      JsonNode probe = heapProbe(root, study, series);
+      if (!json) err.printf("  child JVM -Xmx%s pulling the series the pipeline's way (hashes handed over)...%n", heap);
+      JsonNode probe = heapProbe(root, series);
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("xmx", heap);
       h.put("maxHeapBytes", probe.get("maxHeapBytes").asLong());
@@ -148,29 +172,42 @@ public final class BenchWadoCommand implements Callable<Integer> {
       report.put("heap", h);
     }
     PrintWriter out = cmd.getOut();
-    if (json) {
-      JsonOutput.print(out, report);
-    } else {
-      out.printf("WADO-RS series pull, %d instances, %s, best of %d:%n", report.get("instances"), DicomCommand.human((long) report.get("seriesBytes")), runs);
-      out.printf("  curl              %8.0f MB/s%n", (double) report.get("curlMBps"));
-      out.printf("  raw OkHttp body   %8.0f MB/s   (the HTTP stack alone, no multipart parsing)%n", (double) report.get("rawOkHttpMBps"));
-      out.printf("  secaimed          %8.0f MB/s   ratio %.2fx best, %.2fx median (goal >= 0.90x)%n", (double) report.get("secaimedMBps"),
-          (double) report.get("ratio"), (double) report.get("medianRatio"));
-      out.printf("  secaimed+SHA-256  %8.0f MB/s%n", (double) report.get("secaimedWithSha256MBps"));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> h = (Map<String, Object>) report.get("heap");
-      out.printf("Peak heap pulling %s with -Xmx%s (max heap %s): sampled %s, pool peaks %s, live after GC %s%n",
-          DicomCommand.human((long) h.get("seriesBytes")), heap, DicomCommand.human((long) h.get("maxHeapBytes")),
-          DicomCommand.human((long) h.get("peakHeapUsedSampledBytes")), DicomCommand.human((long) h.get("peakHeapPoolSumBytes")),
-          DicomCommand.human((long) h.get("maxLiveAfterGcBytes")));
-    }
+    if (json) JsonOutput.print(out, report);
+    else printText(out, report, rates);
     return SecaimedCli.EXIT_OK;
   }
 
-  record Measured(long bytes, int instances, long nanos) {
-    double mbPerSecond() {
-      return bytes / 1e6 / (nanos / 1e9);
+  /** One way of pulling the series; {@code hashing} is null outside the pipeline's path. */
+  record Way(String key, String label, Hashing hashing) {}
+
+  static final List<Way> WAYS = List.of(
+      new Way("curl", "curl", null),
+      new Way("rawOkHttp", "raw OkHttp body (HTTP stack alone, no multipart parsing)", null),
+      new Way("streamed", "secaimed client, streamed, no hash", null),
+      new Way("streamedSha256", "secaimed client, streamed, SHA-256 on the reading thread", null),
+      new Way("pipelineNoHash", "no hash", Hashing.NONE),
+      new Way("pipelineReadingThread", "SHA-256 on the reading thread (the old way)", Hashing.READING_THREAD),
+      new Way("pipelineBesideWaiting", "SHA-256 beside the copy, add() waits for it", Hashing.BESIDE_WAITING),
+      new Way("pipelineHandedOver", "SHA-256 handed over, joined at the next instance (the pipeline's way)", Hashing.HANDED_OVER));
+
+  @SuppressWarnings("unchecked")
+  private void printText(PrintWriter out, Map<String, Object> report, Map<String, List<Double>> rates) {
+    out.printf("WADO-RS series pull, %d instances, %s, best (median) of %d, load average %s:%n", report.get("instances"),
+        DicomCommand.human((long) report.get("seriesBytes")), runs, report.get("loadAverage"));
+    for (Way w : WAYS) {
+      if (w.key().equals("pipelineNoHash")) out.println("  the pipeline's path (DicomWebSeriesSource -> StudyArchiveWriter, sealing replaced by a discarding sink):");
+      out.printf("  %-72s %6.0f (%4.0f) MB/s%s%n", (w.hashing() != null ? "  " : "") + w.label(), max(rates.get(w.key())), median(rates.get(w.key())),
+          w.key().equals("streamed") ? String.format("   %.2fx curl best, %.2fx median (goal >= 0.90x)", (double) report.get("ratio"), (double) report.get("medianRatio")) : "");
     }
+    Map<String, Object> cost = (Map<String, Object>) report.get("hashCostMedian");
+    out.printf("Hashing's cost (throughput lost against the same path without a hash, median of per-run pairs): streamed on the reading thread %.0f %%;%n"
+        + "  pipeline path: on the reading thread %.0f %%, handed over %.0f %%%n", 100 * (double) cost.get("streamedReadingThread"),
+        100 * (double) cost.get("pipelineReadingThread"), 100 * (double) cost.get("pipelineHandedOver"));
+    Map<String, Object> h = (Map<String, Object>) report.get("heap");
+    out.printf("Peak heap pulling %s the pipeline's way with -Xmx%s (max heap %s): sampled %s, pool peaks %s, live after GC %s%n",
+        DicomCommand.human((long) h.get("seriesBytes")), heap, DicomCommand.human((long) h.get("maxHeapBytes")),
+        DicomCommand.human((long) h.get("peakHeapUsedSampledBytes")), DicomCommand.human((long) h.get("peakHeapPoolSumBytes")),
+        DicomCommand.human((long) h.get("maxLiveAfterGcBytes")));
   }
 
   private static double max(List<Double> v) {
@@ -199,31 +236,6 @@ public final class BenchWadoCommand implements Callable<Integer> {
     return Math.round(d * 100) / 100.0;
   }
 
-  /** Our client as the pipeline uses it: one instance at a time, bytes to a sink (optionally hashed). */
-  static Measured pullOurs(DicomWebClient client, boolean sha256, String study, String series) throws IOException {
-    byte[] buf = new byte[64 * 1024];
-    long bytes = 0;
-    int n = 0;
-    long t0 = System.nanoTime();
-    try (InstanceStream s = client.retrieveSeries(study, series)) {
-      while (s.next()) {
-        MessageDigest md = sha256 ? Digests.sha256() : null;
-        InputStream in = s.body();
-        for (int r; (r = in.read(buf)) > 0; ) {
-          bytes += r;
-          if (md != null) md.update(buf, 0, r);
-        }
-        if (md != null) md.digest();
-        n++;
-      }
-    }
-    return new Measured(bytes, n, System.nanoTime() - t0);
-  }
-
-  private Measured pullOurs(DicomWebClient client, boolean sha256) throws IOException {
-    return pullOurs(client, sha256, study, series);
-  }
-
   /** curl fetching the same URL with the same Accept header, discarding the body; timed by curl itself. */
   private static Measured pullCurl(String url) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("curl", "-s", "-f", "-o", "/dev/null", "-w", "%{size_download} %{time_total}", "-H", "Accept: " + WADO_ACCEPT, url)
@@ -234,16 +246,16 @@ public final class BenchWadoCommand implements Callable<Integer> {
     return new Measured(Long.parseLong(parts[0]), -1, (long) (Double.parseDouble(parts[1]) * 1e9));
   }
 
-  private JsonNode heapProbe(String root, String study, String series) throws IOException, InterruptedException {
+  private JsonNode heapProbe(String root, String series) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName(), root, study, series)
+    Process p = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), HeapProbe.class.getName(), root, series)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String outText = new String(p.getInputStream().readAllBytes()).trim();
     if (p.waitFor() != 0) throw new IOException("the heap probe JVM failed (exit " + p.exitValue() + "): " + outText);
     return JsonOutput.mapper().readTree(outText.substring(outText.lastIndexOf('\n') + 1));
   }
 
-  /** Runs in a child JVM with a small heap: pulls and hashes the series, prints heap figures as JSON. */
+  /** Runs in a child JVM with a small heap: pulls and hashes the series the pipeline's way, prints heap figures as JSON. */
   public static final class HeapProbe {
     public static void main(String[] args) throws Exception {
       List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(b -> b.getType() == MemoryType.HEAP).toList();
@@ -264,7 +276,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
       }, "heap-sampler");
       sampler.setDaemon(true);
       sampler.start();
-      Measured m = pullOurs(DicomWebClient.builder(args[0]).readTimeout(Duration.ofMinutes(5)).build(), true, args[1], args[2]);
+      Measured m = WadoPulls.pipeline(DicomWebClient.builder(args[0]).readTimeout(Duration.ofMinutes(5)).build(), Hashing.HANDED_OVER, args[1]);
       sampler.interrupt();
       sampler.join();
       long poolSum = 0;
@@ -344,84 +356,5 @@ public final class BenchWadoCommand implements Callable<Integer> {
     UUID u = UUID.randomUUID();
     ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
     return "2.25." + new BigInteger(1, b.array());
-  }
-
-  // ------------------------------------------------------------------ a private Orthanc
-
-  /** An Orthanc with the DICOMweb plugin on free loopback ports in a temp dir; stopped by its pid. */
-  static final class PrivateOrthanc implements AutoCloseable {
-    private final Path dir;
-    private final Process process;
-    private final int httpPort;
-
-    private PrivateOrthanc(Path dir, Process process, int httpPort) {
-      this.dir = dir;
-      this.process = process;
-      this.httpPort = httpPort;
-    }
-
-    static PrivateOrthanc start() throws IOException, InterruptedException {
-      Path dir = Files.createTempDirectory("secaimed-bench-orthanc-");
-      Files.createDirectories(dir.resolve("db"));
-      int http = freePort();
-      int dicom = freePort();
-      String db = dir.resolve("db").toString().replace("\\", "\\\\").replace("\"", "\\\"");
-      Files.writeString(dir.resolve("orthanc.json"), """
-          { "Name": "BENCH", "StorageDirectory": "%1$s", "IndexDirectory": "%1$s", "StorageCompression": false,
-            "HttpPort": %2$d, "RemoteAccessAllowed": false, "AuthenticationEnabled": false, "HttpCompressionEnabled": false,
-            "DicomPort": %3$d, "DicomAet": "BENCH", "SaveJobs": false,
-            "Plugins": [ "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" ],
-            "DicomWeb": { "Enable": true, "Root": "/dicom-web/", "Host": "127.0.0.1:%2$d", "Ssl": false } }
-          """.formatted(db, http, dicom));
-      Process p = new ProcessBuilder("Orthanc", dir.resolve("orthanc.json").toString()).directory(dir.toFile())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-      PrivateOrthanc o = new PrivateOrthanc(dir, p, http);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          o.close();
-          throw new IOException("Orthanc exited with " + p.exitValue() + " (is the orthanc and orthanc-dicomweb package installed?)");
-        }
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress("127.0.0.1", http), 300);
-          Thread.sleep(200); // the plugin registers its routes just after the port opens
-          return o;
-        } catch (IOException notYet) {
-          Thread.sleep(100);
-        }
-      }
-      o.close();
-      throw new IOException("Orthanc did not start within 30 s");
-    }
-
-    String dicomWebUrl() {
-      return "http://127.0.0.1:" + httpPort + "/dicom-web";
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    @Override
-    public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
-        // best effort
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
-      }
-    }
   }
 }

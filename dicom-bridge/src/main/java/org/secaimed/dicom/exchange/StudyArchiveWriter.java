@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.secaimed.dicom.exchange.StudyArchiveException.Reason;
@@ -35,6 +37,12 @@ public final class StudyArchiveWriter implements AutoCloseable {
 
   /** Below this, handing the hash to another thread costs more than it saves. */
   static final int BESIDE_THRESHOLD = 128 << 10;
+  /**
+   * A handed-over instance up to this size may still be hashing when {@link #handOver} returns;
+   * a larger one is joined first, so the writer never keeps more than this much of the caller's
+   * data alive beside what the caller holds (bounded heap for multi-frame instances).
+   */
+  static final int MAX_PENDING_BYTES = 16 << 20;
   /** Daemon helpers shared by every writer (one per concurrently added instance, idle ones expire). */
   private static final ExecutorService DIGESTERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "secaimed-instance-digest");
@@ -43,14 +51,20 @@ public final class StudyArchiveWriter implements AutoCloseable {
   });
 
   private final OutputStream sink;
+  private final Executor digesters;
   private final TarArchiveOutputStream tar;
   private final List<InstanceRecord> records = new ArrayList<>();
+  /** The last handed-over instance, whose digest may still be computing; joined before any other record is added. */
+  private Pending pending;
   private final Set<String> uids = new HashSet<>();
   private boolean failed;
   private boolean closed;
 
-  private StudyArchiveWriter(OutputStream sink) throws IOException {
+  private record Pending(String sopInstanceUid, long length, Future<String> digest) {}
+
+  private StudyArchiveWriter(OutputStream sink, Executor digesters) throws IOException {
     this.sink = sink;
+    this.digesters = digesters;
     this.tar = new TarArchiveOutputStream(sink, StandardCharsets.UTF_8.name());
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -62,7 +76,12 @@ public final class StudyArchiveWriter implements AutoCloseable {
 
   /** Starts an archive on {@code sink}; the writer owns the sink from now on. */
   public static StudyArchiveWriter open(OutputStream sink) throws IOException {
-    return new StudyArchiveWriter(sink);
+    return new StudyArchiveWriter(sink, DIGESTERS);
+  }
+
+  /** As {@link #open(OutputStream)}, hashing on {@code digesters} (tests hold the hashes back with it). */
+  static StudyArchiveWriter open(OutputStream sink, Executor digesters) throws IOException {
+    return new StudyArchiveWriter(sink, digesters);
   }
 
   /** Adds a Part 10 instance, reading its SOP Instance UID from the header (which also proves it is DICOM). */
@@ -70,7 +89,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
     ensureOpen();
     String uid;
     try {
-      uid = DicomHeaders.sopInstanceUid(part10, "instance #" + (records.size() + 1));
+      uid = DicomHeaders.sopInstanceUid(part10, "instance #" + (uids.size() + 1));
     } catch (StudyArchiveException e) {
       failed = true;
       throw e;
@@ -79,20 +98,51 @@ public final class StudyArchiveWriter implements AutoCloseable {
   }
 
   /**
-   * Adds a Part 10 instance whose SOP Instance UID the caller already knows (e.g. from WADO-RS).
+   * Adds a Part 10 instance whose SOP Instance UID the caller already knows and returns its record.
    * An instance of {@value #BESIDE_THRESHOLD} bytes or more is hashed on a helper thread while
-   * this thread copies it into the archive (where it is compressed and sealed): on the pulling
-   * thread the hash cost about 40 % of WADO-RS throughput. Both only read {@code part10}, and both
-   * are done before this returns, so the caller may reuse the array afterwards.
+   * this thread copies it into the archive (where it is compressed and sealed). Both only read
+   * {@code part10}, and both are done before this returns, so the caller may reuse the array
+   * afterwards. A puller that allocates a fresh array per instance should {@link #handOver} it.
    */
   public InstanceRecord add(String sopInstanceUid, byte[] part10) throws IOException {
+    joinPending();
     if (part10.length < BESIDE_THRESHOLD) return add(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10));
-    Future<String> digest = DIGESTERS.submit(() -> Digests.sha256Hex(part10));
+    Future<String> digest = hashBeside(part10);
     try {
-      return write(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10), null, digest);
+      return recorded(write(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10), null), joined(digest, sopInstanceUid));
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
     } finally {
       digest.cancel(false); // a no-op after success; after a failure the hash is not wanted
     }
+  }
+
+  /**
+   * Adds a Part 10 instance whose array the caller hands over for good: the caller must never
+   * modify {@code part10} again (a puller that allocates each instance afresh, as the pipeline's
+   * series sources do; an array changed anyway yields a digest the enclave's reader refuses). Like {@link #add(String, byte[])} the hash of a large instance runs on a
+   * helper thread beside the copy into the archive, but it may still be running when this returns,
+   * so the caller already fetches the next instance while the hash finishes: on the pulling thread
+   * the hash cost about 40 % of WADO-RS throughput, and waiting for it at the end of each add
+   * still left most of that cost in place when the copy is cheap (no compression). At most one
+   * instance of up to {@value #MAX_PENDING_BYTES} bytes is pending; its record appears in
+   * {@link #records()} and the manifest once it is joined (by the next add, records() or finish()).
+   */
+  public void handOver(String sopInstanceUid, byte[] part10) throws IOException {
+    if (part10.length < BESIDE_THRESHOLD || part10.length > MAX_PENDING_BYTES) {
+      add(sopInstanceUid, part10);
+      return;
+    }
+    joinPending();
+    Future<String> digest = hashBeside(part10);
+    try {
+      write(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10), null);
+    } catch (IOException | RuntimeException e) {
+      digest.cancel(false);
+      throw e;
+    }
+    pending = new Pending(sopInstanceUid, part10.length, digest);
   }
 
   /**
@@ -100,14 +150,43 @@ public final class StudyArchiveWriter implements AutoCloseable {
    * arrive as streams never need a buffer of their own.
    */
   public InstanceRecord add(String sopInstanceUid, long length, InputStream data) throws IOException {
+    joinPending();
     // Hashed on the fly: the digest goes into the manifest at the end, so a streamed instance is
     // read exactly once. Readers hash again and compare with the manifest.
-    return write(sopInstanceUid, length, data, Digests.sha256(), null);
+    MessageDigest md = Digests.sha256();
+    return recorded(write(sopInstanceUid, length, data, md), Digests.hex(md));
   }
 
-  /** Writes one entry; the digest comes from {@code inline} (fed while copying) or from {@code beside}. */
-  private InstanceRecord write(String sopInstanceUid, long length, InputStream data, MessageDigest inline,
-      Future<String> beside) throws IOException {
+  private Future<String> hashBeside(byte[] part10) {
+    FutureTask<String> digest = new FutureTask<>(() -> Digests.sha256Hex(part10));
+    digesters.execute(digest);
+    return digest;
+  }
+
+  /** Appends the record of the entry just written: only ever in archive order. */
+  private InstanceRecord recorded(Entry written, String sha256) {
+    InstanceRecord record = new InstanceRecord(written.sopInstanceUid(), sha256, written.length());
+    records.add(record);
+    return record;
+  }
+
+  /** Waits for the handed-over instance's digest and records it; the writer is failed if hashing failed. */
+  private void joinPending() throws IOException {
+    Pending p = pending;
+    if (p == null) return;
+    pending = null;
+    try {
+      recorded(new Entry(p.sopInstanceUid(), p.length()), joined(p.digest(), p.sopInstanceUid()));
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private record Entry(String sopInstanceUid, long length) {}
+
+  /** Writes one entry's header and bytes, feeding {@code inline} (if any) while copying; records nothing. */
+  private Entry write(String sopInstanceUid, long length, InputStream data, MessageDigest inline) throws IOException {
     ensureOpen();
     String where = sopInstanceUid;
     try {
@@ -117,7 +196,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
       if (!uids.add(sopInstanceUid)) {
         throw new StudyArchiveException(Reason.DUPLICATE_INSTANCE, where, "instance added twice");
       }
-      TarArchiveEntry entry = new TarArchiveEntry(StudyArchiveFormat.instanceEntryName(records.size() + 1));
+      TarArchiveEntry entry = new TarArchiveEntry(StudyArchiveFormat.instanceEntryName(uids.size()));
       entry.setSize(length);
       entry.setMode(0600);
       entry.setModTime(0L);
@@ -129,9 +208,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
         throw new StudyArchiveException(Reason.TRUNCATED, where, "instance stream ended after " + copied + " of " + length + " bytes");
       }
       tar.closeArchiveEntry();
-      InstanceRecord record = new InstanceRecord(sopInstanceUid, inline != null ? Digests.hex(inline) : joined(beside, where), length);
-      records.add(record);
-      return record;
+      return new Entry(sopInstanceUid, length);
     } catch (IOException | RuntimeException e) {
       failed = true;
       throw e;
@@ -146,16 +223,20 @@ public final class StudyArchiveWriter implements AutoCloseable {
       throw new java.io.InterruptedIOException("interrupted while hashing instance " + where);
     } catch (ExecutionException e) {
       throw new IOException("hashing instance " + where + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new IOException("hashing instance " + where + " was cancelled", e);
     }
   }
 
-  /** The instances written so far. */
-  public List<InstanceRecord> records() {
+  /** The instances written so far (waits for a handed-over instance's digest). */
+  public List<InstanceRecord> records() throws IOException {
+    joinPending();
     return List.copyOf(records);
   }
 
   /** Writes the manifest and closes the sink; returns the manifest. Idempotent. */
   public StudyManifest finish() throws IOException {
+    if (!closed && !failed) joinPending();
     StudyManifest manifest = new StudyManifest(records);
     if (closed) return manifest;
     closed = true;

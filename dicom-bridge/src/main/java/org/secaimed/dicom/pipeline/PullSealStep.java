@@ -57,7 +57,7 @@ final class PullSealStep {
         StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
         parts.source().forEachInstance(seriesUid, (uid, part10) -> {
           headers.add(part10, uid);
-          archive.add(uid, part10);
+          archive.handOver(uid, part10); // hashed beside the copy and the next instance's pull
           parts.listener().instanceSealed(count.incrementAndGet(), bytes.addAndGet(part10.length));
         });
         assembled.set(headers.assemble(seriesUid));
@@ -96,7 +96,7 @@ final class PullSealStep {
       AtomicLong bytes) throws IOException {
     int before = count.get();
     parts.source().forEachReferencingSeg(seriesUid, (uid, part10) -> {
-      archive.add(uid, part10);
+      archive.handOver(uid, part10);
       parts.listener().instanceSealed(count.incrementAndGet(), bytes.addAndGet(part10.length));
     });
     if (count.get() == before) {

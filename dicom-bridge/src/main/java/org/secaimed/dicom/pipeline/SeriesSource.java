@@ -8,7 +8,11 @@ import java.io.IOException;
  */
 public interface SeriesSource {
 
-  /** Receives one instance: its Part 10 bytes, owned by the callee only for the call. */
+  /**
+   * Receives one instance: its Part 10 bytes, handed over. The source allocates a fresh array per
+   * instance and never touches it again, so the consumer may keep reading it after the call (the
+   * pipeline hashes it on a helper thread while the next instance is pulled).
+   */
   @FunctionalInterface
   interface InstanceConsumer {
     void accept(String sopInstanceUid, byte[] part10) throws IOException;

@@ -78,6 +78,83 @@ class StudyArchiveTest {
     assertThat(manifest.instances()).hasSize(6);
   }
 
+  /** A DICOM-headed instance of {@code size} bytes padded with pixel-like random bytes. */
+  private static byte[] largeInstance(int i, int size) throws Exception {
+    byte[] head = TinyDicom.instance(i);
+    byte[] b = Arrays.copyOf(head, Math.max(head.length, size));
+    byte[] pixels = new byte[b.length - head.length];
+    new java.util.Random(i).nextBytes(pixels);
+    System.arraycopy(pixels, 0, b, head.length, pixels.length);
+    return b;
+  }
+
+  @Test
+  void handedOverInstancesCarryTheSameDigestsAsStreamedOnesInArchiveOrder() throws Exception {
+    // Sizes on both sides of the beside-threshold, mixed with add() calls: records stay in order.
+    int t = StudyArchiveWriter.BESIDE_THRESHOLD;
+    int[] sizes = {t + 1, 300, t * 3, t - 1, t, t * 2 + 7};
+    List<byte[]> instances = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) instances.add(largeInstance(i + 1, sizes[i]));
+    ByteArrayOutputStream handed = new ByteArrayOutputStream();
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+    StudyManifest viaHandOver;
+    StudyManifest viaStreams;
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(handed)) {
+      for (int i = 0; i < instances.size(); i++) {
+        if (i == 3) w.add(TinyDicom.uid(i + 1), instances.get(i));
+        else w.handOver(TinyDicom.uid(i + 1), instances.get(i).clone());
+      }
+      viaHandOver = w.finish();
+    }
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(streamed)) {
+      for (int i = 0; i < instances.size(); i++) {
+        byte[] b = instances.get(i);
+        w.add(TinyDicom.uid(i + 1), b.length, new ByteArrayInputStream(b));
+      }
+      viaStreams = w.finish();
+    }
+    assertThat(viaHandOver).isEqualTo(viaStreams);
+    assertThat(handed.toByteArray()).isEqualTo(streamed.toByteArray());
+    for (int i = 0; i < instances.size(); i++) {
+      assertThat(viaHandOver.instances().get(i).sha256()).isEqualTo(Digests.sha256Hex(instances.get(i)));
+    }
+    assertThat(StudyArchiveReader.readAll(new ByteArrayInputStream(handed.toByteArray()), x -> {})).isEqualTo(viaStreams);
+  }
+
+  @Test
+  void handOverReturnsBeforeTheInstanceIsHashedAndTheManifestWaitsForIt() throws Exception {
+    // The digests run on an executor the test holds back: handOver must not wait for its own
+    // instance's hash (the old add did), while the next add, records() and finish() must.
+    List<Runnable> held = new ArrayList<>();
+    java.util.concurrent.Executor holding = held::add;
+    byte[] one = largeInstance(1, StudyArchiveWriter.BESIDE_THRESHOLD * 2);
+    byte[] two = largeInstance(2, StudyArchiveWriter.BESIDE_THRESHOLD * 2);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    StudyArchiveWriter w = StudyArchiveWriter.open(sink, holding);
+    w.handOver(TinyDicom.uid(1), one);
+    assertThat(held).hasSize(1); // returned with the hash still queued
+    held.remove(0).run();
+    w.handOver(TinyDicom.uid(2), two);
+    assertThat(held).hasSize(1);
+    held.remove(0).run();
+    StudyManifest m = w.finish();
+    assertThat(m.instances()).extracting(InstanceRecord::sha256).containsExactly(Digests.sha256Hex(one), Digests.sha256Hex(two));
+    assertThat(StudyArchiveReader.readAll(new ByteArrayInputStream(sink.toByteArray()), x -> {})).isEqualTo(m);
+  }
+
+  @Test
+  void aHashThatFailsLeavesTheArchiveWithoutAManifest() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    List<Runnable> held = new ArrayList<>();
+    StudyArchiveWriter w = StudyArchiveWriter.open(sink, held::add);
+    w.handOver(TinyDicom.uid(1), largeInstance(1, StudyArchiveWriter.BESIDE_THRESHOLD));
+    ((java.util.concurrent.Future<?>) held.remove(0)).cancel(false); // the digest never arrives
+    assertThatThrownBy(w::finish).isInstanceOf(java.io.IOException.class);
+    w.close();
+    assertThatThrownBy(() -> readAll(sink.toByteArray())).isInstanceOfSatisfying(StudyArchiveException.class,
+        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+  }
+
   @Test
   void aModifiedInstanceByteIsCaughtAndNamed() throws Exception {
     byte[] archive = archiveOf(3);

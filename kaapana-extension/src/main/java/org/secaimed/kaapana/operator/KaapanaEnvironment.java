@@ -269,16 +269,26 @@ public final class KaapanaEnvironment {
   }
 
   /**
-   * Every {@code SECAIMED_COLLATERAL_*} setting (store, offline, KDS/PCS site mirrors), read by
-   * the one shared reader ({@link org.secaimed.connector.attest.collateral.CollateralSettings}).
+   * Every collateral setting (store, offline, KDS/PCS site mirrors), read by the one shared reader
+   * ({@link org.secaimed.connector.attest.collateral.CollateralSettings}): the chart's
+   * {@code secaimed.collateral} (site-config.json) first, then any {@code SECAIMED_COLLATERAL_*}
+   * variable set on the pod, which wins. A bad value is reported where it was set.
    */
   public org.secaimed.connector.attest.collateral.CollateralSettings collateralSettings() throws KaapanaEnvironmentException {
     Path parent = workflowDir.toAbsolutePath().getParent();
+    Map<String, String> fromSite = site == null ? Map.of() : site.collateral();
+    Map<String, String> effective = new java.util.HashMap<>(fromSite);
+    env.forEach((k, v) -> {
+      if (k.startsWith("SECAIMED_COLLATERAL_") && v != null && !v.isBlank()) effective.put(k, v);
+    });
     try {
-      return org.secaimed.connector.attest.collateral.CollateralSettings.fromEnvironment(env,
+      return org.secaimed.connector.attest.collateral.CollateralSettings.fromEnvironment(effective,
           parent == null ? null : parent.resolve("secaimed-collateral"));
     } catch (org.secaimed.connector.attest.collateral.CollateralSettings.InvalidSetting e) {
-      throw new KaapanaEnvironmentException(e.setting(), e.getMessage().substring(e.setting().length() + 2));
+      String variable = e.setting();
+      boolean setBySite = fromSite.containsKey(variable) && fromSite.get(variable).equals(effective.get(variable));
+      String where = setBySite ? SiteSettings.collateralField(variable) : variable;
+      throw new KaapanaEnvironmentException(where, e.getMessage().substring(variable.length() + 2));
     }
   }
 

@@ -8,19 +8,26 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import org.secaimed.connector.attest.PolicyException;
+import org.secaimed.connector.attest.collateral.CollateralSettings;
 import org.secaimed.connector.attest.validate.Policy;
 import org.secaimed.connector.seal.KemKeys;
 
 /**
  * Reads {@link SiteConfig} from the two variables the DAG's secret refs fill
  * ({@code dags/files/secaimed/site_settings.py}). {@code site-config.json} is
- * <pre>{"default_algorithm": "...", "profiles": {"default": {"gateway_url": "https://...", "policy": "&lt;YAML&gt;"}}}</pre>
+ * <pre>{"default_algorithm": "...", "profiles": {"default": {"gateway_url": "https://...", "policy": "&lt;YAML&gt;"}},
+ *  "collateral": {"offline": false, "kds_url": "https://...", "pcs_url": "https://...", "intel_root_crl_url": "https://..."}}</pre>
+ * ({@code collateral} and each of its fields optional; the chart's {@code secaimed.collateral}).
  */
 final class SiteSettings {
   static final String CONFIG_ENV = "SECAIMED_SITE_CONFIG";
   static final String KEY_ENV = "SECAIMED_SITE_KEY";
   private static final Pattern PROFILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** site-config.json's collateral fields and the variable each stands for. */
+  static final Map<String, String> COLLATERAL_FIELDS = Map.of(
+      "offline", CollateralSettings.OFFLINE, "kds_url", CollateralSettings.KDS_URL,
+      "pcs_url", CollateralSettings.PCS_URL, "intel_root_crl_url", CollateralSettings.INTEL_ROOT_CRL_URL);
 
   private SiteSettings() {}
 
@@ -33,7 +40,8 @@ final class SiteSettings {
     SiteConfig site = problems.attempt(() -> config(env, profile));
     String key = problems.attempt(() -> siteKey(env));
     problems.throwIfAny();
-    return site == null ? null : new SiteConfig(site.gatewayProfile(), site.gatewayUrl(), site.policyYaml(), key, site.defaultAlgorithm());
+    return site == null ? null
+        : new SiteConfig(site.gatewayProfile(), site.gatewayUrl(), site.policyYaml(), key, site.defaultAlgorithm(), site.collateral());
   }
 
   private static SiteConfig config(Map<String, String> env, String profile) throws KaapanaEnvironmentException {
@@ -52,13 +60,48 @@ final class SiteSettings {
     }
     String algorithm = root.path("default_algorithm").asText("");
     Optional<String> defaultAlgorithm = algorithm.isBlank() ? Optional.empty() : Optional.of(algorithm);
+    Problems problems = new Problems();
+    Map<String, String> collateral = problems.attempt(() -> collateral(root.path("collateral")));
     if (profile == null) {
-      Problems problems = new Problems();
       root.path("profiles").fieldNames().forEachRemaining(name -> problems.attempt(() -> profile(root, name, defaultAlgorithm)));
       problems.throwIfAny();
       return null;
     }
-    return profile(root, profile, defaultAlgorithm);
+    SiteConfig site = problems.attempt(() -> profile(root, profile, defaultAlgorithm));
+    problems.throwIfAny();
+    return new SiteConfig(site.gatewayProfile(), site.gatewayUrl(), site.policyYaml(), null, defaultAlgorithm, collateral);
+  }
+
+  /**
+   * The collateral section as variable → value; types are checked here, values by the one reader
+   * ({@link CollateralSettings}), which names the variable — {@link KaapanaEnvironment} maps that
+   * name back to this field.
+   */
+  private static Map<String, String> collateral(JsonNode section) throws KaapanaEnvironmentException {
+    if (section.isMissingNode() || section.isNull()) return Map.of();
+    String where = CONFIG_ENV + "#/collateral";
+    if (!section.isObject()) throw new KaapanaEnvironmentException(where, "not an object");
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Problems problems = new Problems();
+    section.fields().forEachRemaining(field -> {
+      String variable = COLLATERAL_FIELDS.get(field.getKey());
+      JsonNode v = field.getValue();
+      if (variable == null) {
+        problems.add(where + "/" + field.getKey(), "unknown setting (known: " + String.join(", ", new java.util.TreeSet<>(COLLATERAL_FIELDS.keySet())) + ")");
+      } else if (variable.equals(CollateralSettings.OFFLINE) ? !v.isBoolean() : !v.isTextual()) {
+        problems.add(where + "/" + field.getKey(), variable.equals(CollateralSettings.OFFLINE) ? "not true or false" : "not a string");
+      } else if (!v.asText().isBlank()) {
+        settings.put(variable, v.asText());
+      }
+    });
+    problems.throwIfAny();
+    return settings;
+  }
+
+  /** Where a collateral variable's value came from when the chart set it: its site-config.json field. */
+  static String collateralField(String variable) {
+    return COLLATERAL_FIELDS.entrySet().stream().filter(e -> e.getValue().equals(variable))
+        .map(e -> CONFIG_ENV + "#/collateral/" + e.getKey()).findFirst().orElse(variable);
   }
 
   private static SiteConfig profile(JsonNode root, String profile, Optional<String> defaultAlgorithm) throws KaapanaEnvironmentException {
@@ -78,7 +121,7 @@ final class SiteSettings {
       }
     }
     problems.throwIfAny();
-    return new SiteConfig(profile, url.toString(), policy, null, defaultAlgorithm);
+    return new SiteConfig(profile, url.toString(), policy, null, defaultAlgorithm, Map.of());
   }
 
   private static String siteKey(Map<String, String> env) throws KaapanaEnvironmentException {

@@ -13,11 +13,17 @@ public final class SiteEnv {
 
   /** {@code profiles}: name → {gateway URL, policy YAML}. */
   public static Map<String, String> of(Map<String, String[]> profiles, String defaultAlgorithm) throws Exception {
+    return of(profiles, defaultAlgorithm, null);
+  }
+
+  /** As above, with site-config.json's {@code collateral} section (as the chart renders it; null: none). */
+  public static Map<String, String> of(Map<String, String[]> profiles, String defaultAlgorithm, Map<String, Object> collateral) throws Exception {
     Map<String, Object> p = new LinkedHashMap<>();
     profiles.forEach((name, v) -> p.put(name, Map.of("gateway_url", v[0], "policy", v[1])));
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("profiles", p);
     if (defaultAlgorithm != null) config.put("default_algorithm", defaultAlgorithm);
+    if (collateral != null) config.put("collateral", collateral);
     return Map.of(SiteSettings.CONFIG_ENV, new ObjectMapper().writeValueAsString(config),
         SiteSettings.KEY_ENV, KemKeys.privateKeyJson(KemKeyPair.generate(HpkeSuite.DEFAULT)));
   }

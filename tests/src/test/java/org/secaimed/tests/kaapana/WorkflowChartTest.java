@@ -146,6 +146,22 @@ class WorkflowChartTest {
     assertThat(site.path("default_algorithm").asText()).isEqualTo("ct-body-lungs-bone");
   }
 
+  /** An air-gapped site or a KDS/PCS mirror is set once in the chart; the operator reads it from site-config.json. */
+  @Test
+  void theSitesCollateralSettingsReachTheSiteConfiguration() throws IOException {
+    assertThat(siteConfig(render(t -> t)).path("collateral").path("offline").asBoolean(true)).isFalse();
+    assertThat(siteConfig(render(t -> t)).path("collateral").has("kds_url")).isFalse();
+    JsonNode site = siteConfig(render(t -> t.set("secaimed.collateral.offline", "true")
+        .set("secaimed.collateral.kdsUrl", "https://kds-mirror.hospital.example")
+        .set("secaimed.collateral.pcsUrl", "https://pcs-mirror.hospital.example")));
+    assertThat(site.path("collateral").path("offline").asBoolean(false)).isTrue();
+    assertThat(site.path("collateral").path("kds_url").asText()).isEqualTo("https://kds-mirror.hospital.example");
+    assertThat(site.path("collateral").path("pcs_url").asText()).isEqualTo("https://pcs-mirror.hospital.example");
+    assertThat(site.path("collateral").has("intel_root_crl_url")).isFalse();
+    assertSchemaRejects(t -> t.set("secaimed.collateral.kdsUrl", "ftp://kds.example"));
+    assertSchemaRejects(t -> t.set("secaimed.collateral.kdsURL", "https://kds.example"));
+  }
+
   @Test
   void demoSiteKeySecretIsKeptOnUninstall() throws IOException {
     List<HasMetadata> objects = render(t -> t.set("secaimed.siteKeys.create", "true")
