@@ -1,7 +1,5 @@
 package org.secaimed.devtools.bench;
 
-import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,6 +15,9 @@ import java.util.function.UnaryOperator;
 import org.secaimed.connector.gateway.GatewayClient;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.io.Digests;
+import org.secaimed.connector.seal.Compression;
+import org.secaimed.connector.seal.ExpansionBound;
+import org.secaimed.connector.seal.SealOptions;
 import org.secaimed.devtools.bench.EnclaveBenchmark.Stages;
 import org.secaimed.devtools.bench.EnclaveBenchmark.Timed;
 import org.secaimed.devtools.enclave.DevEnclave;
@@ -32,11 +33,19 @@ import org.secaimed.enclave.server.algorithms.TaskRequest;
  * blob API in plaintext parts, the same algorithm runs on the stored plaintext blob (flushed to
  * disk in the background, as a task does with its inputs), and the site reads the plaintext
  * result. {@link #NAIVE} is what an integration that neither seals nor compresses does;
- * {@link #COMPRESSED} zstd-compresses the archive while uploading it (level 1, like the
- * confidential path) and the result the same way. Bench only.
+ * {@link #COMPRESSED} compresses the archive while uploading it exactly as the confidential path
+ * does before sealing (byte planes + zstd level 1, zstd workers on every core, the same encoder)
+ * and decodes it with the same decoder (read ahead on a thread of its own, under the same
+ * expansion bound); its result is compressed as the enclave compresses results (zstd level 1).
+ * So the difference to the confidential path is sealing and the task protocol. Bench only.
  */
 enum PlaintextPath {
   NAIVE(false), COMPRESSED(true);
+
+  /** The cores the confidential path's sealing options use (SealOptions.defaults()), so both compress alike. */
+  private static final int CORES = SealOptions.defaults().parallelism();
+  /** What the enclave compresses results with (TaskService). */
+  private static final Compression RESULT_COMPRESSION = Compression.zstd();
 
   private final boolean compressed;
 
@@ -55,7 +64,7 @@ enum PlaintextPath {
     String uploadId = client.createUpload(null, partSize, null).getUploadId();
     PlainParts parts = new PlainParts(client, uploadId, partSize);
     if (compressed) {
-      try (ZstdOutputStream z = new ZstdOutputStream(new NonClosing(parts), 1)) {
+      try (OutputStream z = LinkBenchmark.STUDY_COMPRESSION.newEncoder(new NonClosing(parts), CORES)) {
         EnclaveBenchmark.writeArchive(study, z);
       }
     } else {
@@ -68,14 +77,14 @@ enum PlaintextPath {
     Path result = Files.createTempFile(workDir, "baseline-result-", ".bin");
     try {
       // Buffered like the opening stream of the confidential path (1 MiB chunks), so neither path pays for tiny reads.
-      try (InputStream in = decoded(new BufferedInputStream(
+      try (InputStream in = decodedStudy(new BufferedInputStream(
               Files.newInputStream(enclave.stateDir().resolve("blobs/sha256-" + blobId.substring(7))), 1 << 20));
-          OutputStream out = encoded(new BufferedOutputStream(Files.newOutputStream(result), 1 << 20))) {
+          OutputStream out = encodedResult(new BufferedOutputStream(Files.newOutputStream(result), 1 << 20))) {
         runner.run(new TaskRequest(TaskKind.SEGMENTATION, d.id(), d.version(), d.digest(), Map.of()), List.of(in), out, ProgressListener.NONE);
       }
       long t2 = System.nanoTime();
       ResultPayload.Segmentation seg;
-      try (InputStream in = decoded(new BufferedInputStream(resultLink.apply(Files.newInputStream(result)), 1 << 20))) {
+      try (InputStream in = decodedResult(new BufferedInputStream(resultLink.apply(Files.newInputStream(result)), 1 << 20))) {
         seg = (ResultPayload.Segmentation) ResultPayloads.read(in);
       }
       long t3 = System.nanoTime();
@@ -86,12 +95,18 @@ enum PlaintextPath {
     }
   }
 
-  private InputStream decoded(InputStream in) throws IOException {
-    return compressed ? new ZstdInputStream(in) : in;
+  /** The study as the enclave decodes it: the same decoder, read-ahead and bound as an opening stream's. */
+  private InputStream decodedStudy(InputStream in) throws IOException {
+    return compressed ? Compression.newDecoder(LinkBenchmark.STUDY_COMPRESSION.encoding(), in, ExpansionBound.defaults(), true) : in;
   }
 
-  private OutputStream encoded(OutputStream out) throws IOException {
-    return compressed ? new ZstdOutputStream(out, 1) : out;
+  /** The result as the enclave encodes it (plain zstd level 1, every core) and the site decodes it. */
+  private OutputStream encodedResult(OutputStream out) throws IOException {
+    return compressed ? RESULT_COMPRESSION.newEncoder(out, CORES) : out;
+  }
+
+  private InputStream decodedResult(InputStream in) throws IOException {
+    return compressed ? Compression.newDecoder(RESULT_COMPRESSION.encoding(), in, ExpansionBound.defaults(), true) : in;
   }
 
   /** Lets the zstd encoder finish its frame without closing the part stream underneath. */
@@ -113,20 +128,22 @@ enum PlaintextPath {
 
   /**
    * The baseline's transport: the same blob API and part size, plaintext parts (bench only). Like
-   * the confidential path's part stream, one part uploads in the background while the next one
-   * fills, so the ratio compares sealing, not upload scheduling.
+   * the confidential path's part stream, up to {@link #IN_FLIGHT} parts upload in the background
+   * while the next one fills, so the ratio compares sealing, not upload scheduling.
    */
   static final class PlainParts extends OutputStream {
     private final GatewayClient client;
     private final String uploadId;
     private final int partSize;
     private final MessageDigest total;
-    private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    /** As many as the confidential path's part stream (PartUploadStream.IN_FLIGHT). */
+    static final int IN_FLIGHT = 2;
+    private final java.util.concurrent.ExecutorService uploader = java.util.concurrent.Executors.newFixedThreadPool(IN_FLIGHT, r -> {
       Thread t = new Thread(r, "bench-plain-upload");
       t.setDaemon(true);
       return t;
     });
-    private java.util.concurrent.Future<?> inFlight;
+    private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
     private byte[] buf;
     private int pos;
     private int part;
@@ -161,23 +178,22 @@ enum PlaintextPath {
       byte[] bytes = buf;
       int n = pos;
       total.update(bytes, 0, n);
-      awaitInFlight();
+      if (inFlight.size() == IN_FLIGHT) awaitOldest();
       int index = part++;
-      inFlight = uploader.submit(() -> {
+      inFlight.add(uploader.submit(() -> {
         MessageDigest md = Digests.sha256();
         md.update(bytes, 0, n);
         client.putPart(uploadId, index, bytes, n, md.digest());
         return null;
-      });
+      }));
       length += n;
       buf = new byte[partSize];
       pos = 0;
     }
 
-    private void awaitInFlight() throws IOException {
-      if (inFlight == null) return;
+    private void awaitOldest() throws IOException {
       try {
-        inFlight.get();
+        inFlight.poll().get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
@@ -191,7 +207,7 @@ enum PlaintextPath {
 
     String complete() throws IOException, GatewayException {
       if (pos > 0) flushPart();
-      awaitInFlight();
+      while (!inFlight.isEmpty()) awaitOldest();
       uploader.shutdown();
       return client.completeUpload(uploadId, HexFormat.of().formatHex(total.digest()), length).getBlobId();
     }

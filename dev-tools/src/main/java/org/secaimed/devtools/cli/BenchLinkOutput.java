@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.secaimed.devtools.bench.EnclaveBenchmark.Stages;
 import org.secaimed.devtools.bench.LinkBenchmark;
-import org.secaimed.devtools.bench.LinkBenchmark.Path3;
+import org.secaimed.devtools.bench.LinkBenchmark.LinkPath;
 import org.secaimed.kaapana.cli.JsonOutput;
 
 /** Prints {@code bench enclave --link-mbps}: every path next to the naive plaintext baseline of the same run. */
@@ -32,17 +32,37 @@ final class BenchLinkOutput {
     o.put("studyZstdRatio", r.studyZstdRatio());
     o.put("studySealedRatio", r.studySealedRatio());
     o.put("realCtZstdRatio", r.realCtZstdRatio());
+    o.put("archiveBytes", r.archiveBytes());
+    if (r.jpegLs() != null) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("transferSyntax", "1.2.840.10008.1.2.4.80 (JPEG-LS lossless, encoded by dcmcjpls before timing)");
+      j.put("dicomBytes", r.jpegLs().dicomBytes());
+      j.put("archiveBytes", r.jpegLs().archiveBytes());
+      j.put("ratioToUncompressedArchive", r.jpegLs().ratioToArchive());
+      j.put("sealedWith", "no zstd (already compressed)");
+      j.put("decodeSeconds", r.jpegLs().decode().decodeSeconds());
+      double mbps = r.jpegLs().decode().decodeMBps();
+      j.put("decodeMBps", Double.isFinite(mbps) ? mbps : null);
+      j.put("parseWithPixelsSeconds", r.jpegLs().decode().jpegLsParseSeconds());
+      j.put("uncompressedParseWithPixelsSeconds", r.jpegLs().decode().uncompressedParseSeconds());
+      j.put("decodeMeasured", "the enclave's study parser over every instance, one thread, best of 3, JPEG-LS minus uncompressed");
+      o.put("jpegLs", j);
+    }
     o.put("suite", r.suite());
     o.put("partSize", r.partSize());
     o.put("runs", r.runs());
     List<Map<String, Object>> links = r.links().stream().map(l -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("mbps", l.mbps());
-      m.put("plaintextUncompressedSeconds", l.medians().get(Path3.PLAINTEXT_UNCOMPRESSED));
-      m.put("plaintextCompressedSeconds", l.medians().get(Path3.PLAINTEXT_COMPRESSED));
-      m.put("confidentialCompressedSeconds", l.medians().get(Path3.CONFIDENTIAL_COMPRESSED));
+      m.put("plaintextUncompressedSeconds", l.medians().get(LinkPath.PLAINTEXT_UNCOMPRESSED));
+      m.put("plaintextCompressedSeconds", l.medians().get(LinkPath.PLAINTEXT_COMPRESSED));
+      m.put("confidentialCompressedSeconds", l.medians().get(LinkPath.CONFIDENTIAL_COMPRESSED));
       m.put("roundRatios", l.confidentialRatios());
       m.put("plaintextCompressedRoundRatios", l.compressedPlaintextRatios());
+      if (l.medians().containsKey(LinkPath.CONFIDENTIAL_JPEG_LS)) {
+        m.put("confidentialJpegLsSeconds", l.medians().get(LinkPath.CONFIDENTIAL_JPEG_LS));
+        m.put("jpegLsRoundRatios", l.roundRatios().get(LinkPath.CONFIDENTIAL_JPEG_LS));
+      }
       m.put("identicalLabels", l.identicalLabels());
       return m;
     }).toList();
@@ -51,6 +71,12 @@ final class BenchLinkOutput {
     for (LinkBenchmark.LinkReport l : r.links()) ratios.put(Integer.toString(l.mbps()), l.medianRatio());
     o.put("linkRatios", ratios);
     o.put("linkRatiosAre", "median per-round ratio confidential-compressed / plaintext-uncompressed");
+    if (r.jpegLs() != null) {
+      Map<String, Object> jr = new LinkedHashMap<>();
+      for (LinkBenchmark.LinkReport l : r.links()) jr.put(Integer.toString(l.mbps()), l.medianRatio(LinkPath.CONFIDENTIAL_JPEG_LS));
+      o.put("jpegLsLinkRatios", jr);
+      o.put("jpegLsLinkRatiosAre", "median per-round ratio confidential JPEG-LS (sealed, no zstd) / plaintext-uncompressed; not judged");
+    }
     o.put("goal", GOAL);
     o.put("withinGoal", r.links().stream().allMatch(l -> l.medianRatio() <= GOAL));
     o.put("identicalLabels", r.links().stream().allMatch(LinkBenchmark.LinkReport::identicalLabels));
@@ -65,23 +91,37 @@ final class BenchLinkOutput {
         r.size(), r.size(), r.slices(), r.dicomBytes() / 1e6, r.studyZstdRatio(),
         r.realCtZstdRatio() == null ? "" : String.format(" (real CT in the test data %.2fx)", r.realCtZstdRatio()),
         r.studySealedRatio(), r.suite(), r.partSize() >> 20);
+    if (r.jpegLs() != null) {
+      out.printf("JPEG-LS lossless (dcmcjpls, before timing): archive %.1f MB, %.2fx smaller than the uncompressed archive (%.1f MB);"
+          + " the enclave's decoder: %.2f s for the study, %.0f MB/s of pixels (one thread; parse %.2f s vs %.2f s uncompressed)%n",
+          r.jpegLs().archiveBytes() / 1e6, r.jpegLs().ratioToArchive(), r.archiveBytes() / 1e6, r.jpegLs().decode().decodeSeconds(),
+          r.jpegLs().decode().decodeMBps(), r.jpegLs().decode().jpegLsParseSeconds(), r.jpegLs().decode().uncompressedParseSeconds());
+    }
     out.printf("simulated uplink: a throttling proxy on loopback (bandwidth only, no latency); medians of %d rounds%n", r.runs());
     for (LinkBenchmark.LinkReport l : r.links()) {
-      out.printf("%n%d Mbit/s, seconds        %16s %16s %16s%n", l.mbps(), "plaintext", "plaintext+zstd", "confidential+zstd");
-      row(out, "study to enclave", l, Stages::toEnclave);
-      row(out, "task", l, Stages::task);
-      row(out, "result back at the site", l, Stages::resultBack);
-      row(out, "total", l, Stages::total);
-      out.printf("ratio to plaintext, per round: confidential+zstd %s, plaintext+zstd %s%n",
-          fmt(l.confidentialRatios()), fmt(l.compressedPlaintextRatios()));
+      List<LinkPath> paths = List.copyOf(l.medians().keySet());
+      out.printf("%n%-26s", l.mbps() + " Mbit/s, seconds");
+      for (LinkPath p : paths) out.printf(" %21s", LinkBenchmark.label(p));
+      out.println();
+      row(out, "study to enclave", l, paths, Stages::toEnclave);
+      row(out, "task", l, paths, Stages::task);
+      row(out, "result back at the site", l, paths, Stages::resultBack);
+      row(out, "total", l, paths, Stages::total);
+      out.printf("ratio to plaintext, per round: confidential+zstd %s, plaintext+zstd %s%s%n",
+          fmt(l.confidentialRatios()), fmt(l.compressedPlaintextRatios()),
+          l.roundRatios().containsKey(LinkPath.CONFIDENTIAL_JPEG_LS)
+              ? String.format(", confidential JPEG-LS %s (median %.3fx, not judged)", fmt(l.roundRatios().get(LinkPath.CONFIDENTIAL_JPEG_LS)),
+                  l.medianRatio(LinkPath.CONFIDENTIAL_JPEG_LS)) : "");
       out.printf("median confidential+zstd / plaintext: %.3fx (goal <= %.2fx: %s); label maps identical: %s%n", l.medianRatio(),
           GOAL, l.medianRatio() <= GOAL ? "met" : "NOT met", l.identicalLabels() ? "yes" : "NO");
     }
   }
 
-  private static void row(PrintWriter out, String label, LinkBenchmark.LinkReport l, java.util.function.ToDoubleFunction<Stages> f) {
-    out.printf("%-26s %16.2f %16.2f %16.2f%n", label, f.applyAsDouble(l.medians().get(Path3.PLAINTEXT_UNCOMPRESSED)),
-        f.applyAsDouble(l.medians().get(Path3.PLAINTEXT_COMPRESSED)), f.applyAsDouble(l.medians().get(Path3.CONFIDENTIAL_COMPRESSED)));
+  private static void row(PrintWriter out, String label, LinkBenchmark.LinkReport l, List<LinkPath> paths,
+      java.util.function.ToDoubleFunction<Stages> f) {
+    out.printf("%-26s", label);
+    for (LinkPath p : paths) out.printf(" %21.2f", f.applyAsDouble(l.medians().get(p)));
+    out.println();
   }
 
   private static List<String> fmt(List<Double> ratios) {

@@ -57,6 +57,9 @@ import org.secaimed.connector.tlog.Ed25519;
  */
 public final class GatewaySession {
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+  /** How a session compresses studies unless told otherwise: byte planes + zstd level 1 (decision 21). */
+  public static final org.secaimed.connector.seal.Compression STUDY_COMPRESSION =
+      org.secaimed.connector.seal.Compression.zstdBytePlanes();
 
   private final GatewayClient client;
   private final Policy policy;
@@ -454,7 +457,7 @@ public final class GatewaySession {
     private Clock clock = Clock.systemUTC();
     private Duration attestationValidity = Duration.ofMinutes(5);
     private int partSize = 8 << 20;
-    private org.secaimed.connector.seal.Compression compression = org.secaimed.connector.seal.Compression.zstdBytePlanes();
+    private org.secaimed.connector.seal.Compression compression = STUDY_COMPRESSION;
     private Duration pollInterval = Duration.ofMillis(200);
     private RetryPolicy retry = RetryPolicy.gatewayDefaults();
     private Duration callTimeout = Duration.ofSeconds(60);

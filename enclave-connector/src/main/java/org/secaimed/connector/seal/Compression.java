@@ -1,5 +1,10 @@
 package org.secaimed.connector.seal;
 
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
  * Whether and how a sealing stream compresses before it seals.
  *
@@ -33,6 +38,41 @@ public record Compression(ContentEncoding encoding, int level, boolean padToBuck
   /** zstd level 1 after the 16-bit byte-plane shuffle: real CT 2.29x instead of 1.81x; what studies use. */
   public static Compression zstdBytePlanes() {
     return new Compression(ContentEncoding.ZSTD_BYTE_PLANES, 1, false);
+  }
+
+  /**
+   * The encoder a sealing stream puts in front of its chunks, public so that a benchmark's
+   * plaintext baseline compresses exactly as the confidential path does: the byte-plane shuffle
+   * if the encoding asks for it, then one zstd frame at this level. With {@code threads} > 1 zstd
+   * compresses with that many native workers (its own multi-threading: jobs of a few MiB
+   * compressed in parallel and written in order, still one standard frame that every zstd decoder
+   * reads, so the archive format does not change); the caller's thread then only shuffles and
+   * hands over. No checksum: the chunk tags authenticate every byte. Closing the encoder ends the
+   * frame and closes {@code out}; padding is the sealing stream's business. Identity returns {@code out}.
+   */
+  public OutputStream newEncoder(OutputStream out, int threads) throws IOException {
+    if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    if (!encoding.compressed()) return out;
+    ZstdOutputStream z = new ZstdOutputStream(out, level);
+    z.setChecksum(false);
+    if (threads > 1) z.setWorkers(threads);
+    return encoding == ContentEncoding.ZSTD_BYTE_PLANES ? new BytePlanes.Writer(z) : z;
+  }
+
+  /**
+   * The decoder for content in {@code encoding} (authenticated bytes, as an opening stream hands
+   * them on), refusing invalid zstd and expansion past {@code bound} with a typed error after
+   * bounded work. With {@code readAhead} the decoding runs on a thread of its own, at most 4 MiB
+   * ahead of the caller (see {@link ReadAheadInputStream}), so it overlaps with the caller's parsing.
+   */
+  public static InputStream newDecoder(ContentEncoding encoding, InputStream content, ExpansionBound bound, boolean readAhead)
+      throws IOException {
+    InputStream decoded = switch (encoding) {
+      case IDENTITY -> content;
+      case ZSTD -> new DecompressingInputStream(content, bound);
+      case ZSTD_BYTE_PLANES -> new BytePlanes.Reader(new DecompressingInputStream(content, bound));
+    };
+    return readAhead && encoding.compressed() ? new ReadAheadInputStream(decoded, "secaimed-decode") : decoded;
   }
 
   public Compression withLevel(int level) {

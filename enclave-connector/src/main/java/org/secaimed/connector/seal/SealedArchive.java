@@ -64,7 +64,7 @@ public final class SealedArchive {
     sink.write(headerBytes);
     sink.write(tag);
     return new SealingOutputStream(new ChunkSealingStream(sink, keys, options, headerBytes.length + tag.length),
-        options.compression());
+        options.compression(), options.parallelism());
   }
 
   /**
@@ -112,11 +112,8 @@ public final class SealedArchive {
     }
     StreamKeys keys = StreamKeys.export(context, parsed.bytes(), options.engine());
     OpeningInputStream opened = new OpeningInputStream(source, keys, header.chunkSize, options);
-    return switch (header.encoding) {
-      case IDENTITY -> opened;
-      case ZSTD -> new DecompressingInputStream(opened, options.expansionBound());
-      case ZSTD_BYTE_PLANES -> new BytePlanes.Reader(new DecompressingInputStream(opened, options.expansionBound()));
-    };
+    // With more than one core, decompression runs a few MiB ahead of the caller on a thread of its own.
+    return Compression.newDecoder(header.encoding, opened, options.expansionBound(), options.parallelism() > 1);
   }
 
   /**

@@ -1,15 +1,15 @@
 package org.secaimed.connector.seal;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
 
 /**
  * Seals everything written to it into a sealed archive on the sink. When the options ask for
- * compression, what is written is first zstd-compressed on the caller's thread while the chunks
- * of what it already compressed are sealed on the worker threads and written to the sink: a
- * pipeline, never compress-everything-then-seal. Memory stays bounded either way.
+ * compression, what is written is first compressed ({@link Compression#newEncoder}: shuffled on
+ * the caller's thread, zstd-compressed by native workers when the options allow more than one
+ * core) while the chunks of what is already compressed are sealed on the worker threads and
+ * written to the sink: a pipeline, never compress-everything-then-seal. Memory stays bounded either way.
  *
  * <p>{@link #close()} seals the final chunk and closes the sink: only then is the archive
  * complete. If producing the plaintext fails, call {@link #abort()} instead, which closes the
@@ -30,14 +30,12 @@ public final class SealingOutputStream extends OutputStream {
   private long plaintextBytes;
   private boolean done;
 
-  SealingOutputStream(ChunkSealingStream chunks, Compression compression) throws IOException {
+  SealingOutputStream(ChunkSealingStream chunks, Compression compression, int threads) throws IOException {
     this.chunks = chunks;
     this.pad = compression.padToBucket();
     if (compression.encoding().compressed()) {
       this.gate = new Gate(chunks);
-      ZstdOutputStream z = new ZstdOutputStream(gate, compression.level());
-      z.setChecksum(false); // the chunk tags already authenticate every byte
-      this.front = compression.encoding() == ContentEncoding.ZSTD_BYTE_PLANES ? new BytePlanes.Writer(z) : z;
+      this.front = compression.newEncoder(gate, threads);
     } else {
       this.gate = null;
       this.front = chunks;

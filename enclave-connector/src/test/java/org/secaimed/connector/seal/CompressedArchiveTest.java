@@ -57,6 +57,37 @@ class CompressedArchiveTest {
   }
 
   @Test
+  void multiThreadedZstdWritesTheSameFormatThatSingleThreadedReadersOpenAndViceVersa() throws IOException {
+    // 12 MB: several of zstd's multi-threading jobs (2 MiB at level 1), so the frame really is cut into jobs.
+    byte[] plain = ctLike(12_000_000, 21);
+    SealOptions planes = ZSTD.withCompression(Compression.zstdBytePlanes());
+    byte[] parallel = seal(plain, planes.withParallelism(2));
+    byte[] single = seal(plain, planes.withParallelism(1)); // as the writer before zstd workers did
+    assertThat(parallel[ENCODING_OFFSET]).isEqualTo(single[ENCODING_OFFSET]).isEqualTo((byte) 2);
+    assertThat(open(parallel, ZSTD.withParallelism(1))).as("read on the caller's thread, no read-ahead").isEqualTo(plain);
+    assertThat(open(single, ZSTD.withParallelism(2))).as("an archive of the old writer, read ahead").isEqualTo(plain);
+    assertThat(open(parallel, ZSTD.withParallelism(2))).isEqualTo(plain);
+    assertThat((double) parallel.length).as("jobs cost little ratio").isLessThan(single.length * 1.02);
+  }
+
+  @Test
+  void tamperingInALargeCompressedArchiveIsStillTypedBehindTheReadAhead() throws IOException {
+    byte[] plain = ctLike(6_000_000, 22);
+    SealOptions options = new SealOptions(SealOptions.DEFAULT_CHUNK_SIZE, 2, SealOptions.Engine.JCA)
+        .withCompression(Compression.zstdBytePlanes());
+    byte[] archive = seal(plain, options);
+    archive[archive.length * 2 / 3] ^= 1;
+    long[] released = {0};
+    assertThatThrownBy(() -> {
+      try (InputStream in = SealedArchive.newOpeningStream(new ByteArrayInputStream(archive), PAIR, BINDING, options)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) >= 0; ) released[0] += n;
+      }
+    }).isInstanceOfSatisfying(SealedArchiveException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CHUNK_AUTH_FAILED));
+    assertThat(released[0]).isLessThan(plain.length);
+  }
+
+  @Test
   void identityArchivesStayVersionOneAndStillOpen() throws IOException {
     byte[] plain = ctLike(10_000, 3);
     byte[] archive = seal(plain, new SealOptions(1024, 1, SealOptions.Engine.JCA));
