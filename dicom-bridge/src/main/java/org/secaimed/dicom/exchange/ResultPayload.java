@@ -29,14 +29,7 @@ public sealed interface ResultPayload permits ResultPayload.Segmentation, Result
       java.util.Objects.requireNonNull(labels, "labels");
       segments = List.copyOf(segments);
       metrics = List.copyOf(metrics);
-      java.util.Set<Integer> numbers = new java.util.HashSet<>();
-      for (var s : segments) {
-        if (s.number() > 255) throw new IllegalArgumentException("segment " + s.number() + " does not fit a uint8 label map");
-        if (!numbers.add(s.number())) throw new IllegalArgumentException("segment number " + s.number() + " described twice");
-      }
-      if (source != null && source.sopInstanceUids().size() != labels.geometry().slices()) {
-        throw new IllegalArgumentException("source lists " + source.sopInstanceUids().size() + " instances for " + labels.geometry().slices() + " slices");
-      }
+      SegmentationChecks.check(segments, source, labels.geometry().slices());
     }
 
     @Override

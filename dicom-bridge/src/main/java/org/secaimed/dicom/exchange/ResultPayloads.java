@@ -97,6 +97,57 @@ public final class ResultPayloads {
   /** Reads and checks a result payload; the label bytes must match the stated length and SHA-256. */
   public static ResultPayload read(InputStream source) throws IOException {
     TarArchiveInputStream tar = new TarArchiveInputStream(source, StandardCharsets.UTF_8.name());
+    Header h = readHeader(tar);
+    try {
+      ResultPayload result = switch (h.kind()) {
+        case "segmentation" -> readSegmentation(tar, segmentationHeader(h.root().path("segmentation")), h);
+        case "training" -> new ResultPayload.Training(h.algorithm(), h.model(), h.metrics());
+        case "evaluation" -> new ResultPayload.Evaluation(h.algorithm(), h.model(), h.metrics());
+        default -> throw new ResultPayloadException(Reason.MALFORMED, "kind", "unknown kind '" + h.kind() + "'");
+      };
+      if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
+      return result;
+    } catch (RuntimeException e) {
+      // Record constructors validate every field; whatever they reject is a malformed payload.
+      throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads and checks a segmentation result as {@link #read} does — label length, SHA-256, every
+   * value described — in one pass that holds one slice of labels at a time, then reads the opened
+   * stream to its end (where an opening stream checks what it must). The labels of the returned
+   * result are read again from {@code source} on every pass; each full pass checks the SHA-256
+   * again. {@code source} must give the same bytes every time (the sealed result, opened again).
+   */
+  public static StreamedSegmentation readStreamed(ResultSource source) throws IOException {
+    try (InputStream in = source.open()) {
+      TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+      Header h = readHeader(tar);
+      if (!"segmentation".equals(h.kind())) {
+        throw new ResultPayloadException(Reason.MALFORMED, "kind", "expected a segmentation result, got '" + h.kind() + "'");
+      }
+      try {
+        SegmentationHeader seg = segmentationHeader(h.root().path("segmentation"));
+        ResultLabels labels = new ResultLabels(source, seg.geometry(), seg.sha256());
+        boolean[] present;
+        try (ResultLabels.LabelPass pass = labels.passOver(tar)) {
+          present = pass.readAllCheckingDigest();
+        }
+        checkDescribed(present, seg.segments());
+        if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
+        in.transferTo(OutputStream.nullOutputStream());
+        return new StreamedSegmentation(h.algorithm(), labels, seg.segments(), seg.source(), h.model(), h.metrics());
+      } catch (RuntimeException e) {
+        throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
+      }
+    }
+  }
+
+  /** result.json's fields common to every kind. */
+  private record Header(JsonNode root, String kind, AlgorithmRef algorithm, List<Metric> metrics, ModelInfo model) {}
+
+  private static Header readHeader(TarArchiveInputStream tar) throws IOException {
     TarArchiveEntry first = nextEntry(tar);
     if (first == null || !RESULT_ENTRY.equals(first.getName())) {
       throw new ResultPayloadException(Reason.NOT_A_RESULT, null, "first entry is not " + RESULT_ENTRY);
@@ -123,21 +174,17 @@ public final class ResultPayloads {
       ModelInfo model = root.has("model")
           ? new ModelInfo(text(root, "model", "id"), text(root, "model", "digest"), text(root, "model", "trainedBy")) : null;
       if ("training".equals(kind) && model == null) throw new ResultPayloadException(Reason.MALFORMED, "model", "training result without model");
-      ResultPayload result = switch (kind) {
-        case "segmentation" -> readSegmentation(tar, root.path("segmentation"), algorithm, model, metrics);
-        case "training" -> new ResultPayload.Training(algorithm, model, metrics);
-        case "evaluation" -> new ResultPayload.Evaluation(algorithm, model, metrics);
-        default -> throw new ResultPayloadException(Reason.MALFORMED, "kind", "unknown kind '" + kind + "'");
-      };
-      if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
-      return result;
+      return new Header(root, kind, algorithm, metrics, model);
     } catch (RuntimeException e) {
-      // Record constructors validate every field; whatever they reject is a malformed payload.
       throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
     }
   }
 
-  private static ResultPayload.Segmentation readSegmentation(TarArchiveInputStream tar, JsonNode seg, AlgorithmRef algorithm, ModelInfo model, List<Metric> metrics) throws IOException {
+  /** What result.json says of a segmentation; the label count is checked against the geometry. */
+  private record SegmentationHeader(ImageGeometry geometry, List<SegmentDescription> segments, SourceReference source, long length,
+      String sha256) {}
+
+  private static SegmentationHeader segmentationHeader(JsonNode seg) throws ResultPayloadException {
     JsonNode g = seg.path("geometry");
     ImageGeometry geometry = new ImageGeometry(g.path("columns").asInt(), g.path("rows").asInt(), g.path("slices").asInt(),
         vec(g, "spacing"), vec(g, "origin"), vec(g, "rowDirection"), vec(g, "columnDirection"), vec(g, "sliceDirection"));
@@ -158,20 +205,35 @@ public final class ResultPayloads {
     if (length != geometry.voxelCount()) {
       throw new ResultPayloadException(Reason.LABELS_MISMATCH, "segmentation.labels.length", length + " labels for geometry " + geometry);
     }
+    SegmentationChecks.check(segments, source, geometry.slices());
+    return new SegmentationHeader(geometry, segments, source, length, sha);
+  }
+
+  /** The labels entry, checked against its stated length before anything is inflated. */
+  static TarArchiveEntry labelsEntry(TarArchiveInputStream tar, long length) throws IOException {
     TarArchiveEntry entry = nextEntry(tar);
     if (entry == null || !LABELS_ENTRY.equals(entry.getName())) throw new ResultPayloadException(Reason.TRUNCATED, LABELS_ENTRY, "label entry missing");
     // gzip never grows data by more than a few bytes per 32 KB block: anything larger is not our writer's.
     if (entry.getSize() > length + (length >> 4) + (1 << 16)) throw new ResultPayloadException(Reason.MALFORMED, LABELS_ENTRY, "entry larger than its labels could compress to");
-    byte[] labels = gunzip(readFully(tar, (int) entry.getSize(), LABELS_ENTRY), (int) length);
-    if (!Digests.sha256Hex(labels).equals(sha)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
-    java.util.Set<Integer> described = new java.util.HashSet<>();
-    segments.forEach(d -> described.add(d.number()));
+    return entry;
+  }
+
+  private static ResultPayload.Segmentation readSegmentation(TarArchiveInputStream tar, SegmentationHeader seg, Header h) throws IOException {
+    TarArchiveEntry entry = labelsEntry(tar, seg.length());
+    byte[] labels = gunzip(readFully(tar, (int) entry.getSize(), LABELS_ENTRY), (int) seg.length());
+    if (!Digests.sha256Hex(labels).equals(seg.sha256())) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "SHA-256 does not match result.json");
     boolean[] present = new boolean[256];
     for (byte b : labels) present[b & 0xFF] = true;
+    checkDescribed(present, seg.segments());
+    return new ResultPayload.Segmentation(h.algorithm(), new LabelVolume(seg.geometry(), labels), seg.segments(), seg.source(), h.model(), h.metrics());
+  }
+
+  private static void checkDescribed(boolean[] present, List<SegmentDescription> segments) throws ResultPayloadException {
+    java.util.Set<Integer> described = new java.util.HashSet<>();
+    segments.forEach(d -> described.add(d.number()));
     for (int v = 1; v < 256; v++) {
       if (present[v] && !described.contains(v)) throw new ResultPayloadException(Reason.LABELS_MISMATCH, LABELS_ENTRY, "label value " + v + " has no segment description");
     }
-    return new ResultPayload.Segmentation(algorithm, new LabelVolume(geometry, labels), segments, source, model, metrics);
   }
 
   static ObjectNode algorithmJson(AlgorithmRef a) {
@@ -297,7 +359,7 @@ public final class ResultPayloads {
     tar.closeArchiveEntry();
   }
 
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+  static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
     return TarEntries.nextEntry(tar, ERRORS);
   }
 

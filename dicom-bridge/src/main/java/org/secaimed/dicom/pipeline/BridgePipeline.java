@@ -34,7 +34,8 @@ import org.secaimed.dicom.seg.SegmentationType;
  * rather than duplicates it.
  *
  * <p>Plaintext never touches the disk: instances go from the source into the sealing stream in
- * memory; the result is opened in memory; the run folder holds only identifiers, digests, the
+ * memory; the result is opened in memory (a segmentation's label map slice by slice, decrypted
+ * again from the sealed copy for each pass); the run folder holds only identifiers, digests, the
  * receipt and the log checkpoint.
  */
 public final class BridgePipeline {
@@ -69,26 +70,27 @@ public final class BridgePipeline {
     SubmittedTask task = SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run, seriesUid + "|" + up.blobId());
     AwaitStep.run(parts, task, run);
 
-    var opened = OpenVerifyStep.run(parts, attested.enclave(), task, "segmentation", run);
-    var segmentation = (ResultPayload.Segmentation) opened.payload();
-    parts.listener().stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + opened.logIndex() + ", "
-        + segmentation.segments().size() + " segments");
+    try (var opened = OpenVerifyStep.openSegmentation(parts, attested.enclave(), task, run)) {
+      var segmentation = opened.result();
+      parts.listener().stepFinished(Step.OPEN_VERIFY, "receipt verified, log index " + opened.logIndex() + ", "
+          + segmentation.segments().size() + " segments");
 
-    var written = WriteBackStep.run(parts, seriesUid, up.headers(), up.instances(), segmentation, task, opened.receipt(), run);
-    var seg = written.seg();
-    var bound = attested.bound();
-    Path recordFile = RecordStep.run(new RecordStep.SeriesRecord(seriesUid, task.taskId(),
-        RecordStep.AlgorithmRef.of(parts.algorithm()), up.blobId(), bound.evidenceDigest(), bound.policyDigest(),
-        attested.enclave().insecure(), OpenVerifyStep.RECEIPT_FILE, opened.logIndex(),
-        new RecordStep.SegRef(seg.sopInstanceUid(), seg.seriesInstanceUid(), seg.frameCount()), written.storedAt()), run);
+      var written = WriteBackStep.run(parts, seriesUid, up.headers(), up.instances(), segmentation, task, opened.receipt(), run);
+      var seg = written.seg();
+      var bound = attested.bound();
+      Path recordFile = RecordStep.run(new RecordStep.SeriesRecord(seriesUid, task.taskId(),
+          RecordStep.AlgorithmRef.of(parts.algorithm()), up.blobId(), bound.evidenceDigest(), bound.policyDigest(),
+          attested.enclave().insecure(), OpenVerifyStep.RECEIPT_FILE, opened.logIndex(),
+          new RecordStep.SegRef(seg.sopInstanceUid(), seg.seriesInstanceUid(), seg.frameCount()), written.storedAt()), run);
 
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    for (Metric m : segmentation.metrics()) metrics.put(m.name(), m.value());
-    List<String> segmentLabels = segmentation.segments().stream().map(SegmentDescription::label).toList();
-    return new SeriesOutcome(seriesUid, task.taskId(), algorithmName(), attested.enclave().measurement().orElse(null),
-        attested.enclave().insecure(), bound.evidenceDigest(), up.instances().size(), up.plaintextBytes(), up.sealedBytes(),
-        up.sealSeconds(), up.blobId(), opened.logIndex(), opened.receiptFile(), recordFile, seg.sopInstanceUid(),
-        seg.seriesInstanceUid(), segmentLabels, metrics, written.storedAt(), run.resumedSteps());
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (Metric m : segmentation.metrics()) metrics.put(m.name(), m.value());
+      List<String> segmentLabels = segmentation.segments().stream().map(SegmentDescription::label).toList();
+      return new SeriesOutcome(seriesUid, task.taskId(), algorithmName(), attested.enclave().measurement().orElse(null),
+          attested.enclave().insecure(), bound.evidenceDigest(), up.instances().size(), up.plaintextBytes(), up.sealedBytes(),
+          up.sealSeconds(), up.blobId(), opened.logIndex(), opened.receiptFile(), recordFile, seg.sopInstanceUid(),
+          seg.seriesInstanceUid(), segmentLabels, metrics, written.storedAt(), run.resumedSteps());
+    }
   }
 
   /**

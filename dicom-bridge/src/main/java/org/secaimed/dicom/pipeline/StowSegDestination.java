@@ -16,7 +16,21 @@ public final class StowSegDestination implements SegDestination {
 
   @Override
   public String store(Segmentation seg) throws IOException {
-    StowResult result = client.store(StowRequest.builder().addDataset(seg.dataset()).build());
+    // Streamed: the SEG's pixel data is made frame by frame while the request body is sent.
+    long length;
+    try {
+      length = seg.part10Length();
+    } catch (org.secaimed.dicom.seg.SegmentationException e) {
+      throw new PipelineException(PipelineException.Step.WRITE_BACK, seg.sopInstanceUid(), e.getMessage(), e);
+    }
+    StowResult result = client.store(StowRequest.builder().addStreamed("SEG " + seg.sopInstanceUid(), seg.sopClassUid(),
+        seg.sopInstanceUid(), length, out -> {
+          try {
+            seg.writeTo(out);
+          } catch (org.secaimed.dicom.seg.SegmentationException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+          }
+        }).build());
     if (!result.allStored()) {
       throw new PipelineException(PipelineException.Step.WRITE_BACK, seg.sopInstanceUid(), "STOW-RS to " + describe() + " failed: " + result.outcomes());
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.io.Digests;
 import org.secaimed.connector.receipt.TaskReceipt;
-import org.secaimed.dicom.exchange.ResultPayload;
+import org.secaimed.dicom.exchange.StreamedSegmentation;
 import org.secaimed.dicom.geometry.AssembledSeries;
 import org.secaimed.dicom.pipeline.JournalEntry.SegWritten;
 import org.secaimed.dicom.pipeline.JournalEntry.Stored;
@@ -17,7 +17,10 @@ import org.secaimed.dicom.seg.Segmentation;
 import org.secaimed.dicom.seg.SegmentationBuilder;
 
 /**
- * Step 7: the SEG built against the source series and stored. Its UIDs are seeded by the task and
+ * Step 7: the SEG built against the source series and stored. The label map is read from the
+ * opened result slice by slice (once for which slices hold each segment, then per segment for the
+ * content digest and again while the SEG is written), so neither it nor the SEG's pixel data is
+ * whole on the heap; a folder or STOW-RS destination receives the SEG as it is made. Its UIDs are seeded by the task and
  * the series and its content time is the receipt's, so a retried write-back produces the identical
  * object and replaces rather than duplicates it.
  */
@@ -28,7 +31,7 @@ final class WriteBackStep {
 
   /** {@code headers} is null on a resumed run; they are then pulled again and checked against {@code instances}. */
   static Written run(JobParts parts, String seriesUid, AssembledSeries headers, Map<String, String> instances,
-      ResultPayload.Segmentation result, SubmittedTask task, TaskReceipt receipt, RunFolder run) throws IOException {
+      StreamedSegmentation result, SubmittedTask task, TaskReceipt receipt, RunFolder run) throws IOException {
     parts.listener().stepStarted(Step.WRITE_BACK, parts.destination().describe());
     AssembledSeries source = headers != null ? headers : reassemble(parts, seriesUid, instances);
     Segmentation seg = build(parts, source, result, task, receipt);
@@ -45,7 +48,7 @@ final class WriteBackStep {
     return new Written(seg, storedAt);
   }
 
-  private static Segmentation build(JobParts parts, AssembledSeries headers, ResultPayload.Segmentation result,
+  private static Segmentation build(JobParts parts, AssembledSeries headers, StreamedSegmentation result,
       SubmittedTask task, TaskReceipt receipt) throws PipelineException {
     try {
       return SegmentationBuilder.forSource(headers)

@@ -13,12 +13,17 @@ import org.secaimed.dicom.seg.SegmentationException.Reason;
 
 /**
  * A built, validated DICOM SEG, ready to write (Explicit VR Little Endian, Part 10). Writing the same
- * object twice gives identical bytes.
+ * object twice gives identical bytes. The Pixel Data is not held: it is produced frame by frame from
+ * the label map (or masks) while it is written, after every other element (Pixel Data is the last
+ * element of a SEG), so a SEG over a large series streams. A SEG built from a label map that is read
+ * from elsewhere ({@link org.secaimed.dicom.volume.LabelSlices}) can be written only while that
+ * source is readable.
  */
 public final class Segmentation {
   static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
 
-  private final AttributeList dataset;
+  private final AttributeList header; // everything but Pixel Data
+  private final FramePixels pixels;
   private final SegmentationType type;
   private final String sopInstanceUid;
   private final String seriesInstanceUid;
@@ -26,9 +31,10 @@ public final class Segmentation {
   private final List<SegmentDescription> segments;
   private final Map<Integer, Integer> labelToSegment;
 
-  Segmentation(AttributeList dataset, SegmentationType type, String sopInstanceUid, String seriesInstanceUid,
+  Segmentation(AttributeList header, FramePixels pixels, SegmentationType type, String sopInstanceUid, String seriesInstanceUid,
       int frameCount, List<SegmentDescription> segments, Map<Integer, Integer> labelToSegment) {
-    this.dataset = dataset;
+    this.header = header;
+    this.pixels = pixels;
     this.type = type;
     this.sopInstanceUid = sopInstanceUid;
     this.seriesInstanceUid = seriesInstanceUid;
@@ -49,18 +55,42 @@ public final class Segmentation {
   /** Input label value (or mask description number) to the Segment Number it was written as. */
   public Map<Integer, Integer> labelToSegment() { return labelToSegment; }
 
-  /** Writes the Part 10 file to {@code out}; does not close it. */
+  /** Writes the Part 10 file to {@code out}, Pixel Data frame by frame; does not close it. */
   public void writeTo(OutputStream out) throws SegmentationException {
     try {
       OutputStream guarded = new FilterOutputStream(out) {
         @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
         @Override public void close() throws IOException { flush(); }
       };
-      dataset.write(guarded, EXPLICIT_VR_LITTLE_ENDIAN, true, true);
+      header.write(guarded, EXPLICIT_VR_LITTLE_ENDIAN, true, true);
+      guarded.write(pixelDataElementHeader(pixels.length()));
+      pixels.writeTo(guarded);
       guarded.flush();
     } catch (IOException | DicomException e) {
       throw new SegmentationException(Reason.WRITE_FAILED, "cannot write SEG " + sopInstanceUid + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Bytes {@link #writeTo(OutputStream)} writes: the rest of the object is encoded to count it, the pixel data is not made. */
+  public long part10Length() throws SegmentationException {
+    long[] n = {0};
+    OutputStream counter = new OutputStream() {
+      @Override public void write(int b) { n[0]++; }
+      @Override public void write(byte[] b, int off, int len) { n[0] += len; }
+    };
+    try {
+      header.write(counter, EXPLICIT_VR_LITTLE_ENDIAN, true, true);
+    } catch (IOException | DicomException e) {
+      throw new SegmentationException(Reason.WRITE_FAILED, "cannot encode SEG " + sopInstanceUid + ": " + e.getMessage(), e);
+    }
+    return n[0] + 12 + pixels.length();
+  }
+
+  /** (7FE0,0010) OB, two reserved bytes, 32-bit length: how Explicit VR Little Endian starts an OB value. */
+  private static byte[] pixelDataElementHeader(long length) {
+    return java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'B').putShort((short) 0)
+        .putInt((int) length).array();
   }
 
   /**
@@ -75,6 +105,23 @@ public final class Segmentation {
     }
   }
 
-  /** The dataset itself, for callers that send it without a file (e.g. C-STORE). A copy is not made: do not modify. */
-  public AttributeList dataset() { return dataset; }
+  /**
+   * The whole dataset with its Pixel Data in memory, for callers that hand a dataset to a library
+   * (C-STORE through PixelMed). Built on every call; prefer {@link #writeTo(OutputStream)}, which
+   * streams.
+   */
+  public AttributeList dataset() throws SegmentationException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream((int) pixels.length());
+    try {
+      pixels.writeTo(bytes);
+      AttributeList ds = new AttributeList();
+      ds.putAll(header);
+      com.pixelmed.dicom.OtherByteAttribute pixelData = new com.pixelmed.dicom.OtherByteAttribute(com.pixelmed.dicom.TagFromName.PixelData);
+      pixelData.setValues(bytes.toByteArray());
+      ds.put(pixelData);
+      return ds;
+    } catch (IOException | DicomException e) {
+      throw new SegmentationException(Reason.WRITE_FAILED, "cannot build SEG " + sopInstanceUid + " in memory: " + e.getMessage(), e);
+    }
+  }
 }

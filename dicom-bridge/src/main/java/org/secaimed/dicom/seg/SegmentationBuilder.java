@@ -13,7 +13,6 @@ import static org.secaimed.dicom.seg.Dcm.sequence;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
-import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -33,7 +32,7 @@ import org.secaimed.dicom.geometry.SeriesAssemblyException;
 import org.secaimed.dicom.geometry.SourceFrame;
 import org.secaimed.dicom.seg.SegmentationException.Reason;
 import org.secaimed.dicom.volume.ImageGeometry;
-import org.secaimed.dicom.volume.LabelVolume;
+import org.secaimed.dicom.volume.LabelSlices;
 
 /**
  * Builds a DICOM Segmentation (PS3.3 A.51; LABELMAP per Supplement 243) against an assembled source
@@ -79,7 +78,7 @@ public final class SegmentationBuilder {
 
   private final AssembledSeries source;
   private SegmentationType type = SegmentationType.BINARY;
-  private LabelVolume labels;
+  private LabelSlices labels;
   private List<SegmentDescription> labelDescriptions;
   private final List<Mask> masks = new ArrayList<>();
   private String seriesDescription = "Segmentation";
@@ -113,7 +112,7 @@ public final class SegmentationBuilder {
    * The segments as one label map on the source grid; each description's {@link SegmentDescription#number()}
    * is the label value it describes. Every non-zero value must be described.
    */
-  public SegmentationBuilder labels(LabelVolume labels, List<SegmentDescription> descriptions) {
+  public SegmentationBuilder labels(LabelSlices labels, List<SegmentDescription> descriptions) {
     this.labels = Objects.requireNonNull(labels, "labels");
     this.labelDescriptions = List.copyOf(descriptions);
     return this;
@@ -203,37 +202,12 @@ public final class SegmentationBuilder {
     }
 
     // Which (segment, slice) pairs hold anything.
-    boolean[][] present = new boolean[sorted.size()][slices];
-    if (labels != null) {
-      int[] segmentIndexOfLabel = new int[256];
-      Arrays.fill(segmentIndexOfLabel, -1);
-      for (int i = 0; i < sorted.size(); i++) segmentIndexOfLabel[sorted.get(i).number()] = i;
-      byte[] lab = labels.labels();
-      for (int k = 0; k < slices; k++) {
-        int base = k * frameSize;
-        for (int p = 0; p < frameSize; p++) {
-          int v = lab[base + p] & 0xFF;
-          if (v != 0) {
-            int s = segmentIndexOfLabel[v];
-            if (s < 0) {
-              throw new SegmentationException(Reason.UNDESCRIBED_LABEL, "label value " + v + " occurs (first at voxel i="
-                  + (p % columns) + " j=" + (p / columns) + " k=" + k + ") but no segment description has number " + v);
-            }
-            present[s][k] = true;
-          }
-        }
-      }
-    } else {
-      for (int s = 0; s < sorted.size(); s++) {
-        byte[] m = masksByNumber(sorted.get(s).number());
-        for (int k = 0; k < slices; k++) {
-          int base = k * frameSize;
-          for (int p = 0; p < frameSize; p++) {
-            if (m[base + p] != 0) { present[s][k] = true; break; }
-          }
-        }
-      }
-    }
+    int[] segmentIndexOfLabel = new int[256];
+    Arrays.fill(segmentIndexOfLabel, -1);
+    for (int i = 0; i < sorted.size(); i++) if (sorted.get(i).number() <= 255) segmentIndexOfLabel[sorted.get(i).number()] = i;
+    segmentIndexOfLabel[0] = -1; // background, whatever is described
+    boolean[][] present = labels != null ? presenceOfLabels(sorted.size(), segmentIndexOfLabel, columns, frameSize, slices)
+        : presenceOfMasks(sorted, frameSize, slices);
 
     // Frame plan.
     List<int[]> frames = new ArrayList<>(); // {segmentIndex or -1, slice}
@@ -251,87 +225,59 @@ public final class SegmentationBuilder {
         if (frames.size() == before) frames.add(new int[] {s, 0});
       }
     }
-    byte[] pixels = pixelData(frames, sorted, frameSize, slices);
+    FramePixels pixels = labels != null ? FramePixels.ofLabels(type, frames, frameSize, labels, segmentIndexOfLabel)
+        : FramePixels.ofMasks(type, frames, frameSize, sorted.stream().map(d -> masksByNumber(d.number())).toList());
+    if (pixels.length() > Integer.MAX_VALUE - 8) {
+      throw invalid("segments", "pixel data of " + pixels.length() + " bytes exceeds the 2 GiB a DICOM value can hold; split the SEG");
+    }
 
     try {
       AttributeList ds = dataset(written, frames, pixels, rows, columns, frameSize);
-      return new Segmentation(ds, type, stringOf(ds, "SOPInstanceUID"), stringOf(ds, "SeriesInstanceUID"), frames.size(),
+      return new Segmentation(ds, pixels, type, stringOf(ds, "SOPInstanceUID"), stringOf(ds, "SeriesInstanceUID"), frames.size(),
           written, labelToSegment);
     } catch (DicomException e) {
       throw new SegmentationException(Reason.INVALID_INPUT, "PixelMed rejected a value: " + e.getMessage(), e);
     }
   }
 
-  private byte[] pixelData(List<int[]> frames, List<SegmentDescription> sorted, int frameSize, int slices) throws SegmentationException {
-    int nFrames = frames.size();
-    long bytes = type == SegmentationType.BINARY ? ((long) nFrames * frameSize + 7) / 8 : (long) nFrames * frameSize;
-    bytes += bytes & 1; // even length; BINARY pads only at the very end
-    if (bytes > Integer.MAX_VALUE - 8) {
-      throw invalid("segments", "pixel data of " + bytes + " bytes exceeds the 2 GiB a DICOM value can hold; split the SEG");
+  /** One pass over the label map: which segment occurs on which slice; an undescribed value is refused. */
+  private boolean[][] presenceOfLabels(int segments, int[] segmentIndexOfLabel, int columns, int frameSize, int slices)
+      throws SegmentationException {
+    boolean[][] present = new boolean[segments][slices];
+    byte[] slice = new byte[frameSize];
+    try (LabelSlices.Pass pass = labels.pass()) {
+      for (int k = 0; k < slices; k++) {
+        pass.next(slice);
+        for (int p = 0; p < frameSize; p++) {
+          int v = slice[p] & 0xFF;
+          if (v != 0) {
+            int s = segmentIndexOfLabel[v];
+            if (s < 0) {
+              throw new SegmentationException(Reason.UNDESCRIBED_LABEL, "label value " + v + " occurs (first at voxel i="
+                  + (p % columns) + " j=" + (p / columns) + " k=" + k + ") but no segment description has number " + v);
+            }
+            present[s][k] = true;
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new SegmentationException(Reason.INVALID_INPUT, "cannot read the label map: " + e.getMessage(), e);
     }
-    byte[] out = new byte[(int) bytes];
-    // frameIndex[s][k] = frame holding segment s on slice k, or -1.
-    int segCount = type == SegmentationType.LABELMAP ? 1 : sorted.size();
-    int[][] frameIndex = new int[segCount][slices];
-    for (int[] row : frameIndex) Arrays.fill(row, -1);
-    for (int f = 0; f < nFrames; f++) {
-      int[] fr = frames.get(f);
-      frameIndex[Math.max(fr[0], 0)][fr[1]] = f;
-    }
-    if (labels != null) {
-      byte[] lab = labels.labels();
-      int[] segmentIndexOfLabel = new int[256];
-      Arrays.fill(segmentIndexOfLabel, -1);
-      for (int i = 0; i < sorted.size(); i++) segmentIndexOfLabel[sorted.get(i).number()] = i;
-      int[] frameOfLabel = new int[256];
+    return present;
+  }
+
+  private boolean[][] presenceOfMasks(List<SegmentDescription> sorted, int frameSize, int slices) {
+    boolean[][] present = new boolean[sorted.size()][slices];
+    for (int s = 0; s < sorted.size(); s++) {
+      byte[] m = masksByNumber(sorted.get(s).number());
       for (int k = 0; k < slices; k++) {
         int base = k * frameSize;
-        if (type == SegmentationType.LABELMAP) {
-          int f = frameIndex[0][k];
-          if (f >= 0) System.arraycopy(lab, base, out, f * frameSize, frameSize);
-          continue;
-        }
-        for (int v = 1; v < 256; v++) {
-          int s = segmentIndexOfLabel[v];
-          frameOfLabel[v] = s < 0 ? -1 : frameIndex[s][k];
-        }
-        if (type == SegmentationType.BINARY) {
-          for (int p = 0; p < frameSize; p++) {
-            int v = lab[base + p] & 0xFF;
-            if (v != 0) {
-              long bit = (long) frameOfLabel[v] * frameSize + p;
-              out[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
-            }
-          }
-        } else {
-          for (int p = 0; p < frameSize; p++) {
-            int v = lab[base + p] & 0xFF;
-            if (v != 0) out[frameOfLabel[v] * frameSize + p] = (byte) 0xFF;
-          }
-        }
-      }
-    } else {
-      for (int s = 0; s < sorted.size(); s++) {
-        byte[] m = masksByNumber(sorted.get(s).number());
-        for (int k = 0; k < slices; k++) {
-          int f = frameIndex[s][k];
-          if (f < 0) continue;
-          int base = k * frameSize;
-          if (type == SegmentationType.BINARY) {
-            long bit0 = (long) f * frameSize;
-            for (int p = 0; p < frameSize; p++) {
-              if (m[base + p] != 0) {
-                long bit = bit0 + p;
-                out[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
-              }
-            }
-          } else {
-            System.arraycopy(m, base, out, f * frameSize, frameSize);
-          }
+        for (int p = 0; p < frameSize; p++) {
+          if (m[base + p] != 0) { present[s][k] = true; break; }
         }
       }
     }
-    return out;
+    return present;
   }
 
   private byte[] masksByNumber(int number) {
@@ -354,10 +300,14 @@ public final class SegmentationBuilder {
     return true;
   }
 
-  private String contentDigest(List<SegmentDescription> segments, byte[] pixels) {
+  private String contentDigest(List<SegmentDescription> segments, FramePixels pixels) throws SegmentationException {
     java.security.MessageDigest md = Digests.sha256();
     md.update(type.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    md.update(pixels);
+    try {
+      pixels.writeTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), md));
+    } catch (java.io.IOException e) {
+      throw new SegmentationException(Reason.INVALID_INPUT, "cannot read the label map: " + e.getMessage(), e);
+    }
     for (SegmentDescription d : segments) {
       md.update((d.number() + "\0" + d.label() + "\0" + d.category() + "\0" + d.type() + "\0" + d.anatomicRegion() + "\0"
           + d.algorithmType() + "\0" + d.algorithmName() + "\0" + java.util.Arrays.toString(d.recommendedDisplayRgb()) + "\0"
@@ -367,7 +317,7 @@ public final class SegmentationBuilder {
     return Digests.hex(md);
   }
 
-  private AttributeList dataset(List<SegmentDescription> segments, List<int[]> frames, byte[] pixels, int rows, int columns,
+  private AttributeList dataset(List<SegmentDescription> segments, List<int[]> frames, FramePixels pixels, int rows, int columns,
       int frameSize) throws DicomException, SegmentationException {
     // With a seed, the content is part of it: a retry with the same content gets the same UIDs, a
     // corrected label map under a reused seed new ones (a PACS keeping the first copy would drop it).
@@ -531,9 +481,7 @@ public final class SegmentationBuilder {
       }
     }
 
-    OtherByteAttribute pixelData = new OtherByteAttribute(org.secaimed.dicom.geometry.DicomAttributes.tag("PixelData"));
-    pixelData.setValues(pixels);
-    ds.put(pixelData);
+    // Pixel Data is not in the list: Segmentation streams it after the rest (it is the last element).
     clinical.applyTo(ds, source.context().laterality());
     TextEncoding.apply(ds);
     FileMetaInformation.addFileMetaInformation(ds, Segmentation.EXPLICIT_VR_LITTLE_ENDIAN, "SECAIMED");

@@ -30,6 +30,12 @@ public final class StowRequest {
   static final MediaType APPLICATION_DICOM = MediaType.get("application/dicom");
   private static final MediaType MULTIPART_RELATED_DICOM = MediaType.get("multipart/related; type=\"application/dicom\"");
 
+  /** Writes one whole Part-10 object to {@code out} without closing it. */
+  @FunctionalInterface
+  public interface Part10Writer {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
   /** One instance to store: its label (file name or "dataset #n") and what its header says. */
   public record Part(int index, String label, String sopClassUid, String sopInstanceUid, long length) {}
 
@@ -105,6 +111,40 @@ public final class StowRequest {
             long n = sink.writeAll(src);
             if (n != size) throw new IOException(file + " changed size while being sent (" + size + " -> " + n + " bytes)");
           }
+        }
+      });
+      return this;
+    }
+
+    /**
+     * Adds a Part-10 object of {@code length} bytes that {@code writer} produces while the request
+     * is sent (a SEG whose pixel data is made frame by frame): never whole in memory. STOW-RS is
+     * never resent, but the writer must give the same bytes if it were.
+     */
+    public Builder addStreamed(String label, String sopClassUid, String sopInstanceUid, long length, Part10Writer writer) {
+      parts.add(new Part(parts.size(), label, sopClassUid, sopInstanceUid, length));
+      bodies.add(new RequestBody() {
+        @Override
+        public MediaType contentType() {
+          return APPLICATION_DICOM;
+        }
+
+        @Override
+        public long contentLength() {
+          return length;
+        }
+
+        @Override
+        public void writeTo(BufferedSink sink) throws IOException {
+          long[] n = {0};
+          java.io.OutputStream counted = new java.io.FilterOutputStream(sink.outputStream()) {
+            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); n[0] += len; }
+            @Override public void write(int b) throws IOException { out.write(b); n[0]++; }
+            @Override public void close() throws IOException { flush(); }
+          };
+          writer.writeTo(counted);
+          counted.flush();
+          if (n[0] != length) throw new IOException(label + " was " + n[0] + " bytes, announced " + length);
         }
       });
       return this;

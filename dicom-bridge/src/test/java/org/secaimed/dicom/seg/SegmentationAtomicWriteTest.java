@@ -3,41 +3,64 @@ package org.secaimed.dicom.seg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.pixelmed.dicom.AttributeTag;
-import com.pixelmed.dicom.DicomOutputStream;
-import com.pixelmed.dicom.OtherByteAttribute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.LabelSlices;
+import org.secaimed.dicom.volume.LabelVolume;
 
 /** A SEG that fails part-way through writing leaves the previous file as it was and nothing else (issue 13). */
 class SegmentationAtomicWriteTest {
 
-  /** Fails when its turn comes: after every attribute before it (pixel data included) has been written. */
-  static final class FailingAttribute extends OtherByteAttribute {
-    FailingAttribute() {
-      super(new AttributeTag(0x7FE1, 0x0010));
+  /** The fixture's labels, read again on every pass; once {@code failing} is set, a pass fails after its first slice. */
+  static final class FailingLabels implements LabelSlices {
+    final LabelVolume labels;
+    volatile boolean failing;
+
+    FailingLabels(LabelVolume labels) {
+      this.labels = labels;
     }
 
     @Override
-    public void write(DicomOutputStream o) throws IOException {
-      o.flush();
-      throw new IOException("disk full");
+    public ImageGeometry geometry() {
+      return labels.geometry();
+    }
+
+    @Override
+    public Pass pass() {
+      Pass inner = labels.pass();
+      return new Pass() {
+        int read;
+
+        @Override
+        public void next(byte[] slice) throws IOException {
+          if (failing && read > 0) throw new IOException("disk full");
+          inner.next(slice);
+          read++;
+        }
+
+        @Override
+        public void close() throws IOException {
+          inner.close();
+        }
+      };
     }
   }
 
   @Test
   void aFailureMidWriteKeepsTheOldSegAndLeavesNoPartialFile(@TempDir Path tmp) throws Exception {
     SegFixtures f = SegFixtures.load("ct-24x38x3-dcmqi", "label.nrrd", "seg-example.json");
-    Segmentation seg = SegmentationBuilder.forSource(f.series()).labels(f.labels(), f.metadata().segments()).build();
+    FailingLabels labels = new FailingLabels(f.labels());
+    Segmentation seg = SegmentationBuilder.forSource(f.series()).labels(labels, f.metadata().segments()).build();
     Path file = tmp.resolve("seg.dcm");
     seg.writeTo(file);
     byte[] before = Files.readAllBytes(file);
 
-    seg.dataset().put(new FailingAttribute());
+    labels.failing = true; // mid-way through the pixel data, after the header was written
     assertThatThrownBy(() -> seg.writeTo(file)).isInstanceOf(SegmentationException.class)
         .satisfies(e -> assertThat(((SegmentationException) e).reason()).isEqualTo(SegmentationException.Reason.WRITE_FAILED))
         .hasMessageContaining("disk full");
