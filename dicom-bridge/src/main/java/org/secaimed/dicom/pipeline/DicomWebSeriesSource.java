@@ -57,7 +57,7 @@ public final class DicomWebSeriesSource implements SeriesSource {
     int count = 0;
     try (InstanceStream stream = client.retrieveSeries(study, seriesUid)) {
       while (stream.next()) {
-        byte[] part10 = stream.body().readAllBytes();
+        byte[] part10 = stream.bodyBytes();
         consumer.accept(stream.sopInstanceUid(), part10);
         count++;
       }
@@ -73,7 +73,7 @@ public final class DicomWebSeriesSource implements SeriesSource {
       if (segSeries == null || segSeries.isBlank()) continue;
       try (InstanceStream stream = client.retrieveSeries(study, segSeries)) {
         while (stream.next()) {
-          byte[] part10 = stream.body().readAllBytes();
+          byte[] part10 = stream.bodyBytes();
           if (SegReferences.isSegReferencing(SegReferences.header(part10, stream.sopInstanceUid()), seriesUid)) {
             consumer.accept(stream.sopInstanceUid(), part10);
           }

@@ -236,6 +236,33 @@ class DicomWebClientTest {
     }
   }
 
+  @Test
+  void bodyBytesReadsEachWholeInstanceWithOrWithoutContentLengthAndRefusesAShortPart() throws Exception {
+    byte[] a = withTail(part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.1"), "\r\n--BN\r\n--B");
+    byte[] b = part10("1.2.840.10008.5.1.4.1.1.2", "1.2.3.4.2");
+    server.enqueue(multipart("BND", List.of(a, b), true, "application/dicom"));
+    Buffer noLength = new Buffer();
+    for (byte[] p : List.of(a, b)) noLength.writeUtf8("--BND\r\nContent-Type: application/dicom\r\n\r\n").write(p).writeUtf8("\r\n");
+    noLength.writeUtf8("--BND--\r\n");
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=BND").body(noLength).build());
+    for (int response = 0; response < 2; response++) {
+      List<byte[]> got = new ArrayList<>();
+      try (InstanceStream s = client.retrieveSeries(STUDY, SERIES)) {
+        while (s.next()) got.add(s.bodyBytes());
+      }
+      assertThat(got).hasSize(2);
+      assertThat(got.get(0)).isEqualTo(a);
+      assertThat(got.get(1)).isEqualTo(b);
+    }
+    Buffer lying = new Buffer().writeUtf8("--BND\r\nContent-Type: application/dicom\r\nContent-Length: " + (b.length + 10) + "\r\n\r\n")
+        .write(b).writeUtf8("\r\n--BND--\r\n");
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=BND").body(lying).build());
+    try (InstanceStream s = client.retrieveSeries(STUDY, SERIES)) {
+      assertThat(s.next()).isTrue();
+      assertThatThrownBy(s::bodyBytes).isInstanceOf(DicomWebException.class).hasMessageContaining("part 1");
+    }
+  }
+
   private static byte[] withTail(byte[] head, String tail) {
     return new Buffer().write(head).writeUtf8(tail).readByteArray();
   }

@@ -47,6 +47,40 @@ class StudyInputsDecodingTest {
   }
 
   @Test
+  void jpegLsStudyParsedByParallelParsersIsDecodedExactlyInArchiveOrder(@TempDir Path tmp) throws Exception {
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(archive)) {
+      for (String f : List.of("03.dcm", "01.dcm", "02.dcm")) {
+        Path out = tmp.resolve(f);
+        Process p = new ProcessBuilder("dcmcjpls", data("ct-3slice-dcmqi/" + f).toString(), out.toString()).inheritIO().start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+        w.add(Files.readAllBytes(out));
+      }
+    }
+    short[] expected = SeriesAssembler.fromDirectory(data("ct-3slice-dcmqi")).volume().voxels();
+    for (int parsers : new int[] {1, 3}) {
+      StudyContent content = StudyInputs.read("input-0", new ByteArrayInputStream(archive.toByteArray()), parsers);
+      assertThat(content.load(CT3_SERIES).volume().voxels()).as("parsers=%d", parsers).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void withParallelParsersTheFirstBadInstanceInArchiveOrderIsNamed() throws Exception {
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(archive)) {
+      w.add(Files.readAllBytes(data("ct-3slice-dcmqi/01.dcm")));
+      w.add("1.2.3.998", "not DICOM at all".getBytes(StandardCharsets.US_ASCII));
+      w.add(Files.readAllBytes(data("ct-3slice-dcmqi/02.dcm")));
+      w.add("1.2.3.999", "nor this".getBytes(StandardCharsets.US_ASCII));
+    }
+    assertThatThrownBy(() -> StudyInputs.read("input-0", new ByteArrayInputStream(archive.toByteArray()), 4))
+        .isInstanceOfSatisfying(AlgorithmException.class, e -> {
+          assertThat(e.reason()).isEqualTo(AlgorithmException.Reason.BAD_INPUT);
+          assertThat(e.subject()).isEqualTo("1.2.3.998");
+        });
+  }
+
+  @Test
   void deeplyNestedInstanceIsBadInputNamingIt() throws Exception {
     ByteArrayOutputStream bomb = new ByteArrayOutputStream();
     bomb.writeBytes(new byte[128]);
