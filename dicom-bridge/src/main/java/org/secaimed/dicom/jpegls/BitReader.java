@@ -51,10 +51,21 @@ final class BitReader {
   /** Counts 0 bits up to the next 1 bit (consumed); more than {@code max} zeros is a corrupt code. */
   int zeros(int max) throws JpegLsException {
     int n = 0;
-    while (bit() == 0) {
-      if (++n > max) throw JpegLsException.malformed("a Golomb code is longer than LIMIT allows (corrupt stream)");
+    while (true) {
+      if (count == 0) fill();
+      long window = bits & ((1L << count) - 1); // the unread bits, at most 24
+      if (window != 0) {
+        int lead = count - (64 - Long.numberOfLeadingZeros(window)); // a whole run of zeros at once
+        n += lead;
+        if (n > max) break;
+        count -= lead + 1;
+        return n;
+      }
+      n += count;
+      count = 0;
+      if (n > max) break;
     }
-    return n;
+    throw JpegLsException.malformed("a Golomb code is longer than LIMIT allows (corrupt stream)");
   }
 
   /**
