@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.secaimed.devtools.enclave.DevEnclave;
 import org.secaimed.devtools.phantom.CtPhantom;
@@ -40,7 +42,7 @@ public final class CohortBenchmark {
   /** Seconds and bytes as measured; throughput and efficiency follow from them. */
   public record Report(int series, int concurrency, int size, int slices, long seriesBytes, double aloneSeconds,
       List<Double> aloneRunsSeconds, double cohortSeconds, double checkpointGcSeconds, Cores aloneCores, Cores cohortCores, Heap heap,
-      String loadBefore, String loadAfter) {
+      String loadBefore, String loadAfter, Map<String, Double> aloneStepSeconds, Map<String, Double> cohortStepSeconds) {
     public double seriesPerMinuteAlone() {
       return 60 / aloneSeconds;
     }
@@ -84,8 +86,14 @@ public final class CohortBenchmark {
           r.get("maxLiveAfterGcBytes").asLong(), checkpoints);
       return new Report(series, concurrency, size, slices, bytes, r.get("aloneSeconds").asDouble(), aloneSeconds,
           r.get("cohortSeconds").asDouble(), r.get("cohortCheckpointGcSeconds").asDouble(), Cores.of(r.get("aloneCores")),
-          Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages());
+          Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages(), steps(r.get("aloneStepSeconds")), steps(r.get("cohortStepSeconds")));
     }
+  }
+
+  private static Map<String, Double> steps(JsonNode n) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (n != null) n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+    return m;
   }
 
   private static JsonNode child(String heap, String url, Path template, int size, int slices, long seed, int n, int k, int aloneRuns,

@@ -57,19 +57,21 @@ public final class CohortWorker {
     HeapWatch heap = HeapWatch.start();
     LiveHeap live = new LiveHeap();
     if (aloneRuns > 0) {
-      runAll(url, source, siteKey, List.of(0), 1, work.resolve("warm-up"), done -> {});
+      runAll(url, source, siteKey, List.of(0), 1, work.resolve("warm-up"), PipelineListener.SILENT, done -> {});
       live.take("idle after the warm-up", 0);
     }
     CpuClock.Reading a0 = CpuClock.read();
     List<Integer> aloneIndices = new ArrayList<>();
     for (int i = 1; i < first; i++) aloneIndices.add(i);
-    List<Double> alone = runAll(url, source, siteKey, aloneIndices, 1, work.resolve("alone"), done -> {});
+    StepTimes aloneSteps = new StepTimes();
+    List<Double> alone = runAll(url, source, siteKey, aloneIndices, 1, work.resolve("alone"), aloneSteps, done -> {});
     if (!alone.isEmpty()) System.err.printf("bench cohort: alone %s s%n", alone.stream().map(x -> String.format("%.2f", x)).toList());
     CpuClock.Reading a1 = CpuClock.read();
     List<Integer> cohort = new ArrayList<>();
     for (int i = first; i < first + n; i++) cohort.add(i);
     long t1 = System.nanoTime();
-    runAll(url, source, siteKey, cohort, k, work.resolve("cohort"), done -> {
+    StepTimes cohortSteps = new StepTimes();
+    List<Double> cohortSeries = runAll(url, source, siteKey, cohort, k, work.resolve("cohort"), cohortSteps, done -> {
       if (done % CHECKPOINT_EVERY == 0 && done < n) {
         LiveHeap.Checkpoint c = live.take("cohort in flight", done);
         System.err.printf("bench cohort: %d/%d series done after %.0f s; live heap after a full GC %.0f MiB%n", done, n,
@@ -87,6 +89,8 @@ public final class CohortWorker {
     r.put("cohortSeconds", cohortWall - live.gcSeconds("cohort"));
     r.put("cohortCheckpointGcSeconds", live.gcSeconds("cohort"));
     r.put("aloneCores", cores(a1.coresSince(a0)));
+    if (!alone.isEmpty()) r.put("aloneStepSeconds", aloneSteps.perSeries(alone.size(), mean(alone)));
+    r.put("cohortStepSeconds", cohortSteps.perSeries(cohortSeries.size(), mean(cohortSeries)));
     r.put("cohortCores", cores(c1.coresSince(a1)));
     r.put("maxHeapBytes", h.maxHeap());
     r.put("peakHeapUsedSampledBytes", h.peakUsedSampled());
@@ -111,6 +115,10 @@ public final class CohortWorker {
     return m;
   }
 
+  static double mean(List<Double> v) {
+    return v.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
+  }
+
   static double median(List<Double> v) {
     double[] a = v.stream().mapToDouble(d -> d).sorted().toArray();
     return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
@@ -122,7 +130,7 @@ public final class CohortWorker {
    * count of series finished so far, on the worker that finished one.
    */
   private static List<Double> runAll(String url, CohortSource source, KemKeyPair siteKey, List<Integer> indices, int k, Path work,
-      IntConsumer onSeriesDone) throws Exception {
+      PipelineListener steps, IntConsumer onSeriesDone) throws Exception {
     Double[] seconds = new Double[indices.size()];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
@@ -132,7 +140,7 @@ public final class CohortWorker {
       for (int w = 0; w < k; w++) {
         Path dir = Files.createDirectories(work.resolve("worker-" + w));
         workers.add(pool.submit(() -> {
-          BridgePipeline pipeline = pipeline(url, source, siteKey, dir);
+          BridgePipeline pipeline = pipeline(url, source, siteKey, dir, steps);
           for (int j; (j = next.getAndIncrement()) < indices.size(); ) {
             int i = indices.get(j);
             long t = System.nanoTime();
@@ -150,12 +158,13 @@ public final class CohortWorker {
     return List.of(seconds);
   }
 
-  private static BridgePipeline pipeline(String url, CohortSource source, KemKeyPair siteKey, Path dir) throws Exception {
+  private static BridgePipeline pipeline(String url, CohortSource source, KemKeyPair siteKey, Path dir, PipelineListener steps)
+      throws Exception {
     GatewaySession gateway = GatewaySession.builder(url).policy(Policy.resource("policies/dev.yaml")).site(siteKey)
         .checkpointStore(dir.resolve("checkpoints")).workDir(dir.resolve("tmp")).pollInterval(Duration.ofMillis(50)).build();
     TaskReceipt.Algorithm algorithm = BridgePipeline.resolveAlgorithm(gateway, EnclaveBenchmark.ALGORITHM, null);
     return BridgePipeline.builder().gateway(gateway).siteKey(siteKey).source(source)
         .destination(new DirectorySegDestination(dir.resolve("segs")))
-        .algorithm(algorithm).taskTimeout(Duration.ofMinutes(30)).listener(PipelineListener.SILENT).build();
+        .algorithm(algorithm).taskTimeout(Duration.ofMinutes(30)).listener(steps).build();
   }
 }

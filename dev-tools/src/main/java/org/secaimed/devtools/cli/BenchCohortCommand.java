@@ -101,6 +101,8 @@ public final class BenchCohortCommand implements Callable<Integer> {
       o.put("coresBusyAlone", Map.of("operator", r.aloneCores().operator(), "enclave", r.aloneCores().enclave()));
     }
     o.put("coresBusyCohort", Map.of("operator", r.cohortCores().operator(), "enclave", r.cohortCores().enclave()));
+    if (baseline) o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
+    o.put("cohortStepSecondsPerSeries", r.cohortStepSeconds());
     CohortBenchmark.Heap h = r.heap();
     o.put("heap", h.xmx());
     o.put("maxHeapBytes", h.maxHeapBytes());
@@ -141,6 +143,12 @@ public final class BenchCohortCommand implements Callable<Integer> {
     out.printf("%-34s %12.2f %12.2f%n", "cores busy: enclave", r.aloneCores().enclave(), r.cohortCores().enclave());
     out.printf("speedup %.2fx with %d at a time; parallel efficiency %.2f (goal >= %.2f)%n", r.speedup(), r.concurrency(),
         r.parallelEfficiency(), EFFICIENCY_GOAL);
+    out.printf("seconds per series by step (wall; in the cohort each series shares the cores with K - 1 others):%n");
+    for (var e : r.cohortStepSeconds().entrySet()) {
+      Double a = r.aloneStepSeconds().get(e.getKey());
+      out.printf("  %-32s %12.2f %12.2f%s%n", e.getKey(), a == null ? Double.NaN : a, e.getValue(),
+          a == null || a < 0.01 ? "" : String.format("   x%.2f", e.getValue() / a));
+    }
     if (r.aloneCores().total() * r.concurrency() > cores) {
       out.printf("  (one series alone keeps %.2f of the %d cores busy: K = %d can speed up at most %.2fx here)%n", r.aloneCores().total(),
           cores, r.concurrency(), cores / r.aloneCores().total());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The harness behind {@code secaimed bench cohort}, on tiny series: the baseline is the median of
  * the series run alone, the live heap is measured after a full collection every 10 series of the
- * cohort and at its ends, and both processes' CPU is reported. No figure is judged here.
+ * cohort and at its ends, both processes' CPU and each step's time are reported. No figure is judged here.
  */
 class CohortBenchmarkTest {
   @TempDir Path work;
@@ -32,6 +32,9 @@ class CohortBenchmarkTest {
     assertThat(r.heap().liveAfterFullGc()).allSatisfy(c -> assertThat(c.liveBytes()).isPositive().isLessThan(r.heap().maxHeapBytes()));
     assertThat(r.aloneCores().operator()).isPositive();
     assertThat(r.cohortCores().operator()).isPositive();
+    assertThat(r.aloneStepSeconds()).containsKeys("attest", "seal", "submit", "await", "open_verify", "write_back", "other");
+    assertThat(r.cohortStepSeconds()).containsKeys("seal", "await", "other");
+    assertThat(r.cohortStepSeconds().values()).allSatisfy(x -> assertThat(x).isNotNegative().isFinite());
     assertThat(log).anyMatch(l -> l.contains("a warm-up series, 3 alone"));
   }
 }

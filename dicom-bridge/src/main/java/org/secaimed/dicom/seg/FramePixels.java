@@ -2,6 +2,9 @@ package org.secaimed.dicom.seg;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.secaimed.dicom.volume.LabelSlices;
 
@@ -15,6 +18,9 @@ import org.secaimed.dicom.volume.LabelSlices;
  */
 final class FramePixels {
   private static final int CHUNK = 1 << 16;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long ONES = 0x0101010101010101L;
 
   private final SegmentationType type;
   private final List<int[]> frames; // {segment index, or -1 for LABELMAP; slice}
@@ -94,6 +100,8 @@ final class FramePixels {
       }
       return;
     }
+    int value = -1;
+    for (int v = 1; v < 256; v++) if (segmentIndexOfLabel[v] == segment) value = v;
     byte[] slice = new byte[frameSize];
     try (LabelSlices.Pass pass = labels.pass()) {
       int k = 0;
@@ -102,10 +110,24 @@ final class FramePixels {
           pass.next(slice);
           k++;
         }
-        for (int p = 0; p < frameSize; p++) frame[p] = segmentIndexOfLabel[slice[p] & 0xFF] == segment ? (byte) 0xFF : 0;
-        sink.mask(frame);
+        if (value < 0) {
+          java.util.Arrays.fill(frame, (byte) 0);
+          sink.mask(frame);
+        } else {
+          sink.labelEquals(slice, value, frame);
+        }
       }
     }
+  }
+
+  /**
+   * Eight voxels from {@code p} on, compared with the label in every byte of {@code pattern}: bit 7
+   * of byte i of the result is set exactly where voxel p + i holds the label (SWAR zero-byte test;
+   * no carry crosses a byte, so there are no false matches).
+   */
+  private static long matches(byte[] slice, int p, long pattern) {
+    long y = (long) LONGS.get(slice, p) ^ pattern;
+    return ~(((y & LOW7) + LOW7) | y | LOW7);
   }
 
   /** Where frames go: 8-bit values as they are, or a mask as values (FRACTIONAL) or bits (BINARY). */
@@ -132,6 +154,13 @@ final class FramePixels {
 
     /** A BINARY or FRACTIONAL frame from a mask: non-zero = inside (FRACTIONAL keeps the value). */
     abstract void mask(byte[] frame) throws IOException;
+
+    /** The frame of the segment whose label is {@code value}: inside where {@code slice} holds it ({@code scratch}: a frame's room). */
+    void labelEquals(byte[] slice, int value, byte[] scratch) throws IOException {
+      byte v = (byte) value;
+      for (int p = 0; p < slice.length; p++) scratch[p] = slice[p] == v ? (byte) 0xFF : 0;
+      mask(scratch);
+    }
 
     void put(int b) throws IOException {
       buf[pos++] = (byte) b;
@@ -160,6 +189,17 @@ final class FramePixels {
     void mask(byte[] frame) throws IOException {
       bytes(frame);
     }
+
+    @Override
+    void labelEquals(byte[] slice, int value, byte[] scratch) throws IOException {
+      if (slice.length % 8 != 0) {
+        super.labelEquals(slice, value, scratch);
+        return;
+      }
+      long pattern = value * ONES;
+      for (int p = 0; p < slice.length; p += 8) LONGS.set(scratch, p, ((matches(slice, p, pattern) >>> 7) & ONES) * 0xFF);
+      bytes(scratch);
+    }
   }
 
   /** BINARY: bit i of the stream is bit (i mod 8) of byte i / 8, frames back to back. */
@@ -185,6 +225,20 @@ final class FramePixels {
           acc = 0;
           bits = 0;
         }
+      }
+    }
+
+    /** Byte-aligned frames (rows x columns a multiple of 8, as in every CT and MR matrix) take eight voxels per step. */
+    @Override
+    void labelEquals(byte[] slice, int value, byte[] scratch) throws IOException {
+      if (bits != 0 || slice.length % 8 != 0) {
+        super.labelEquals(slice, value, scratch);
+        return;
+      }
+      long pattern = value * ONES;
+      for (int p = 0; p < slice.length; p += 8) {
+        // Bit 7 of byte i moves to bit i: DICOM packs the first pixel into the lowest bit.
+        put((int) ((((matches(slice, p, pattern) >>> 7) & ONES) * 0x0102040810204080L) >>> 56));
       }
     }
 

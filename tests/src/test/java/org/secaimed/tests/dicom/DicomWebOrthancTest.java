@@ -3,6 +3,7 @@ package org.secaimed.tests.dicom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
@@ -17,6 +18,15 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.pipeline.StowSegDestination;
+import org.secaimed.dicom.seg.CodedConcept;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.seg.Segmentation;
+import org.secaimed.dicom.seg.SegmentationBuilder;
+import org.secaimed.dicom.volume.LabelVolume;
 import org.secaimed.dicom.web.DicomJsonObject;
 import org.secaimed.dicom.web.DicomTags;
 import org.secaimed.dicom.web.DicomWebClient;
@@ -180,6 +190,39 @@ class DicomWebOrthancTest {
     StowResult r = client.store(StowRequest.builder().addDataset(ds).build());
     assertThat(r.allStored()).isTrue();
     assertThat(r.outcomes()).singleElement().extracting(StowOutcome::sopInstanceUid).isEqualTo(newUid);
+  }
+
+  @Test
+  void aSegStreamedByStowRsArrivesAsWritten(@TempDir Path tmp) throws Exception {
+    // Issue 16: the SEG's pixel data is made while the request body is sent (StowRequest.addStreamed).
+    AssembledSeries series = SeriesAssembler.create().withPixels(false)
+        .addDirectory(CT.get(0).getParent()).assemble();
+    byte[] labels = new byte[(int) series.geometry().voxelCount()];
+    for (int i = 0; i < labels.length; i += 7) labels[i] = (byte) (1 + i % 2);
+    CodedConcept structure = CodedConcept.sct("123037004", "Anatomical Structure");
+    List<SegmentDescription> segments = List.of(
+        new SegmentDescription(1, "Liver", structure, CodedConcept.sct("10200004", "Liver"), null,
+            SegmentDescription.AlgorithmType.AUTOMATIC, "test", null),
+        new SegmentDescription(2, "Spleen", structure, CodedConcept.sct("78961009", "Spleen"), null,
+            SegmentDescription.AlgorithmType.AUTOMATIC, "test", null));
+    Segmentation seg = SegmentationBuilder.forSource(series)
+        .labels(new LabelVolume(series.geometry(), labels), segments).uidSeed("stow-streamed").build();
+    new StowSegDestination(client).store(seg);
+
+    Path written = tmp.resolve("seg.dcm");
+    seg.writeTo(written);
+    AttributeList expected = TestSeries.read(written);
+    try (InstanceStream s = client.retrieveSeries(TestSeries.studyUid(CT.get(0)), seg.seriesInstanceUid())) {
+      assertThat(s.next()).isTrue();
+      assertThat(s.sopInstanceUid()).isEqualTo(seg.sopInstanceUid());
+      AttributeList received = new AttributeList();
+      try (InputStream in = s.body()) {
+        received.read(new DicomInputStream(in));
+      }
+      assertThat(received.get(TagFromName.PixelData).getByteValues()).isEqualTo(expected.get(TagFromName.PixelData).getByteValues());
+      assertThat(TestSeries.string(received, TagFromName.NumberOfFrames)).isEqualTo(Integer.toString(seg.frameCount()));
+      assertThat(s.next()).isFalse();
+    }
   }
 
   @Test
