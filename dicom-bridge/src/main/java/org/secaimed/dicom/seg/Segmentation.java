@@ -111,13 +111,18 @@ public final class Segmentation {
    * streams.
    */
   public AttributeList dataset() throws SegmentationException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream((int) pixels.length());
+    byte[] bytes = new byte[(int) pixels.length()]; // filled in place: one copy of the pixel data, not two
     try {
-      pixels.writeTo(bytes);
+      pixels.writeTo(new OutputStream() {
+        private int at;
+
+        @Override public void write(int b) { bytes[at++] = (byte) b; }
+        @Override public void write(byte[] b, int off, int len) { System.arraycopy(b, off, bytes, at, len); at += len; }
+      });
       AttributeList ds = new AttributeList();
       ds.putAll(header);
       com.pixelmed.dicom.OtherByteAttribute pixelData = new com.pixelmed.dicom.OtherByteAttribute(com.pixelmed.dicom.TagFromName.PixelData);
-      pixelData.setValues(bytes.toByteArray());
+      pixelData.setValues(bytes);
       ds.put(pixelData);
       return ds;
     } catch (IOException | DicomException e) {

@@ -42,7 +42,7 @@ import org.secaimed.dicom.volume.LabelSlices;
  * <pre>{@code
  * Segmentation seg = SegmentationBuilder.forSource(series)
  *     .type(SegmentationType.BINARY)
- *     .labels(labelVolume, descriptions)      // description.number() = label value in the volume
+ *     .labels(labelVolume, descriptions)      // or any LabelSlices; description.number() = label value
  *     .algorithm("nnU-Net liver", "2.3.1")
  *     .uidSeed(taskId)                         // same input + seed -> byte-identical file
  *     .contentDateTime(taskCompletedAt)
@@ -56,6 +56,11 @@ import org.secaimed.dicom.volume.LabelSlices;
  * with no voxels keeps one empty frame on the first slice, so the SEG says "looked, found nothing".
  * BINARY and FRACTIONAL segments are numbered 1..N in ascending label order (as dcmqi does);
  * LABELMAP keeps the label values as segment numbers, with segment 0 = background.
+ *
+ * <p>Memory: labels are read slice by slice ({@link LabelSlices}), once for which slices hold each
+ * segment and once per segment (LABELMAP: once) for the content digest in the UID seed; the pixel
+ * data is made again, frame by frame, when the SEG is written. Neither the label map nor the pixel
+ * data needs to be whole on the heap (issue 16).
  */
 public final class SegmentationBuilder {
 
@@ -112,7 +117,8 @@ public final class SegmentationBuilder {
 
   /**
    * The segments as one label map on the source grid; each description's {@link SegmentDescription#number()}
-   * is the label value it describes. Every non-zero value must be described.
+   * is the label value it describes. Every non-zero value must be described. The map is read again
+   * on every pass ({@link #build()} and each write), so it must stay readable until the SEG is written.
    */
   public SegmentationBuilder labels(LabelSlices labels, List<SegmentDescription> descriptions) {
     this.labels = Objects.requireNonNull(labels, "labels");
