@@ -3,6 +3,8 @@ package org.secaimed.devtools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,22 @@ class LinkBenchmarkTest {
     assertThat(r.jpegLs().archiveBytes()).isLessThan(r.archiveBytes());
     assertThat(r.jpegLs().decode().jpegLsParseSeconds()).isPositive();
     assertThat(log).anyMatch(s -> s.contains("confidential JPEG-LS"));
+
+    // What the confidential paths uploaded: the zstd path as the product seals studies (byte
+    // planes, content encoding 2; the bench used to seal with plain zstd, encoding 1), the
+    // JPEG-LS path without compression (format version 1). Plaintext blobs carry no header.
+    List<Integer> encodings = new ArrayList<>();
+    try (var blobs = Files.list(work.resolve("enclave-state/blobs"))) {
+      for (Path b : blobs.toList()) {
+        byte[] head = new byte[32];
+        try (var in = Files.newInputStream(b)) {
+          if (in.readNBytes(head, 0, head.length) < head.length) continue;
+        }
+        if (!new String(head, 0, 8, StandardCharsets.US_ASCII).equals("SCM-SEAL")) continue;
+        encodings.add(head[8] == 1 ? 0 : head[8 + 1 + 2 + 2 + 2 + 4] & 0xFF);
+      }
+    }
+    assertThat(encodings).contains(0, 2).doesNotContain(1);
   }
 
   @Test
