@@ -26,9 +26,17 @@ final class ScanDecoder {
   /**
    * Q(d) for every gradient d = -MAXVAL..MAXVAL at index d + MAXVAL (samples stay within 0..MAXVAL):
    * one load instead of up to eight comparisons, three times per sample, as CharLS does. At most
-   * 128 KiB, filled once per scan.
+   * 128 KiB; the last one is kept per thread, since the slices of a series share their parameters.
    */
   private final byte[] quantized;
+  private static final ThreadLocal<QuantTable> LAST_TABLE = new ThreadLocal<>();
+
+  /** A quantisation table and the parameters it was filled for. */
+  private record QuantTable(int maxVal, int near, int t1, int t2, int t3, byte[] q) {
+    boolean fits(CodingParameters p) {
+      return maxVal == p.maxVal && near == p.near && t1 == p.t1 && t2 == p.t2 && t3 == p.t3;
+    }
+  }
   private int runIndex;
 
   ScanDecoder(CodingParameters p, BitReader in, int width, int height) {
@@ -40,8 +48,16 @@ final class ScanDecoder {
     int a0 = Math.max(2, (p.range + 32) / 64);
     java.util.Arrays.fill(a, a0);
     java.util.Arrays.fill(n, 1);
-    this.quantized = new byte[2 * p.maxVal + 1];
-    for (int d = -p.maxVal; d <= p.maxVal; d++) quantized[d + p.maxVal] = (byte) quantizeByThresholds(d);
+    this.quantized = quantisationTable();
+  }
+
+  private byte[] quantisationTable() {
+    QuantTable last = LAST_TABLE.get();
+    if (last != null && last.fits(p)) return last.q();
+    byte[] q = new byte[2 * p.maxVal + 1];
+    for (int d = -p.maxVal; d <= p.maxVal; d++) q[d + p.maxVal] = (byte) quantizeByThresholds(d);
+    LAST_TABLE.set(new QuantTable(p.maxVal, p.near, p.t1, p.t2, p.t3, q));
+    return q;
   }
 
   /**

@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * underneath) runs on one core while the caller parses on another. It passes on exactly what the
  * source returned, in order, then the source's end or its failure (the same exception, so typed
  * verdicts such as {@link SealedArchiveException} reach the caller unchanged, after the whole
- * pieces read before it; the piece a failure cuts short is dropped). Work ahead is bounded: the thread stops when the pieces are
- * full, at the source's end and at its first failure. {@link #close()} stops the thread, waits
+ * pieces read before it; the piece a failure cuts short is dropped). Work ahead is bounded: the
+ * thread stops when the pieces are full, at the source's end and at its first failure. {@link #close()} stops the thread, waits
  * for it (the source is never closed while the thread may still be inside it), wipes the pieces
  * and closes the source.
  */
