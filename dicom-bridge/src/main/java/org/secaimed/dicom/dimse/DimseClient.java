@@ -182,6 +182,22 @@ public final class DimseClient {
     return rec.result(scu, labels);
   }
 
+  /** Writes one whole Part-10 object (Explicit VR Little Endian) to {@code out} without closing it. */
+  @FunctionalInterface
+  public interface Part10Writer {
+    void writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  /**
+   * C-STORE of one object made while it is sent (a SEG whose pixel data is produced frame by
+   * frame): never whole in memory. A writer that fails aborts the association before the data set
+   * is complete, so the peer stores nothing.
+   */
+  public StoreResult storeStreamed(String sopClassUid, String sopInstanceUid, Part10Writer writer) throws DimseException {
+    boolean ok = run("C-STORE", () -> StreamingStore.send(peer, calling, sopClassUid, sopInstanceUid, writer));
+    return new StoreResult(List.of(new StoreOutcome(null, sopInstanceUid, ok, false)));
+  }
+
   private static AttributeList retrieveIdentifier(String studyUid, String seriesUid) {
     DimseQuery.Builder b = DimseQuery.at(seriesUid == null ? QueryLevel.STUDY : QueryLevel.SERIES).match("StudyInstanceUID", requireUid(studyUid, "StudyInstanceUID"));
     if (seriesUid != null) b.match("SeriesInstanceUID", requireUid(seriesUid, "SeriesInstanceUID"));

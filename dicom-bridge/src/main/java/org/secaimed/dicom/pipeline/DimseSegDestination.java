@@ -15,13 +15,14 @@ public final class DimseSegDestination implements SegDestination {
 
   @Override
   public String store(Segmentation seg) throws IOException {
-    // PixelMed's C-STORE sends a dataset it holds: the SEG's pixel data (not the label map) is in memory here.
-    StoreResult result;
-    try {
-      result = client.store(seg.dataset());
-    } catch (org.secaimed.dicom.seg.SegmentationException e) {
-      throw new PipelineException(PipelineException.Step.WRITE_BACK, seg.sopInstanceUid(), e.getMessage(), e);
-    }
+    // Streamed: the SEG's pixel data is made frame by frame while the association carries it.
+    StoreResult result = client.storeStreamed(seg.sopClassUid(), seg.sopInstanceUid(), out -> {
+      try {
+        seg.writeTo(out);
+      } catch (org.secaimed.dicom.seg.SegmentationException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    });
     if (!result.allStored()) {
       throw new PipelineException(PipelineException.Step.WRITE_BACK, seg.sopInstanceUid(), "C-STORE to " + describe() + " failed: " + result);
     }

@@ -106,9 +106,9 @@ public final class Segmentation {
   }
 
   /**
-   * The whole dataset with its Pixel Data in memory, for callers that hand a dataset to a library
-   * (C-STORE through PixelMed). Built on every call; prefer {@link #writeTo(OutputStream)}, which
-   * streams.
+   * The whole dataset with its Pixel Data in memory, for callers that hand a dataset to a library.
+   * Built on every call; prefer {@link #writeTo(OutputStream)}, which streams (the pipeline's
+   * folder, STOW-RS and C-STORE destinations do).
    */
   public AttributeList dataset() throws SegmentationException {
     byte[] bytes = new byte[(int) pixels.length()]; // filled in place: one copy of the pixel data, not two

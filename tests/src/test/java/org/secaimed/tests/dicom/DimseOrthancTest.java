@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +24,17 @@ import org.secaimed.dicom.dimse.DimseQuery;
 import org.secaimed.dicom.dimse.QueryLevel;
 import org.secaimed.dicom.dimse.RetrieveResult;
 import org.secaimed.dicom.dimse.StoreResult;
+import org.secaimed.dicom.geometry.AssembledSeries;
+import org.secaimed.dicom.geometry.SeriesAssembler;
+import org.secaimed.dicom.pipeline.DimseSegDestination;
+import org.secaimed.dicom.seg.CodedConcept;
+import org.secaimed.dicom.seg.SegmentDescription;
+import org.secaimed.dicom.seg.Segmentation;
+import org.secaimed.dicom.seg.SegmentationBuilder;
+import org.secaimed.dicom.volume.LabelVolume;
 import org.secaimed.dicom.web.DicomTags;
 import org.secaimed.dicom.web.DicomWebClient;
+import org.secaimed.dicom.web.InstanceStream;
 import org.secaimed.dicom.web.QidoQuery;
 import org.secaimed.tests.servers.FreePorts;
 import org.secaimed.tests.servers.OrthancServer;
@@ -79,6 +90,56 @@ class DimseOrthancTest {
     DicomWebClient web = DicomWebClient.builder(PACS.dicomWebUrl()).build();
     assertThat(web.search(QidoQuery.instances().match("SOPInstanceUID", uid).build()))
         .singleElement().extracting(o -> o.string(DicomTags.SOPInstanceUID)).isEqualTo(uid);
+  }
+
+  /** A two-segment BINARY SEG over the stored CT (24x38 frames: a whole number of bytes). */
+  static Segmentation seg(String seed) throws Exception {
+    AssembledSeries series = SeriesAssembler.create().withPixels(false).addDirectory(CT.get(0).getParent()).assemble();
+    byte[] labels = new byte[(int) series.geometry().voxelCount()];
+    for (int i = 0; i < labels.length; i += 5) labels[i] = (byte) (1 + i % 2);
+    CodedConcept structure = CodedConcept.sct("123037004", "Anatomical Structure");
+    List<SegmentDescription> segments = List.of(
+        new SegmentDescription(1, "Liver", structure, CodedConcept.sct("10200004", "Liver"), null, SegmentDescription.AlgorithmType.AUTOMATIC, "test", null),
+        new SegmentDescription(2, "Spleen", structure, CodedConcept.sct("78961009", "Spleen"), null, SegmentDescription.AlgorithmType.AUTOMATIC, "test", null));
+    return SegmentationBuilder.forSource(series).labels(new LabelVolume(series.geometry(), labels), segments).uidSeed(seed).build();
+  }
+
+  @Test
+  void aSegStreamedByCStoreArrivesAsWritten(@TempDir Path tmp) throws Exception {
+    // Issue 16: the SEG's pixel data is made while the association carries it (Kaapana's CTP path).
+    Segmentation seg = seg("c-store-streamed");
+    new DimseSegDestination(client).store(seg);
+
+    Path written = tmp.resolve("seg.dcm");
+    seg.writeTo(written);
+    DicomWebClient web = DicomWebClient.builder(PACS.dicomWebUrl()).build();
+    try (InstanceStream s = web.retrieveSeries(STUDY, seg.seriesInstanceUid())) {
+      assertThat(s.next()).isTrue();
+      assertThat(s.sopInstanceUid()).isEqualTo(seg.sopInstanceUid());
+      AttributeList received = new AttributeList();
+      try (InputStream in = s.body()) {
+        received.read(new DicomInputStream(in));
+      }
+      assertThat(received.get(TagFromName.PixelData).getByteValues()).isEqualTo(TestSeries.read(written).get(TagFromName.PixelData).getByteValues());
+      assertThat(s.next()).isFalse();
+    }
+  }
+
+  @Test
+  void aWriterThatFailsMidwayStoresNothing() throws Exception {
+    Segmentation seg = seg("c-store-fails");
+    assertThatThrownBy(() -> client.storeStreamed(seg.sopClassUid(), seg.sopInstanceUid(), out -> {
+      java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+      try {
+        seg.writeTo(whole);
+      } catch (org.secaimed.dicom.seg.SegmentationException e) {
+        throw new java.io.IOException(e);
+      }
+      out.write(whole.toByteArray(), 0, whole.size() - 100); // all but the end of the pixel data
+      throw new java.io.IOException("label map failed its check");
+    })).isInstanceOf(DimseException.class);
+    DicomWebClient web = DicomWebClient.builder(PACS.dicomWebUrl()).build();
+    assertThat(web.search(QidoQuery.instances().match("SOPInstanceUID", seg.sopInstanceUid()).build())).isEmpty();
   }
 
   @Test
