@@ -59,6 +59,25 @@ public final class CohortBenchmark {
     public double speedup() {
       return seriesPerMinute() / seriesPerMinuteAlone();
     }
+
+    /** CPU seconds (operator + enclave) one series took when it ran alone: busy cores × mean wall time. */
+    public double cpuSecondsPerSeriesAlone() {
+      return aloneCores.total() * aloneRunsSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The most series per minute {@code cores} could finish if every core were busy with series
+     * costing what one alone cost: the ceiling when a single series already keeps several cores
+     * busy, where K × its throughput is out of reach whatever the concurrency.
+     */
+    public double ceilingSeriesPerMinute(int cores) {
+      return 60 * cores / cpuSecondsPerSeriesAlone();
+    }
+
+    /** Cohort throughput over that ceiling (1.0 = every core busy with no more CPU per series than alone). */
+    public double ceilingEfficiency(int cores) {
+      return seriesPerMinute() / ceilingSeriesPerMinute(cores);
+    }
   }
 
   private CohortBenchmark() {}

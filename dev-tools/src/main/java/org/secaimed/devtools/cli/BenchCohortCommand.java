@@ -101,7 +101,13 @@ public final class BenchCohortCommand implements Callable<Integer> {
       o.put("coresBusyAlone", Map.of("operator", r.aloneCores().operator(), "enclave", r.aloneCores().enclave()));
     }
     o.put("coresBusyCohort", Map.of("operator", r.cohortCores().operator(), "enclave", r.cohortCores().enclave()));
-    if (baseline) o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
+    if (baseline) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      o.put("cpuSecondsPerSeriesAlone", r.cpuSecondsPerSeriesAlone());
+      o.put("ceilingSeriesPerMinute", r.ceilingSeriesPerMinute(cores));
+      o.put("ceilingEfficiency", r.ceilingEfficiency(cores));
+      o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
+    }
     o.put("cohortStepSecondsPerSeries", r.cohortStepSeconds());
     CohortBenchmark.Heap h = r.heap();
     o.put("heap", h.xmx());
@@ -153,6 +159,8 @@ public final class BenchCohortCommand implements Callable<Integer> {
       out.printf("  (one series alone keeps %.2f of the %d cores busy: K = %d can speed up at most %.2fx here)%n", r.aloneCores().total(),
           cores, r.concurrency(), cores / r.aloneCores().total());
     }
+    out.printf("CPU per series alone %.2f s (operator + enclave): %d cores could finish at most %.2f series per minute;"
+        + " the cohort reached %.2f of that%n", r.cpuSecondsPerSeriesAlone(), cores, r.ceilingSeriesPerMinute(cores), r.ceilingEfficiency(cores));
   }
 
   private static void printHeap(PrintWriter out, CohortBenchmark.Heap h) {
