@@ -87,6 +87,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
     PrintWriter err = cmd.getErr();
     Map<String, Object> report = new LinkedHashMap<>();
     Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, List<Double>> cpu = new LinkedHashMap<>(); // reading thread CPU ms per MB, per run
     try (PrivateOrthanc orthanc = dicomweb == null ? PrivateOrthanc.start() : null) {
       String root = dicomweb != null ? dicomweb : orthanc.dicomWebUrl();
       if (orthanc != null) {
@@ -102,6 +103,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
       WadoPulls.pipeline(client, Hashing.HANDED_OVER, series);
       okhttp3.OkHttpClient raw = new okhttp3.OkHttpClient.Builder().readTimeout(Duration.ofMinutes(5)).build();
       for (Way w : WAYS) rates.put(w.key(), new ArrayList<>());
+      for (Way w : WAYS) cpu.put(w.key(), new ArrayList<>());
       List<Double> inlineCost = new ArrayList<>();
       List<Double> handedOverCost = new ArrayList<>();
       List<Double> streamedHashCost = new ArrayList<>();
@@ -120,6 +122,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
           if (w.key().equals("curl")) curlBytes = m.bytes();
           run.put(w.key(), m.mbPerSecond());
           rates.get(w.key()).add(m.mbPerSecond());
+          if (m.readingThreadCpuNanos() >= 0) cpu.get(w.key()).add(m.readingThreadCpuMsPerMb());
         }
         // The hash's cost as the share of throughput lost against the same path without a hash, paired within the run.
         streamedHashCost.add(1 - run.get("streamedSha256") / run.get("streamed"));
@@ -154,6 +157,9 @@ public final class BenchWadoCommand implements Callable<Integer> {
       cost.put("pipelineReadingThread", round(median(inlineCost)));
       cost.put("pipelineHandedOver", round(median(handedOverCost)));
       report.put("hashCostMedian", cost);
+      Map<String, Object> cpuMs = new LinkedHashMap<>();
+      for (Way w : WAYS) if (!cpu.get(w.key()).isEmpty()) cpuMs.put(w.key(), Math.round(median(cpu.get(w.key())) * 1e4) / 1e4);
+      report.put("readingThreadCpuMsPerMbMedian", cpuMs);
       Map<String, Object> runsMBps = new LinkedHashMap<>();
       for (Way w : WAYS) runsMBps.put(w.key(), rates.get(w.key()).stream().map(BenchWadoCommand::round).toList());
       report.put("runsMBps", runsMBps);
@@ -173,7 +179,7 @@ public final class BenchWadoCommand implements Callable<Integer> {
     }
     PrintWriter out = cmd.getOut();
     if (json) JsonOutput.print(out, report);
-    else printText(out, report, rates);
+    else printText(out, report, rates, cpu);
     return SecaimedCli.EXIT_OK;
   }
 
@@ -191,13 +197,15 @@ public final class BenchWadoCommand implements Callable<Integer> {
       new Way("pipelineHandedOver", "SHA-256 handed over, joined at the next instance (the pipeline's way)", Hashing.HANDED_OVER));
 
   @SuppressWarnings("unchecked")
-  private void printText(PrintWriter out, Map<String, Object> report, Map<String, List<Double>> rates) {
-    out.printf("WADO-RS series pull, %d instances, %s, best (median) of %d, load average %s:%n", report.get("instances"),
+  private void printText(PrintWriter out, Map<String, Object> report, Map<String, List<Double>> rates, Map<String, List<Double>> cpu) {
+    out.printf("WADO-RS series pull, %d instances, %s, best (median) of %d, load average %s;%n", report.get("instances"),
         DicomCommand.human((long) report.get("seriesBytes")), runs, report.get("loadAverage"));
+    out.println("  last column: CPU ms the reading thread spent per MB (median; independent of whether a core was free)");
     for (Way w : WAYS) {
       if (w.key().equals("pipelineNoHash")) out.println("  the pipeline's path (DicomWebSeriesSource -> StudyArchiveWriter, sealing replaced by a discarding sink):");
-      out.printf("  %-72s %6.0f (%4.0f) MB/s%s%n", (w.hashing() != null ? "  " : "") + w.label(), max(rates.get(w.key())), median(rates.get(w.key())),
-          w.key().equals("streamed") ? String.format("   %.2fx curl best, %.2fx median (goal >= 0.90x)", (double) report.get("ratio"), (double) report.get("medianRatio")) : "");
+      String cpuMs = cpu.get(w.key()).isEmpty() ? "" : String.format("  %5.3f", median(cpu.get(w.key())));
+      out.printf("  %-72s %6.0f (%4.0f) MB/s%-7s%s%n", (w.hashing() != null ? "  " : "") + w.label(), max(rates.get(w.key())), median(rates.get(w.key())),
+          cpuMs, w.key().equals("streamed") ? String.format("   %.2fx curl best, %.2fx median (goal >= 0.90x)", (double) report.get("ratio"), (double) report.get("medianRatio")) : "");
     }
     Map<String, Object> cost = (Map<String, Object>) report.get("hashCostMedian");
     out.printf("Hashing's cost (throughput lost against the same path without a hash, median of per-run pairs): streamed on the reading thread %.0f %%;%n"

@@ -106,10 +106,10 @@ public final class StudyArchiveWriter implements AutoCloseable {
    */
   public InstanceRecord add(String sopInstanceUid, byte[] part10) throws IOException {
     joinPending();
-    if (part10.length < BESIDE_THRESHOLD) return add(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10));
+    if (part10.length < BESIDE_THRESHOLD) return recorded(write(sopInstanceUid, part10.length, bytesOf(part10)), Digests.sha256Hex(part10));
     Future<String> digest = hashBeside(part10);
     try {
-      return recorded(write(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10), null), joined(digest, sopInstanceUid));
+      return recorded(write(sopInstanceUid, part10.length, bytesOf(part10)), joined(digest, sopInstanceUid));
     } catch (IOException | RuntimeException e) {
       failed = true;
       throw e;
@@ -121,8 +121,9 @@ public final class StudyArchiveWriter implements AutoCloseable {
   /**
    * Adds a Part 10 instance whose array the caller hands over for good: the caller must never
    * modify {@code part10} again (a puller that allocates each instance afresh, as the pipeline's
-   * series sources do; an array changed anyway yields a digest the enclave's reader refuses). Like {@link #add(String, byte[])} the hash of a large instance runs on a
-   * helper thread beside the copy into the archive, but it may still be running when this returns,
+   * series sources do; an array changed anyway yields a digest the enclave's reader refuses).
+   * Like {@link #add(String, byte[])} the hash of a large instance runs on a helper thread beside
+   * the copy into the archive, but it may still be running when this returns,
    * so the caller already fetches the next instance while the hash finishes: on the pulling thread
    * the hash cost about 40 % of WADO-RS throughput, and waiting for it at the end of each add
    * still left most of that cost in place when the copy is cheap (no compression). At most one
@@ -137,7 +138,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
     joinPending();
     Future<String> digest = hashBeside(part10);
     try {
-      write(sopInstanceUid, part10.length, new java.io.ByteArrayInputStream(part10), null);
+      write(sopInstanceUid, part10.length, bytesOf(part10));
     } catch (IOException | RuntimeException e) {
       digest.cancel(false);
       throw e;
@@ -154,7 +155,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
     // Hashed on the fly: the digest goes into the manifest at the end, so a streamed instance is
     // read exactly once. Readers hash again and compare with the manifest.
     MessageDigest md = Digests.sha256();
-    return recorded(write(sopInstanceUid, length, data, md), Digests.hex(md));
+    return recorded(write(sopInstanceUid, length, target -> copy(data, new DigestOutputStream(target, md), length)), Digests.hex(md));
   }
 
   private Future<String> hashBeside(byte[] part10) {
@@ -185,8 +186,22 @@ public final class StudyArchiveWriter implements AutoCloseable {
 
   private record Entry(String sopInstanceUid, long length) {}
 
-  /** Writes one entry's header and bytes, feeding {@code inline} (if any) while copying; records nothing. */
-  private Entry write(String sopInstanceUid, long length, InputStream data, MessageDigest inline) throws IOException {
+  /** Copies an entry's bytes into the archive and says how many it copied. */
+  @FunctionalInterface
+  private interface Body {
+    long copyTo(OutputStream target) throws IOException;
+  }
+
+  /** An array written straight into the archive: no intermediate buffer, so each byte is copied once. */
+  private static Body bytesOf(byte[] part10) {
+    return target -> {
+      target.write(part10, 0, part10.length);
+      return part10.length;
+    };
+  }
+
+  /** Writes one entry's header and bytes; records nothing. */
+  private Entry write(String sopInstanceUid, long length, Body body) throws IOException {
     ensureOpen();
     String where = sopInstanceUid;
     try {
@@ -202,8 +217,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
       entry.setModTime(0L);
       entry.addPaxHeader(StudyArchiveFormat.PAX_SOP_INSTANCE_UID, sopInstanceUid);
       tar.putArchiveEntry(entry);
-      OutputStream target = new NonClosing(tar);
-      long copied = copy(data, inline == null ? target : new DigestOutputStream(target, inline), length);
+      long copied = body.copyTo(new NonClosing(tar));
       if (copied != length) {
         throw new StudyArchiveException(Reason.TRUNCATED, where, "instance stream ended after " + copied + " of " + length + " bytes");
       }

@@ -3,12 +3,7 @@ package org.secaimed.kaapana.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,25 +17,7 @@ class CheckpointStoreDirTest {
   @TempDir Path tmp;
 
   private KaapanaEnvironment run(String runId, Map<String, String> extra) throws Exception {
-    Path workflowDir = Files.createDirectories(tmp.resolve("kaapana/mounted/data").resolve(runId));
-    Map<String, String> env = new HashMap<>();
-    env.put("RUN_ID", runId);
-    env.put("DAG_ID", "secaimed-segmentation");
-    env.put("WORKFLOW_DIR", workflowDir.toString());
-    env.put("OPERATOR_OUT_DIR", "secaimed-segmentation");
-    env.put("SECAIMED_TASK_KIND", "segmentation");
-    env.put("KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80");
-    env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
-    env.put("SERVICES_NAMESPACE", "services");
-    env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of("default", new String[] {"https://enclave.example.org/", "policyVersion: 1\n"})), null));
-    env.putAll(extra);
-    Files.createDirectories(workflowDir.resolve("conf"));
-    Map<String, Object> conf = new LinkedHashMap<>();
-    conf.put("data_form", Map.of("identifiers", List.of("1.2.826.0.1.3680043.8.498.11")));
-    conf.put("workflow_form", Map.of("algorithm", "organ-seg"));
-    conf.put("project_form", Map.of("id", "7c6e0a3c", "name", "admin", "kubernetes_namespace", "project-admin"));
-    new ObjectMapper().writeValue(workflowDir.resolve("conf/conf.json").toFile(), conf);
-    return KaapanaEnvironment.load(env);
+    return OneSeriesRun.load(tmp.resolve("kaapana/mounted/data").resolve(runId), OneSeriesRun.defaultSite(null), extra);
   }
 
   @Test

@@ -3,13 +3,8 @@ package org.secaimed.kaapana.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,24 +20,7 @@ class SiteCollateralSettingsTest {
   @TempDir Path tmp;
 
   private KaapanaEnvironment run(Map<String, Object> collateral, Map<String, String> podEnv) throws Exception {
-    Path workflowDir = Files.createDirectories(tmp.resolve("data/run-" + System.nanoTime()));
-    Map<String, String> env = new HashMap<>();
-    env.put("RUN_ID", workflowDir.getFileName().toString());
-    env.put("DAG_ID", "secaimed-segmentation");
-    env.put("WORKFLOW_DIR", workflowDir.toString());
-    env.put("OPERATOR_OUT_DIR", "secaimed-segmentation");
-    env.put("SECAIMED_TASK_KIND", "segmentation");
-    env.put("KEYCLOAK_URL", "http://keycloak-external-service.admin.svc:80");
-    env.put("DICOM_WEB_FILTER_URL", "http://dicom-web-filter-service.services.svc:8080");
-    env.putAll(SiteEnv.of(new LinkedHashMap<>(Map.of("default", new String[] {"https://enclave.example.org/", "policyVersion: 1\n"})), null, collateral));
-    env.putAll(podEnv);
-    Files.createDirectories(workflowDir.resolve("conf"));
-    Map<String, Object> conf = new LinkedHashMap<>();
-    conf.put("data_form", Map.of("identifiers", List.of("1.2.826.0.1.3680043.8.498.11")));
-    conf.put("workflow_form", Map.of("algorithm", "organ-seg"));
-    conf.put("project_form", Map.of("id", "7c6e0a3c", "name", "admin", "kubernetes_namespace", "project-admin"));
-    new ObjectMapper().writeValue(workflowDir.resolve("conf/conf.json").toFile(), conf);
-    return KaapanaEnvironment.load(env);
+    return OneSeriesRun.load(tmp.resolve("data/run-" + System.nanoTime()), OneSeriesRun.defaultSite(collateral), podEnv);
   }
 
   @Test

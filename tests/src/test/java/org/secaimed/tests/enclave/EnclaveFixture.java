@@ -63,11 +63,21 @@ final class EnclaveFixture implements AutoCloseable {
   record UploadedStudy(UploadedBlob blob, Map<String, String> manifest) {}
 
   static UploadedStudy uploadPhantom(GatewaySession s, AttestedEnclave e, PhantomSeries series) throws Exception {
+    return uploadPhantom(s, e, series, null);
+  }
+
+  /** As above, with the phantom's ground truth as a SEG of type {@code truth} in the study (training, evaluation); null: none. */
+  static UploadedStudy uploadPhantom(GatewaySession s, AttestedEnclave e, PhantomSeries series,
+      org.secaimed.dicom.seg.SegmentationType truth) throws Exception {
     Map<String, String> manifest = new LinkedHashMap<>();
     UploadedBlob blob = s.sealAndUpload(e, out -> {
       StudyArchiveWriter w = StudyArchiveWriter.open(out);
       for (int k = 0; k < series.size(); k++) {
         InstanceRecord r = w.add(series.instance(k));
+        manifest.put(r.sopInstanceUid(), r.sha256());
+      }
+      if (truth != null) {
+        InstanceRecord r = w.add(series.groundTruthSeg(truth));
         manifest.put(r.sopInstanceUid(), r.sha256());
       }
       w.finish();

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +19,6 @@ import org.secaimed.connector.gateway.GatewayProblemException;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
-import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.io.RetryPolicy;
 import org.secaimed.connector.party.PartyKey;
@@ -29,10 +27,8 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.phantom.PhantomSeries;
 import org.secaimed.devtools.provider.ProviderParty;
-import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.StudyArchiveWriter;
 import org.secaimed.dicom.seg.SegmentationType;
 import org.secaimed.enclave.server.algorithms.metrics.OverlapMetrics;
 
@@ -78,29 +74,14 @@ class ProviderFineTuningEndToEndTest {
     if (f != null) f.close();
   }
 
-  record Study(UploadedBlob blob, Map<String, String> manifest) {}
-
-  static Study upload(GatewaySession s, AttestedEnclave e, PhantomSeries series, SegmentationType truth) throws Exception {
-    Map<String, String> manifest = new LinkedHashMap<>();
-    UploadedBlob blob = s.sealAndUpload(e, out -> {
-      StudyArchiveWriter w = StudyArchiveWriter.open(out);
-      for (int k = 0; k < series.size(); k++) {
-        InstanceRecord r = w.add(series.instance(k));
-        manifest.put(r.sopInstanceUid(), r.sha256());
-      }
-      if (truth != null) {
-        InstanceRecord r = w.add(series.groundTruthSeg(truth));
-        manifest.put(r.sopInstanceUid(), r.sha256());
-      }
-      w.finish();
-      w.close();
-    });
-    return new Study(blob, manifest);
+  static EnclaveFixture.UploadedStudy upload(GatewaySession s, AttestedEnclave e, PhantomSeries series, SegmentationType truth)
+      throws Exception {
+    return EnclaveFixture.uploadPhantom(s, e, series, truth);
   }
 
   record Ran(ResultPayload payload, TaskReceipt receipt) {}
 
-  static Ran run(GatewaySession s, AttestedEnclave e, KemKeyPair key, String kind, TaskReceipt.Algorithm alg, Study study,
+  static Ran run(GatewaySession s, AttestedEnclave e, KemKeyPair key, String kind, TaskReceipt.Algorithm alg, EnclaveFixture.UploadedStudy study,
       Map<String, String> params) throws Exception {
     SubmittedTask t = s.submit(e, new TaskSpec(kind, alg, List.of(study.blob().blobId()), params,
         Map.of(study.blob().blobId(), study.manifest())), key.publicKey(), kind + "-" + System.nanoTime());
@@ -119,7 +100,7 @@ class ProviderFineTuningEndToEndTest {
   @Test
   void aLicensedSiteFineTunesThePublishedModelAndSegmentsWithItsHeadWhichNoOtherSiteMayUse() throws Exception {
     TaskReceipt.Algorithm algorithm = model("2.0.0-ft");
-    Study labelled = upload(siteA, enclaveA, EnclaveFixture.phantom(128, 12, 61), SegmentationType.BINARY);
+    EnclaveFixture.UploadedStudy labelled = upload(siteA, enclaveA, EnclaveFixture.phantom(128, 12, 61), SegmentationType.BINARY);
     Ran trained = run(siteA, enclaveA, f.siteKeys, "training", algorithm, labelled, Map.of("iterations", "60"));
     assertThat(trained.payload()).isInstanceOf(ResultPayload.Training.class);
     var model = ((ResultPayload.Training) trained.payload()).model();
@@ -139,7 +120,7 @@ class ProviderFineTuningEndToEndTest {
     assertThat(OverlapMetrics.dice(s.labels().labels(), 1, truth, 1)).as("Dice of the body with the fine-tuned head").isGreaterThanOrEqualTo(0.9);
 
     // Site B holds the same licence, but the head was trained on site A's data: A's policy decides.
-    Study other = upload(siteB, enclaveB, unseen, null);
+    EnclaveFixture.UploadedStudy other = upload(siteB, enclaveB, unseen, null);
     assertThatThrownBy(() -> siteB.submit(enclaveB, new TaskSpec("segmentation", algorithm, List.of(other.blob().blobId()),
         Map.of("model", model.id()), Map.of()), siteBKeys.publicKey(), "b-uses-a-head"))
         .isInstanceOfSatisfying(GatewayProblemException.class, p -> {
@@ -150,7 +131,7 @@ class ProviderFineTuningEndToEndTest {
 
   @Test
   void aLicenceWithoutFineTuningRefusesTheTrainingTask() throws Exception {
-    Study labelled = upload(siteA, enclaveA, EnclaveFixture.phantom(96, 8, 63), SegmentationType.BINARY);
+    EnclaveFixture.UploadedStudy labelled = upload(siteA, enclaveA, EnclaveFixture.phantom(96, 8, 63), SegmentationType.BINARY);
     assertThatThrownBy(() -> siteA.submit(enclaveA, new TaskSpec("training", model("2.0.0-seg-only"), List.of(labelled.blob().blobId()),
         Map.of(), Map.of()), f.siteKeys.publicKey(), "ft-not-licensed"))
         .isInstanceOfSatisfying(GatewayProblemException.class, p -> {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
-import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.receipt.ReceiptVerifier;
 import org.secaimed.connector.receipt.TaskReceipt;
@@ -22,11 +20,9 @@ import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.enclave.server.algorithms.metrics.OverlapMetrics;
 import org.secaimed.devtools.phantom.PhantomSeries;
-import org.secaimed.dicom.exchange.InstanceRecord;
 import org.secaimed.dicom.exchange.Metric;
 import org.secaimed.dicom.exchange.ResultPayload;
 import org.secaimed.dicom.exchange.ResultPayloads;
-import org.secaimed.dicom.exchange.StudyArchiveWriter;
 import org.secaimed.dicom.seg.SegmentationType;
 
 /**
@@ -37,28 +33,13 @@ import org.secaimed.dicom.seg.SegmentationType;
 class TrainingEvaluationEndToEndTest {
   @TempDir Path tmp;
 
-  private record Study(UploadedBlob blob, Map<String, String> manifest) {}
-
-  private static Study upload(GatewaySession s, AttestedEnclave e, PhantomSeries series, SegmentationType truth) throws Exception {
-    Map<String, String> manifest = new LinkedHashMap<>();
-    UploadedBlob blob = s.sealAndUpload(e, out -> {
-      StudyArchiveWriter w = StudyArchiveWriter.open(out);
-      for (int k = 0; k < series.size(); k++) {
-        InstanceRecord r = w.add(series.instance(k));
-        manifest.put(r.sopInstanceUid(), r.sha256());
-      }
-      if (truth != null) {
-        InstanceRecord r = w.add(series.groundTruthSeg(truth));
-        manifest.put(r.sopInstanceUid(), r.sha256());
-      }
-      w.finish();
-      w.close();
-    });
-    return new Study(blob, manifest);
+  private static EnclaveFixture.UploadedStudy upload(GatewaySession s, AttestedEnclave e, PhantomSeries series, SegmentationType truth)
+      throws Exception {
+    return EnclaveFixture.uploadPhantom(s, e, series, truth);
   }
 
   private static ResultPayload run(GatewaySession s, AttestedEnclave e, KemKeyPair site, String kind, TaskReceipt.Algorithm alg,
-      Study study, Map<String, String> params, String key) throws Exception {
+      EnclaveFixture.UploadedStudy study, Map<String, String> params, String key) throws Exception {
     SubmittedTask t = s.submit(e, new TaskSpec(kind, alg, List.of(study.blob().blobId()), params,
         Map.of(study.blob().blobId(), study.manifest())), site.publicKey(), key);
     s.await(t, Duration.ofMinutes(3), null);
