@@ -180,6 +180,9 @@ public final class ResultPayloads {
     }
   }
 
+  /** Labels in one slice at most (8192 x 8192): larger frames are not CT or MR, and one slice is what the site holds. */
+  static final int MAX_SLICE_LABELS = 8192 * 8192;
+
   /** What result.json says of a segmentation; the label count is checked against the geometry. */
   private record SegmentationHeader(ImageGeometry geometry, List<SegmentDescription> segments, SourceReference source, long length,
       String sha256) {}
@@ -201,6 +204,12 @@ public final class ResultPayloads {
     String sha = seg.path("labels").path("sha256").asText("");
     if (geometry.voxelCount() > Integer.MAX_VALUE - 16) {
       throw new ResultPayloadException(Reason.MALFORMED, "segmentation.geometry", "more voxels than one label array can hold");
+    }
+    // Checked before a slice buffer exists: the site reads labels a slice at a time in a small heap,
+    // and result.json is parsed before the opening stream reaches the receipt's digest at the end.
+    if (geometry.frameSize() > MAX_SLICE_LABELS) {
+      throw new ResultPayloadException(Reason.MALFORMED, "segmentation.geometry",
+          geometry.columns() + "x" + geometry.rows() + " labels per slice, more than " + MAX_SLICE_LABELS);
     }
     if (length != geometry.voxelCount()) {
       throw new ResultPayloadException(Reason.LABELS_MISMATCH, "segmentation.labels.length", length + " labels for geometry " + geometry);

@@ -120,6 +120,54 @@ class StreamedSegmentationTest {
         .hasMessageContaining("has no segment description");
   }
 
+  /**
+   * result.json is read before the opening stream reaches the receipt's digest, so a substituted
+   * result claiming one enormous slice must be refused before a slice buffer is made (the old
+   * reader allocated the whole 2 GiB label array, then found the labels short).
+   */
+  @Test
+  void aResultClaimingAnEnormousSliceIsRefusedBeforeAnyBufferIsMade() throws Exception {
+    AssembledSeries s = series();
+    byte[] valid = payload(new LabelVolume(s.geometry(), labels(s, 1)), SEGMENTS);
+    byte[] crafted = withResultJson(valid, json -> {
+      com.fasterxml.jackson.databind.node.ObjectNode seg = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("segmentation");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) seg.get("geometry")).put("columns", 65535).put("rows", 32768).put("slices", 1);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) seg.get("labels")).put("length", 65535L * 32768);
+      seg.remove("source");
+    });
+    for (var read : List.<org.junit.jupiter.api.function.ThrowingSupplier<?>>of(
+        () -> ResultPayloads.readStreamed(() -> new ByteArrayInputStream(crafted)),
+        () -> ResultPayloads.read(new ByteArrayInputStream(crafted)))) {
+      assertThatThrownBy(read::get).isInstanceOfSatisfying(ResultPayloadException.class, e -> {
+        assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+        assertThat(e.field()).isEqualTo("segmentation.geometry");
+      }).hasMessageContaining("labels per slice");
+    }
+  }
+
+  /** The payload with its result.json edited (the labels entry kept as it was). */
+  static byte[] withResultJson(byte[] payload, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) throws Exception {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new ByteArrayInputStream(payload));
+         var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        byte[] body = in.readAllBytes();
+        if (e.getName().equals(ResultPayloads.RESULT_ENTRY)) {
+          var json = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(body);
+          edit.accept(json);
+          body = mapper.writeValueAsBytes(json);
+        }
+        var copy = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getName());
+        copy.setSize(body.length);
+        tar.putArchiveEntry(copy);
+        tar.write(body);
+        tar.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void readStreamedRefusesAResultOfAnotherKind() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -32,4 +32,18 @@ class ExchangeReadersFuzzTest {
       // typed refusal is the contract
     }
   }
+
+  /** The operator's reader: one checking pass, then a full pass over the labels, as the SEG writer makes. */
+  @FuzzTest(maxDuration = "60s")
+  void streamedSegmentation(byte[] data) throws Exception {
+    try {
+      var result = ResultPayloads.readStreamed(() -> new ByteArrayInputStream(data));
+      byte[] slice = new byte[result.labels().geometry().frameSize()];
+      try (var pass = result.labels().pass()) {
+        for (int k = 0; k < result.labels().geometry().slices(); k++) pass.next(slice);
+      }
+    } catch (ResultPayloadException expected) {
+      // typed refusal is the contract
+    }
+  }
 }
