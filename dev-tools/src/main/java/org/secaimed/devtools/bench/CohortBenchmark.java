@@ -42,7 +42,8 @@ public final class CohortBenchmark {
   /** Seconds and bytes as measured; throughput and efficiency follow from them. */
   public record Report(int series, int concurrency, int size, int slices, long seriesBytes, double aloneSeconds,
       List<Double> aloneRunsSeconds, double cohortSeconds, double checkpointGcSeconds, Cores aloneCores, Cores cohortCores, Heap heap,
-      String loadBefore, String loadAfter, Map<String, Double> aloneStepSeconds, Map<String, Double> cohortStepSeconds) {
+      String loadBefore, String loadAfter, Map<String, Double> aloneStepSeconds, Map<String, Double> cohortStepSeconds,
+      Map<String, Double> operatorJitSeconds) {
     public double seriesPerMinuteAlone() {
       return 60 / aloneSeconds;
     }
@@ -58,25 +59,6 @@ public final class CohortBenchmark {
 
     public double speedup() {
       return seriesPerMinute() / seriesPerMinuteAlone();
-    }
-
-    /** CPU seconds (operator + enclave) one series took when it ran alone: busy cores × mean wall time. */
-    public double cpuSecondsPerSeriesAlone() {
-      return aloneCores.total() * aloneRunsSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    /**
-     * The most series per minute {@code cores} could finish if every core were busy with series
-     * costing what one alone cost: the ceiling when a single series already keeps several cores
-     * busy, where K × its throughput is out of reach whatever the concurrency.
-     */
-    public double ceilingSeriesPerMinute(int cores) {
-      return 60 * cores / cpuSecondsPerSeriesAlone();
-    }
-
-    /** Cohort throughput over that ceiling (1.0 = every core busy with no more CPU per series than alone). */
-    public double ceilingEfficiency(int cores) {
-      return seriesPerMinute() / ceilingSeriesPerMinute(cores);
     }
   }
 
@@ -105,7 +87,8 @@ public final class CohortBenchmark {
           r.get("maxLiveAfterGcBytes").asLong(), checkpoints);
       return new Report(series, concurrency, size, slices, bytes, r.get("aloneSeconds").asDouble(), aloneSeconds,
           r.get("cohortSeconds").asDouble(), r.get("cohortCheckpointGcSeconds").asDouble(), Cores.of(r.get("aloneCores")),
-          Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages(), steps(r.get("aloneStepSeconds")), steps(r.get("cohortStepSeconds")));
+          Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages(), steps(r.get("aloneStepSeconds")), steps(r.get("cohortStepSeconds")),
+          steps(r.get("operatorJitSeconds")));
     }
   }
 

@@ -60,6 +60,7 @@ public final class CohortWorker {
       runAll(url, source, siteKey, List.of(0), 1, work.resolve("warm-up"), PipelineListener.SILENT, done -> {});
       live.take("idle after the warm-up", 0);
     }
+    long jit0 = jitMillis();
     CpuClock.Reading a0 = CpuClock.read();
     List<Integer> aloneIndices = new ArrayList<>();
     for (int i = 1; i < first; i++) aloneIndices.add(i);
@@ -67,6 +68,7 @@ public final class CohortWorker {
     List<Double> alone = runAll(url, source, siteKey, aloneIndices, 1, work.resolve("alone"), aloneSteps, done -> {});
     if (!alone.isEmpty()) System.err.printf("bench cohort: alone %s s%n", alone.stream().map(x -> String.format("%.2f", x)).toList());
     CpuClock.Reading a1 = CpuClock.read();
+    long jit1 = jitMillis();
     List<Integer> cohort = new ArrayList<>();
     for (int i = first; i < first + n; i++) cohort.add(i);
     long t1 = System.nanoTime();
@@ -80,6 +82,7 @@ public final class CohortWorker {
     });
     double cohortWall = (System.nanoTime() - t1) / 1e9;
     CpuClock.Reading c1 = CpuClock.read();
+    long jit2 = jitMillis();
     live.take("idle after the cohort", n);
     HeapWatch.Figures h = heap.stop();
 
@@ -89,6 +92,8 @@ public final class CohortWorker {
     r.put("cohortSeconds", cohortWall - live.gcSeconds("cohort"));
     r.put("cohortCheckpointGcSeconds", live.gcSeconds("cohort"));
     r.put("aloneCores", cores(a1.coresSince(a0)));
+    // The operator JVM's JIT compiler time per phase: CPU that the phase's "cores busy" includes but later series will not pay.
+    r.put("operatorJitSeconds", Map.of("alone", (jit1 - jit0) / 1e3, "cohort", (jit2 - jit1) / 1e3));
     if (!alone.isEmpty()) r.put("aloneStepSeconds", aloneSteps.perSeries(alone.size(), mean(alone)));
     r.put("cohortStepSeconds", cohortSteps.perSeries(cohortSeries.size(), mean(cohortSeries)));
     r.put("cohortCores", cores(c1.coresSince(a1)));
@@ -113,6 +118,11 @@ public final class CohortWorker {
     m.put("operator", operatorEnclave[0]);
     m.put("enclave", operatorEnclave[1]);
     return m;
+  }
+
+  private static long jitMillis() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   static double mean(List<Double> v) {

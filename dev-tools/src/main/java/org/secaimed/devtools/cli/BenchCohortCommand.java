@@ -101,13 +101,8 @@ public final class BenchCohortCommand implements Callable<Integer> {
       o.put("coresBusyAlone", Map.of("operator", r.aloneCores().operator(), "enclave", r.aloneCores().enclave()));
     }
     o.put("coresBusyCohort", Map.of("operator", r.cohortCores().operator(), "enclave", r.cohortCores().enclave()));
-    if (baseline) {
-      int cores = Runtime.getRuntime().availableProcessors();
-      o.put("cpuSecondsPerSeriesAlone", r.cpuSecondsPerSeriesAlone());
-      o.put("ceilingSeriesPerMinute", r.ceilingSeriesPerMinute(cores));
-      o.put("ceilingEfficiency", r.ceilingEfficiency(cores));
-      o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
-    }
+    if (baseline) o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
+    o.put("operatorJitSeconds", r.operatorJitSeconds());
     o.put("cohortStepSecondsPerSeries", r.cohortStepSeconds());
     CohortBenchmark.Heap h = r.heap();
     o.put("heap", h.xmx());
@@ -155,12 +150,9 @@ public final class BenchCohortCommand implements Callable<Integer> {
       out.printf("  %-32s %12.2f %12.2f%s%n", e.getKey(), a == null ? Double.NaN : a, e.getValue(),
           a == null || a < 0.01 ? "" : String.format("   x%.2f", e.getValue() / a));
     }
-    if (r.aloneCores().total() * r.concurrency() > cores) {
-      out.printf("  (one series alone keeps %.2f of the %d cores busy: K = %d can speed up at most %.2fx here)%n", r.aloneCores().total(),
-          cores, r.concurrency(), cores / r.aloneCores().total());
-    }
-    out.printf("CPU per series alone %.2f s (operator + enclave): %d cores could finish at most %.2f series per minute;"
-        + " the cohort reached %.2f of that%n", r.cpuSecondsPerSeriesAlone(), cores, r.ceilingSeriesPerMinute(cores), r.ceilingEfficiency(cores));
+    out.printf("  (the operator's JIT compiler ran %.2f s during the alone series, %.2f s during the cohort; in the cohort %.2f of %d cores were busy)%n",
+        r.operatorJitSeconds().getOrDefault("alone", Double.NaN), r.operatorJitSeconds().getOrDefault("cohort", Double.NaN),
+        r.cohortCores().total(), cores);
   }
 
   private static void printHeap(PrintWriter out, CohortBenchmark.Heap h) {
