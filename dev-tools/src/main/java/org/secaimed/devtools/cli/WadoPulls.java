@@ -53,11 +53,11 @@ final class WadoPulls {
   enum Hashing {
     /** The pipeline's copy into an archive entry, no hash: the reference for the hash's cost. */
     NONE,
-    /** The old way: hashed while copying, on the reading thread ({@code add(uid, length, stream)}). */
+    /** On the reading thread, after the copy (the pipeline's way on fewer than 3 cores; the old way). */
     READING_THREAD,
     /** Hashed on a helper beside the copy, {@code add(uid, bytes)} waiting for it. */
     BESIDE_WAITING,
-    /** Handed over ({@code handOver(uid, bytes)}): the hash finishes while the next instance is pulled (the pipeline's way). */
+    /** Handed over ({@code handOver(uid, bytes)}): the hash finishes while the next instance is pulled (the pipeline's way on 3+ cores). */
     HANDED_OVER
   }
 
@@ -103,10 +103,12 @@ final class WadoPulls {
         });
       }
     } else {
-      try (StudyArchiveWriter w = StudyArchiveWriter.open(OutputStream.nullOutputStream())) {
+      StudyArchiveWriter.HashPlacement placement = hashing == Hashing.READING_THREAD ? StudyArchiveWriter.HashPlacement.READING_THREAD
+          : StudyArchiveWriter.HashPlacement.BESIDE;
+      try (StudyArchiveWriter w = StudyArchiveWriter.open(OutputStream.nullOutputStream(), placement)) {
         source.forEachInstance(series, (uid, part10) -> {
           switch (hashing) {
-            case READING_THREAD -> w.add(uid, part10.length, new java.io.ByteArrayInputStream(part10));
+            case READING_THREAD -> w.handOver(uid, part10); // placement READING_THREAD: hashed after the copy, on this thread
             case BESIDE_WAITING -> w.add(uid, part10);
             default -> w.handOver(uid, part10);
           }

@@ -51,6 +51,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
   });
 
   private final OutputStream sink;
+  /** Null: hash on the caller's thread. */
   private final Executor digesters;
   private final TarArchiveOutputStream tar;
   private final List<InstanceRecord> records = new ArrayList<>();
@@ -76,7 +77,30 @@ public final class StudyArchiveWriter implements AutoCloseable {
 
   /** Starts an archive on {@code sink}; the writer owns the sink from now on. */
   public static StudyArchiveWriter open(OutputStream sink) throws IOException {
-    return new StudyArchiveWriter(sink, DIGESTERS);
+    return open(sink, HashPlacement.AUTO);
+  }
+
+  /**
+   * Where the SHA-256 of an instance of {@value #BESIDE_THRESHOLD} bytes or more is computed.
+   * A helper thread only pays with a core to spare: on a 2-core host the pulling thread, the
+   * sealing workers and the PACS or the enclave already keep both busy, and there the hash on
+   * the pulling thread was measured faster, both for a bare WADO-RS pull and for the whole
+   * pull + seal + upload step (docs/benchmarks.md "Hashing each instance").
+   */
+  public enum HashPlacement {
+    /** {@link #BESIDE} with 3 or more available processors (a container's CPU limit counts), else {@link #READING_THREAD}. */
+    AUTO,
+    /** On the caller's thread, after copying the instance into the archive. */
+    READING_THREAD,
+    /** On a helper thread, beside the copy (and, for {@link #handOver}, beside the next instance's pull). */
+    BESIDE
+  }
+
+  /** As {@link #open(OutputStream)} with the hash where {@code placement} says (benchmarks compare them). */
+  public static StudyArchiveWriter open(OutputStream sink, HashPlacement placement) throws IOException {
+    boolean beside = placement == HashPlacement.BESIDE
+        || placement == HashPlacement.AUTO && Runtime.getRuntime().availableProcessors() >= 3;
+    return new StudyArchiveWriter(sink, beside ? DIGESTERS : null);
   }
 
   /** As {@link #open(OutputStream)}, hashing on {@code digesters} (tests hold the hashes back with it). */
@@ -106,7 +130,9 @@ public final class StudyArchiveWriter implements AutoCloseable {
    */
   public InstanceRecord add(String sopInstanceUid, byte[] part10) throws IOException {
     joinPending();
-    if (part10.length < BESIDE_THRESHOLD) return recorded(write(sopInstanceUid, part10.length, bytesOf(part10)), Digests.sha256Hex(part10));
+    if (part10.length < BESIDE_THRESHOLD || digesters == null) {
+      return recorded(write(sopInstanceUid, part10.length, bytesOf(part10)), Digests.sha256Hex(part10));
+    }
     Future<String> digest = hashBeside(part10);
     try {
       return recorded(write(sopInstanceUid, part10.length, bytesOf(part10)), joined(digest, sopInstanceUid));
@@ -131,7 +157,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
    * {@link #records()} and the manifest once it is joined (by the next add, records() or finish()).
    */
   public void handOver(String sopInstanceUid, byte[] part10) throws IOException {
-    if (part10.length < BESIDE_THRESHOLD || part10.length > MAX_PENDING_BYTES) {
+    if (part10.length < BESIDE_THRESHOLD || part10.length > MAX_PENDING_BYTES || digesters == null) {
       add(sopInstanceUid, part10);
       return;
     }

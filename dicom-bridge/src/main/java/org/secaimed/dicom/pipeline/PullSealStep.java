@@ -57,7 +57,7 @@ final class PullSealStep {
         StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
         parts.source().forEachInstance(seriesUid, (uid, part10) -> {
           headers.add(part10, uid);
-          archive.handOver(uid, part10); // hashed beside the copy and the next instance's pull
+          archive.handOver(uid, part10); // hashed beside the next pull when a core is spare (HashPlacement.AUTO)
           parts.listener().instanceSealed(count.incrementAndGet(), bytes.addAndGet(part10.length));
         });
         assembled.set(headers.assemble(seriesUid));

@@ -95,11 +95,17 @@ class StudyArchiveTest {
     int[] sizes = {t + 1, 300, t * 3, t - 1, t, t * 2 + 7};
     List<byte[]> instances = new ArrayList<>();
     for (int i = 0; i < sizes.length; i++) instances.add(largeInstance(i + 1, sizes[i]));
+    for (StudyArchiveWriter.HashPlacement placement : StudyArchiveWriter.HashPlacement.values()) {
+      assertHandedOverEqualsStreamed(instances, placement);
+    }
+  }
+
+  private static void assertHandedOverEqualsStreamed(List<byte[]> instances, StudyArchiveWriter.HashPlacement placement) throws Exception {
     ByteArrayOutputStream handed = new ByteArrayOutputStream();
     ByteArrayOutputStream streamed = new ByteArrayOutputStream();
     StudyManifest viaHandOver;
     StudyManifest viaStreams;
-    try (StudyArchiveWriter w = StudyArchiveWriter.open(handed)) {
+    try (StudyArchiveWriter w = StudyArchiveWriter.open(handed, placement)) {
       for (int i = 0; i < instances.size(); i++) {
         if (i == 3) w.add(TinyDicom.uid(i + 1), instances.get(i));
         else w.handOver(TinyDicom.uid(i + 1), instances.get(i).clone());
@@ -113,7 +119,7 @@ class StudyArchiveTest {
       }
       viaStreams = w.finish();
     }
-    assertThat(viaHandOver).isEqualTo(viaStreams);
+    assertThat(viaHandOver).as(placement.name()).isEqualTo(viaStreams);
     assertThat(handed.toByteArray()).isEqualTo(streamed.toByteArray());
     for (int i = 0; i < instances.size(); i++) {
       assertThat(viaHandOver.instances().get(i).sha256()).isEqualTo(Digests.sha256Hex(instances.get(i)));
