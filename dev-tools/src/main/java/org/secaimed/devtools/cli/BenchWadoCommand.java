@@ -192,9 +192,9 @@ public final class BenchWadoCommand implements Callable<Integer> {
       new Way("streamed", "secaimed client, streamed, no hash", null),
       new Way("streamedSha256", "secaimed client, streamed, SHA-256 on the reading thread", null),
       new Way("pipelineNoHash", "no hash", Hashing.NONE),
-      new Way("pipelineReadingThread", "SHA-256 on the reading thread (the pipeline's way on < 3 cores)", Hashing.READING_THREAD),
+      new Way("pipelineReadingThread", "SHA-256 on the reading thread (the pipeline on < 3 cores)", Hashing.READING_THREAD),
       new Way("pipelineBesideWaiting", "SHA-256 beside the copy, add() waits for it", Hashing.BESIDE_WAITING),
-      new Way("pipelineHandedOver", "SHA-256 handed over, joined at the next instance (the pipeline's way on 3+ cores)", Hashing.HANDED_OVER));
+      new Way("pipelineHandedOver", "SHA-256 handed over, joined at the next instance (3+ cores)", Hashing.HANDED_OVER));
 
   @SuppressWarnings("unchecked")
   private void printText(PrintWriter out, Map<String, Object> report, Map<String, List<Double>> rates, Map<String, List<Double>> cpu) {
