@@ -94,25 +94,12 @@ public final class StowRequest {
       Part10Header h = Part10Header.read(file).orElse(null);
       long size = Files.size(file);
       parts.add(new Part(parts.size(), file.getFileName().toString(), h == null ? null : h.sopClassUid(), h == null ? null : h.sopInstanceUid(), size));
-      bodies.add(new RequestBody() {
-        @Override
-        public MediaType contentType() {
-          return APPLICATION_DICOM;
+      bodies.add(dicomBody(size, sink -> {
+        try (Source src = Okio.source(file)) {
+          long n = sink.writeAll(src);
+          if (n != size) throw new IOException(file + " changed size while being sent (" + size + " -> " + n + " bytes)");
         }
-
-        @Override
-        public long contentLength() {
-          return size;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-          try (Source src = Okio.source(file)) {
-            long n = sink.writeAll(src);
-            if (n != size) throw new IOException(file + " changed size while being sent (" + size + " -> " + n + " bytes)");
-          }
-        }
-      });
+      }));
       return this;
     }
 
@@ -123,7 +110,28 @@ public final class StowRequest {
      */
     public Builder addStreamed(String label, String sopClassUid, String sopInstanceUid, long length, Part10Writer writer) {
       parts.add(new Part(parts.size(), label, sopClassUid, sopInstanceUid, length));
-      bodies.add(new RequestBody() {
+      bodies.add(dicomBody(length, sink -> {
+        long[] n = {0};
+        java.io.OutputStream counted = new java.io.FilterOutputStream(sink.outputStream()) {
+          @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); n[0] += len; }
+          @Override public void write(int b) throws IOException { out.write(b); n[0]++; }
+          @Override public void close() throws IOException { flush(); }
+        };
+        writer.writeTo(counted);
+        counted.flush();
+        if (n[0] != length) throw new IOException(label + " was " + n[0] + " bytes, announced " + length);
+      }));
+      return this;
+    }
+
+    /** What writes one part's body into the request. */
+    private interface BodyWriter {
+      void writeTo(BufferedSink sink) throws IOException;
+    }
+
+    /** An application/dicom part of {@code length} bytes, written by {@code writer} while the request is sent. */
+    private static RequestBody dicomBody(long length, BodyWriter writer) {
+      return new RequestBody() {
         @Override
         public MediaType contentType() {
           return APPLICATION_DICOM;
@@ -136,18 +144,9 @@ public final class StowRequest {
 
         @Override
         public void writeTo(BufferedSink sink) throws IOException {
-          long[] n = {0};
-          java.io.OutputStream counted = new java.io.FilterOutputStream(sink.outputStream()) {
-            @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); n[0] += len; }
-            @Override public void write(int b) throws IOException { out.write(b); n[0]++; }
-            @Override public void close() throws IOException { flush(); }
-          };
-          writer.writeTo(counted);
-          counted.flush();
-          if (n[0] != length) throw new IOException(label + " was " + n[0] + " bytes, announced " + length);
+          writer.writeTo(sink);
         }
-      });
-      return this;
+      };
     }
 
     /** Adds Part-10 bytes already in memory (e.g. a result decrypted from the enclave). */
