@@ -93,13 +93,15 @@ final class ResultLabels implements LabelSlices {
       if (++read == geometry.slices()) finish();
     }
 
-    /** Reads every slice; returns which label values occur. */
-    boolean[] readAllCheckingDigest() throws IOException {
+    /** Reads every slice, copying each into {@code keep} unless it is null; returns which label values occur. */
+    boolean[] readAllCheckingDigest(byte[] keep) throws IOException {
       boolean[] present = new boolean[256];
       byte[] slice = new byte[frameSize];
       while (read < geometry.slices()) {
+        int k = read;
         next(slice);
         for (int p = 0; p < frameSize; p++) present[slice[p] & 0xFF] = true;
+        if (keep != null) System.arraycopy(slice, 0, keep, k * frameSize, frameSize);
       }
       return present;
     }

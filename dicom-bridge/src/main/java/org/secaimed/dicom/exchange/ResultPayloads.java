@@ -19,6 +19,7 @@ import org.secaimed.dicom.exchange.ResultPayloadException.Reason;
 import org.secaimed.dicom.seg.CodedConcept;
 import org.secaimed.dicom.seg.SegmentDescription;
 import org.secaimed.dicom.volume.ImageGeometry;
+import org.secaimed.dicom.volume.LabelSlices;
 import org.secaimed.dicom.volume.LabelVolume;
 
 /**
@@ -121,6 +122,16 @@ public final class ResultPayloads {
    * again. {@code source} must give the same bytes every time (the sealed result, opened again).
    */
   public static StreamedSegmentation readStreamed(ResultSource source) throws IOException {
+    return readStreamed(source, 0);
+  }
+
+  /**
+   * As {@link #readStreamed(ResultSource)}, but a label map of at most {@code keepInMemoryBytes}
+   * is kept from the checking pass, so the SEG writer's passes (one per segment and for the UID
+   * seed) read memory instead of decrypting and inflating the result again each time; larger ones
+   * stream. The operator passes a share of its heap ({@link #inMemoryBudget()}).
+   */
+  public static StreamedSegmentation readStreamed(ResultSource source, long keepInMemoryBytes) throws IOException {
     try (InputStream in = source.open()) {
       TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
       Header h = readHeader(tar);
@@ -130,18 +141,25 @@ public final class ResultPayloads {
       try {
         SegmentationHeader seg = segmentationHeader(h.root().path("segmentation"));
         ResultLabels labels = new ResultLabels(source, seg.geometry(), seg.sha256());
+        byte[] kept = seg.geometry().voxelCount() <= keepInMemoryBytes ? new byte[(int) seg.geometry().voxelCount()] : null;
         boolean[] present;
         try (ResultLabels.LabelPass pass = labels.passOver(tar)) {
-          present = pass.readAllCheckingDigest();
+          present = pass.readAllCheckingDigest(kept);
         }
         checkDescribed(present, seg.segments());
         if (nextEntry(tar) != null) throw new ResultPayloadException(Reason.MALFORMED, null, "unexpected entry after the payload");
         in.transferTo(OutputStream.nullOutputStream());
-        return new StreamedSegmentation(h.algorithm(), labels, seg.segments(), seg.source(), h.model(), h.metrics());
+        LabelSlices slices = kept == null ? labels : new LabelVolume(seg.geometry(), kept);
+        return new StreamedSegmentation(h.algorithm(), slices, seg.segments(), seg.source(), h.model(), h.metrics());
       } catch (RuntimeException e) {
         throw new ResultPayloadException(Reason.MALFORMED, RESULT_ENTRY, e.getMessage(), e);
       }
     }
+  }
+
+  /** What the operator keeps in memory of a label map: an eighth of its maximum heap (-Xmx256m: 32 MiB). */
+  public static long inMemoryBudget() {
+    return Runtime.getRuntime().maxMemory() / 8;
   }
 
   /** result.json's fields common to every kind. */

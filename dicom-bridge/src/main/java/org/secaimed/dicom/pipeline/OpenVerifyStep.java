@@ -71,7 +71,7 @@ final class OpenVerifyStep {
     Path receiptFile = run.file(RECEIPT_FILE);
     VerifiedResult sealed = fetch(parts, enclave, task, receiptFile);
     try {
-      StreamedSegmentation result = ResultPayloads.readStreamed(() -> sealed.open(parts.siteKey()));
+      StreamedSegmentation result = ResultPayloads.readStreamed(() -> sealed.open(parts.siteKey()), ResultPayloads.inMemoryBudget());
       OpenedSegmentation opened = new OpenedSegmentation(result, sealed.receipt(), sealed.bundle().leafIndex(), receiptFile, sealed);
       journal(run, receiptFile, opened.logIndex());
       return opened;

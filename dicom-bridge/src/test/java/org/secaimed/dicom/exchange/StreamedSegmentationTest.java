@@ -168,6 +168,31 @@ class StreamedSegmentationTest {
     return out.toByteArray();
   }
 
+  /**
+   * Within the operator's budget the checking pass keeps the label map, so the SEG writer's passes
+   * (one per segment and for the UID seed) do not decrypt and inflate the result again each time;
+   * beyond it the labels stream. Either way the SEG is the same, byte for byte.
+   */
+  @Test
+  void aLabelMapWithinTheBudgetIsOpenedOnceAndWritesTheSameSeg() throws Exception {
+    AssembledSeries s = series();
+    byte[] payload = payload(new LabelVolume(s.geometry(), labels(s, 3)), SEGMENTS);
+    int[] opens = {0};
+    ResultSource counted = () -> {
+      opens[0]++;
+      return new ByteArrayInputStream(payload);
+    };
+    StreamedSegmentation kept = ResultPayloads.readStreamed(counted, s.geometry().voxelCount());
+    byte[] fromMemory = seg(s, SegmentationType.BINARY, kept.labels());
+    assertThat(opens[0]).as("opened once: checked and kept").isEqualTo(1);
+
+    opens[0] = 0;
+    StreamedSegmentation streamed = ResultPayloads.readStreamed(counted, s.geometry().voxelCount() - 1);
+    byte[] fromResult = seg(s, SegmentationType.BINARY, streamed.labels());
+    assertThat(opens[0]).as("one over the budget: read again for the writer's passes").isGreaterThan(1);
+    assertThat(fromMemory).isEqualTo(fromResult);
+  }
+
   @Test
   void readStreamedRefusesAResultOfAnotherKind() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
