@@ -64,7 +64,7 @@ enum PlaintextPath {
     String uploadId = client.createUpload(null, partSize, null).getUploadId();
     PlainParts parts = new PlainParts(client, uploadId, partSize);
     if (compressed) {
-      try (OutputStream z = LinkBenchmark.STUDY_COMPRESSION.newEncoder(new NonClosing(parts), CORES)) {
+      try (OutputStream z = LinkBenchmark.STUDY_COMPRESSION.newEncoder(org.apache.commons.io.output.CloseShieldOutputStream.wrap(parts), CORES)) {
         EnclaveBenchmark.writeArchive(study, z);
       }
     } else {
@@ -107,23 +107,6 @@ enum PlaintextPath {
 
   private InputStream decodedResult(InputStream in) throws IOException {
     return compressed ? Compression.newDecoder(RESULT_COMPRESSION.encoding(), in, ExpansionBound.defaults(), true) : in;
-  }
-
-  /** Lets the zstd encoder finish its frame without closing the part stream underneath. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 
   /**

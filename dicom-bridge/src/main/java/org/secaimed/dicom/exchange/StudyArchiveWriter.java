@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.secaimed.dicom.exchange.StudyArchiveException.Reason;
@@ -243,7 +244,7 @@ public final class StudyArchiveWriter implements AutoCloseable {
       entry.setModTime(0L);
       entry.addPaxHeader(StudyArchiveFormat.PAX_SOP_INSTANCE_UID, sopInstanceUid);
       tar.putArchiveEntry(entry);
-      long copied = body.copyTo(new NonClosing(tar));
+      long copied = body.copyTo(CloseShieldOutputStream.wrap(tar));
       if (copied != length) {
         throw new StudyArchiveException(Reason.TRUNCATED, where, "instance stream ended after " + copied + " of " + length + " bytes");
       }
@@ -344,20 +345,5 @@ public final class StudyArchiveWriter implements AutoCloseable {
       total += n;
     }
     return total;
-  }
-
-  /** Lets a DigestOutputStream write through without closing the tar on close(). */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() {}
   }
 }
