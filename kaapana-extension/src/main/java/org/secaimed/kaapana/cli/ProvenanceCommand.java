@@ -58,30 +58,18 @@ public final class ProvenanceCommand implements Runnable {
 
   /** The site's connection to the enclave: who it is, what it accepts as an enclave, what it has pinned. */
   static final class SiteConnection {
-    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
-    String gateway;
-
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML)")
-    Path policy;
-
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the site's private key file (its party key is derived from it)")
-    Path key;
+    @CommandLine.Mixin PartyConnection party = new PartyConnection();
 
     @Option(names = "--checkpoint-dir", required = true, paramLabel = "FOLDER", description = "the site's checkpoint store (the pinned log checkpoints)")
     Path checkpoints;
 
-    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
-
-    /** Usage errors for missing or unreadable files, before anything else runs. */
     void requireInputs() {
-      Usage.inputFile("--policy", policy);
-      Usage.inputFile("--key", key);
+      party.requireInputs();
     }
 
     /** A session as this site, verifying the enclave with the site's own collateral. */
     GatewaySession session(CommandLine.Model.CommandSpec spec) throws Exception {
-      return GatewaySession.builder(gateway).policy(Policy.load(policy)).site(KemKeys.readPrivateKey(key))
-          .checkpointStore(checkpoints).siteCollateral(collateral.provider(spec)).build();
+      return party.session(spec).site(KemKeys.readPrivateKey(party.key)).checkpointStore(checkpoints).build();
     }
   }
 

@@ -107,25 +107,15 @@ public final class ProviderCommand implements Runnable {
 
   /** What publish, usage and revoke share: the provider's key, the gateway, its attestation under the provider's policy. */
   static final class Connection {
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "your private key file (from keygen)")
-    Path key;
-
-    @Option(names = "--gateway", required = true, paramLabel = "URL", description = "the enclave gateway")
-    String gateway;
-
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "your attestation policy (YAML) the enclave's evidence must pass")
-    Path policy;
-
-    @CommandLine.Mixin SiteCollateralOptions collateral = new SiteCollateralOptions();
+    @CommandLine.Mixin PartyConnection party = new PartyConnection();
 
     record Attested(PartyKey provider, AttestedEnclave enclave, org.secaimed.connector.provider.ProviderClient client) {}
 
     Attested attest(CommandLine.Model.CommandSpec spec) throws Exception {
-      Usage.inputFile("--key", key);
-      Usage.inputFile("--policy", policy);
-      PartyKey provider = PartyKey.derivedFrom(KemKeys.readPrivateKey(key));
-      AttestedEnclave enclave = GatewaySession.builder(gateway).policy(Policy.load(policy)).siteCollateral(collateral.provider(spec)).build().attest();
-      return new Attested(provider, enclave, new org.secaimed.connector.provider.ProviderClient(gateway, provider, enclave, java.time.Clock.systemUTC()));
+      party.requireInputs();
+      PartyKey provider = PartyKey.derivedFrom(KemKeys.readPrivateKey(party.key));
+      AttestedEnclave enclave = party.session(spec).build().attest();
+      return new Attested(provider, enclave, new org.secaimed.connector.provider.ProviderClient(party.gateway, provider, enclave, java.time.Clock.systemUTC()));
     }
   }
 
