@@ -118,6 +118,17 @@ public final class GatewayClient {
     return call("create upload", blobs.createUpload(new UploadRequest().length(length).partSize(partSize), idempotencyKey));
   }
 
+  /** Protocol v2 streamed ingest: an upload whose owner declares its signed usage policy now, so a task may read it while it arrives. */
+  public UploadStatus createUpload(Long length, int partSize, String idempotencyKey,
+      org.secaimed.connector.gateway.generated.model.SignedPolicy policy) throws GatewayException {
+    return call("create upload", blobs.createUpload(new UploadRequest().length(length).partSize(partSize).policy(policy), idempotencyKey));
+  }
+
+  /** Abandons an open upload: the gateway drops its parts, and a task reading it fails with input-upload-aborted. */
+  public UploadStatus abortUpload(String uploadId) throws GatewayException {
+    return call("abandon upload", blobs.abortUpload(uploadId));
+  }
+
   public UploadStatus getUpload(String uploadId) throws GatewayException {
     return call("upload status", blobs.getUpload(uploadId));
   }

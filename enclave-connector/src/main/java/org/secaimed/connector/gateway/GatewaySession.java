@@ -171,26 +171,79 @@ public final class GatewaySession {
       throw new IllegalStateException(party == null ? "a usage policy needs the site's keys (Builder.site)" : "protocol v2 uploads need a usage policy");
     }
     UploadStatus st = client.createUpload(null, partSize, newKey("upload"));
+    return sealInto(enclave, st.getUploadId(), policy, writer, false);
+  }
+
+  /**
+   * An upload created for streamed ingest (protocol v2): its owner's signed usage policy is
+   * declared at creation, so a task may name {@link OpenUpload#uploadId()} as its input and the
+   * enclave reads the study while it arrives. Fill it with {@link #sealAndUpload(AttestedEnclave,
+   * OpenUpload, PlaintextWriter)}; until then a task naming it waits (at most the enclave's stall timeout).
+   */
+  public OpenUpload openUpload(AttestedEnclave enclave, UsagePolicy policy) throws GatewayException {
+    requireFresh(enclave);
+    if (party == null) throw new IllegalStateException("streamed ingest needs the site's keys (Builder.site)");
+    Objects.requireNonNull(policy, "policy");
+    SignedPolicy signed = SignedPolicy.sign(policy, party);
+    UploadStatus st = client.createUpload(null, partSize, newKey("upload"), wire(signed));
+    return new OpenUpload(st.getUploadId(), policy);
+  }
+
+  /** An upload whose usage policy was declared at creation; a task may already read it. */
+  public record OpenUpload(String uploadId, UsagePolicy policy) {}
+
+  /**
+   * Seals what {@code writer} writes into {@code upload} and completes it. If sealing fails, the
+   * upload is abandoned at the gateway as well, so a task reading it fails at once
+   * ({@code input-upload-aborted}) instead of waiting for parts that never come.
+   */
+  public UploadedBlob sealAndUpload(AttestedEnclave enclave, OpenUpload upload, PlaintextWriter writer) throws GatewayException, IOException {
+    requireFresh(enclave);
+    return sealInto(enclave, upload.uploadId(), upload.policy(), writer, true);
+  }
+
+  /** Abandons an open upload (best effort: a task reading it then fails instead of waiting). */
+  public void abandon(String uploadId) {
+    try {
+      client.abortUpload(uploadId);
+    } catch (GatewayException | RuntimeException e) {
+      // the task then fails when the enclave's stall timeout passes
+    }
+  }
+
+  private UploadedBlob sealInto(AttestedEnclave enclave, String uploadId, UsagePolicy policy, PlaintextWriter writer, boolean abandonOnFailure)
+      throws GatewayException, IOException {
     byte[] binding = policy == null ? Bindings.input(enclave.kemKey().keyId()) : Bindings.input(enclave.kemKey().keyId(), policy.digest());
-    PartUploadStream parts = policy == null ? new PartUploadStream(client, st.getUploadId(), partSize)
-        : new PartUploadStream(client, st.getUploadId(), partSize, (id, sha, length) -> completeV2(enclave, policy, id, sha, length));
+    PartUploadStream parts = policy == null ? new PartUploadStream(client, uploadId, partSize)
+        : new PartUploadStream(client, uploadId, partSize, (id, sha, length) -> completeV2(enclave, policy, id, sha, length));
     SealingOutputStream sealing = SealedArchive.newSealingStream(parts, enclave.kemKey(), binding,
         org.secaimed.connector.seal.SealOptions.defaults().withCompression(compression));
+    boolean done = false;
     try {
-      writer.writeTo(sealing);
-    } catch (IOException | RuntimeException e) {
-      parts.abort();
-      closeQuietly(sealing);
-      if (e instanceof PartUploadStream.GatewayIOException g) throw g.gateway;
-      throw e;
-    }
-    try {
-      sealing.close();
-    } catch (PartUploadStream.GatewayIOException g) {
-      throw g.gateway;
+      try {
+        writer.writeTo(sealing);
+      } catch (IOException | RuntimeException e) {
+        parts.abort();
+        closeQuietly(sealing);
+        if (e instanceof PartUploadStream.GatewayIOException g) throw g.gateway;
+        throw e;
+      }
+      try {
+        sealing.close();
+      } catch (PartUploadStream.GatewayIOException g) {
+        throw g.gateway;
+      }
+      done = true;
+    } finally {
+      if (!done && abandonOnFailure) abandon(uploadId);
     }
     Blob b = parts.blob();
-    return new UploadedBlob(b.getBlobId(), b.getLength(), st.getUploadId(), parts.partsSent(), policy == null ? null : policy.digest());
+    return new UploadedBlob(b.getBlobId(), b.getLength(), uploadId, parts.partsSent(), policy == null ? null : policy.digest());
+  }
+
+  private static org.secaimed.connector.gateway.generated.model.SignedPolicy wire(SignedPolicy signed) {
+    return new org.secaimed.connector.gateway.generated.model.SignedPolicy()
+        .policy(signed.policy()).ownerKey(signed.ownerKey()).signature(signed.signature());
   }
 
   private Blob completeV2(AttestedEnclave enclave, UsagePolicy policy, String uploadId, String sha256Hex, long length)
@@ -206,8 +259,7 @@ public final class GatewaySession {
       java.util.Arrays.fill(k, (byte) 0);
     }
     return client.completeUpload(uploadId, new CompleteRequest().sha256(sha256Hex).length(length)
-        .policy(new org.secaimed.connector.gateway.generated.model.SignedPolicy()
-            .policy(signed.policy()).ownerKey(signed.ownerKey()).signature(signed.signature()))
+        .policy(wire(signed))
         .commitmentKey(sealedKey));
   }
 

@@ -187,6 +187,14 @@ public final class EnclaveServer implements AutoCloseable {
     return blobs.blobCount();
   }
 
+  /**
+   * How long a task reading an upload while it arrives waits for the next part or the completion
+   * before it fails with {@code input-upload-stalled} (default {@link BlobStore#DEFAULT_STALL_TIMEOUT}).
+   */
+  public void uploadStallTimeout(java.time.Duration timeout) {
+    blobs.stallTimeout(timeout);
+  }
+
   public Path stateDir() {
     return state.root();
   }

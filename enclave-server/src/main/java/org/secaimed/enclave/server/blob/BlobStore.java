@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -54,6 +55,13 @@ public final class BlobStore implements AutoCloseable {
   /** Null: blobs stay in {@code state/blobs}. Otherwise they live there and the state folder only caches verified copies. */
   private final SealedBlobBackend backend;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  /** Per upload, what streamed readers wait on: notified when a part lands, a completion is claimed, or the upload ends. */
+  private final ConcurrentHashMap<String, Object> signals = new ConcurrentHashMap<>();
+  /** Completions claimed by their owner but perhaps not assembled yet: a streamed reader may end at the claimed length. */
+  private final ConcurrentHashMap<String, Completion> claimed = new ConcurrentHashMap<>();
+  /** Streamed readers per upload: its parts stay until the last one closes. */
+  private final ConcurrentHashMap<String, Integer> readers = new ConcurrentHashMap<>();
+  private volatile Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
   private final SecureRandom random = new SecureRandom();
   private final Set<String> flushed = ConcurrentHashMap.newKeySet();
   private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
@@ -70,6 +78,12 @@ public final class BlobStore implements AutoCloseable {
       String state, String blobId) {}
 
   public record BlobInfo(String blobId, long length) {}
+
+  /** What an owner's completion names: the whole blob's SHA-256 (hex) and length. */
+  public record Completion(String sha256Hex, long length) {}
+
+  /** How long a streamed reader waits for the next part or the completion before its task fails (input-upload-stalled). */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(10);
 
   /** {@code logPrefix}: the evidence provider's ({@code EvidenceProvider#logPrefix}). */
   public BlobStore(StateDir state, long maxBlobBytes, String logPrefix) {
@@ -165,6 +179,7 @@ public final class BlobStore implements AutoCloseable {
           StateDir.moveIntoPlace(tmp, part);
         }
       }
+      signal(uploadId);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -182,41 +197,183 @@ public final class BlobStore implements AutoCloseable {
         if (!blobId.equals(m.blobId())) throw new Problem("upload-digest-mismatch", 409, "Upload completed with another digest", uploadId);
         return blob(blobId);
       }
+      if ("aborted".equals(m.state())) throw Problem.conflict("upload-aborted", "Upload abandoned", "upload " + uploadId + " was abandoned");
       if (m.length() != null && m.length() != length) throw Problem.badRequest("length " + length + " differs from the announced " + m.length());
-      int count = partCount(length, m.partSize());
-      List<Integer> missing = new ArrayList<>();
-      for (int i = 0; i < count; i++) if (!Files.exists(partPath(uploadId, i))) missing.add(i);
-      if (!missing.isEmpty()) {
-        throw new Problem("upload-incomplete", 409, "Parts missing", "upload " + uploadId + " lacks parts " + abbreviate(missing));
-      }
-      if (Files.exists(partPath(uploadId, count))) throw Problem.badRequest("upload " + uploadId + " has parts beyond length " + length);
-      Path tmp = state.newTempFile();
+      // Streamed readers may end now (they check the digest themselves); withdrawn if assembly fails.
+      claimCompletion(uploadId, new Completion(sha256Hex, length));
       try {
-        MessageDigest md = Digests.sha256();
-        long total = 0;
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
-          for (int i = 0; i < count; i++) {
-            long size = Files.size(partPath(uploadId, i));
-            if (size != expectedPartLength(length, m.partSize(), i)) {
-              throw new Problem("upload-part-size", 409, "Bad part size", "part " + i + " has " + size + " bytes for length " + length);
-            }
-            total += Files.copy(partPath(uploadId, i), out);
-          }
-        }
-        if (total != length || !HexFormat.of().formatHex(md.digest()).equals(sha256Hex)) {
-          throw new Problem("upload-digest-mismatch", 409, "Blob digest mismatch", "the parts of " + uploadId + " do not hash to the given sha256");
-        }
-        if (backend != null) {
-          backend.put(objectName(blobId), tmp);
-        } else if (!Files.exists(localPath(blobId))) {
-          StateDir.moveIntoPlace(tmp, localPath(blobId));
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
+        return assemble(uploadId, m, blobId, sha256Hex, length);
+      } catch (IOException | RuntimeException e) {
+        claimed.remove(uploadId);
+        signal(uploadId);
+        throw e;
       }
-      state.writeJson(dir(uploadId).resolve("upload.json"), new UploadMeta(uploadId, length, m.partSize(), "complete", blobId));
-      for (int i = 0; i < count; i++) Files.deleteIfExists(partPath(uploadId, i));
-      return blob(blobId);
+    }
+  }
+
+  private BlobInfo assemble(String uploadId, UploadMeta m, String blobId, String sha256Hex, long length) throws IOException {
+    int count = partCount(length, m.partSize());
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < count; i++) if (!Files.exists(partPath(uploadId, i))) missing.add(i);
+    if (!missing.isEmpty()) {
+      throw new Problem("upload-incomplete", 409, "Parts missing", "upload " + uploadId + " lacks parts " + abbreviate(missing));
+    }
+    if (Files.exists(partPath(uploadId, count))) throw Problem.badRequest("upload " + uploadId + " has parts beyond length " + length);
+    Path tmp = state.newTempFile();
+    try {
+      MessageDigest md = Digests.sha256();
+      long total = 0;
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
+        for (int i = 0; i < count; i++) {
+          long size = Files.size(partPath(uploadId, i));
+          if (size != expectedPartLength(length, m.partSize(), i)) {
+            throw new Problem("upload-part-size", 409, "Bad part size", "part " + i + " has " + size + " bytes for length " + length);
+          }
+          total += Files.copy(partPath(uploadId, i), out);
+        }
+      }
+      if (total != length || !HexFormat.of().formatHex(md.digest()).equals(sha256Hex)) {
+        throw new Problem("upload-digest-mismatch", 409, "Blob digest mismatch", "the parts of " + uploadId + " do not hash to the given sha256");
+      }
+      if (backend != null) {
+        backend.put(objectName(blobId), tmp);
+      } else if (!Files.exists(localPath(blobId))) {
+        StateDir.moveIntoPlace(tmp, localPath(blobId));
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    state.writeJson(dir(uploadId).resolve("upload.json"), new UploadMeta(uploadId, length, m.partSize(), "complete", blobId));
+    claimed.remove(uploadId);
+    signal(uploadId);
+    deletePartsUnlessRead(uploadId);
+    return blob(blobId);
+  }
+
+  /**
+   * The owner abandons an open upload: its parts are dropped, it can never complete, and a task
+   * reading it fails with {@code input-upload-aborted}. Idempotent; a completed upload stays.
+   */
+  public UploadStatus abort(String uploadId) throws IOException {
+    synchronized (lock(uploadId)) {
+      UploadMeta m = meta(uploadId);
+      if ("open".equals(m.state())) {
+        state.writeJson(dir(uploadId).resolve("upload.json"), new UploadMeta(uploadId, m.length(), m.partSize(), "aborted", null));
+        signal(uploadId);
+        deletePartsUnlessRead(uploadId);
+      }
+    }
+    return status(uploadId);
+  }
+
+  /**
+   * The upload's bytes in order while they arrive, for a task admitted against it
+   * ({@link UploadStream}); fails at once for an abandoned upload.
+   */
+  public UploadStream openStream(String uploadId) throws IOException {
+    UploadMeta m = meta(uploadId);
+    if ("aborted".equals(m.state())) {
+      throw new UploadStreamException(UploadStreamException.Reason.ABORTED, "upload " + uploadId + " was abandoned by its owner");
+    }
+    readers.merge(uploadId, 1, Integer::sum);
+    return new UploadStream(this, uploadId, m.partSize(), stallTimeout);
+  }
+
+  /** How long streamed readers wait for progress (tests shorten it). */
+  public void stallTimeout(Duration timeout) {
+    this.stallTimeout = timeout;
+  }
+
+  public Duration stallTimeout() {
+    return stallTimeout;
+  }
+
+  /** {@code sha256:<hex>} for a blob, or the upload id itself while that upload is still open; 404 otherwise. */
+  public String resolveInput(String inputId) throws IOException {
+    if (isUploadId(inputId)) {
+      UploadMeta m = meta(inputId);
+      switch (m.state()) {
+        case "complete" -> {
+          return m.blobId();
+        }
+        case "aborted" -> throw new Problem("upload-aborted", 409, "Upload abandoned", "input " + inputId + " was abandoned by its owner");
+        default -> {
+          return inputId;
+        }
+      }
+    }
+    return blob(inputId).blobId();
+  }
+
+  /** Whether a task input names an upload in progress rather than a blob. */
+  public static boolean isUploadId(String inputId) {
+    return inputId != null && UPLOAD_ID.matcher(inputId).matches();
+  }
+
+  /** Lets streamed readers end at {@code c} (they check its digest themselves) while the blob is assembled. */
+  void claimCompletion(String uploadId, Completion c) {
+    claimed.put(uploadId, c);
+    signal(uploadId);
+  }
+
+  Completion completionOf(String uploadId) throws IOException {
+    Completion c = claimed.get(uploadId);
+    if (c != null) return c;
+    UploadMeta m = meta(uploadId);
+    return "complete".equals(m.state()) ? new Completion(m.blobId().substring(7), m.length()) : null;
+  }
+
+  String assembledBlobId(String uploadId) throws IOException {
+    UploadMeta m = meta(uploadId);
+    return "complete".equals(m.state()) ? m.blobId() : null;
+  }
+
+  boolean isAborted(String uploadId) throws IOException {
+    return "aborted".equals(meta(uploadId).state());
+  }
+
+  Path partFile(String uploadId, int i) {
+    return partPath(uploadId, i);
+  }
+
+  /** Waits until something changes for the upload or the deadline ({@link System#nanoTime()}) passes; false on the deadline. */
+  boolean awaitChange(String uploadId, long deadlineNanos) throws InterruptedException {
+    Object s = signals.computeIfAbsent(uploadId, k -> new Object());
+    synchronized (s) {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) return false;
+      // Bounded waits: a change that happened between the caller's check and this wait is seen within 50 ms.
+      s.wait(Math.max(1, Math.min(50, left / 1_000_000)));
+      return System.nanoTime() < deadlineNanos;
+    }
+  }
+
+  private void signal(String uploadId) {
+    Object s = signals.computeIfAbsent(uploadId, k -> new Object());
+    synchronized (s) {
+      s.notifyAll();
+    }
+  }
+
+  void readerClosed(String uploadId) {
+    Integer left = readers.computeIfPresent(uploadId, (k, n) -> n <= 1 ? null : n - 1);
+    if (left == null) {
+      try {
+        UploadMeta m = meta(uploadId);
+        if (!"open".equals(m.state())) deletePartsUnlessRead(uploadId);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}could not drop the parts of {}: {}", logPrefix, uploadId, e.toString());
+      }
+    }
+  }
+
+  /** Drops an ended upload's parts unless a streamed reader still reads them (the last reader drops them then). */
+  private void deletePartsUnlessRead(String uploadId) throws IOException {
+    synchronized (lock(uploadId)) {
+      if (readers.containsKey(uploadId)) return;
+      try (Stream<Path> s = Files.list(dir(uploadId))) {
+        for (Path p : s.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -74,6 +74,7 @@ public final class GatewayRoutes {
     app.get("/v1/blobs/uploads/{uploadId}", ctx -> json(ctx, 200, blobs.status(ctx.pathParam("uploadId"))));
     app.put("/v1/blobs/uploads/{uploadId}/parts/{part}", this::putPart);
     app.post("/v1/blobs/uploads/{uploadId}/complete", this::complete);
+    app.delete("/v1/blobs/uploads/{uploadId}", this::abortUpload);
     app.get("/v1/blobs/{blobId}", ctx -> json(ctx, 200, blobs.blob(ctx.pathParam("blobId"))));
     app.post("/v1/tasks", this::submit);
     app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.get(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
@@ -120,11 +121,50 @@ public final class GatewayRoutes {
     json(ctx, 200, out);
   }
 
+  /**
+   * Protocol v2 streamed ingest: a create may carry the owner's signed usage policy, so that a task
+   * can be admitted against the upload before it is complete; the policy is verified (signed by the
+   * caller, its owner) before the upload exists.
+   */
   private void createUpload(Context ctx) throws IOException {
     JsonNode body = body(ctx);
     if (!body.path("partSize").canConvertToInt()) throw Problem.badRequest("partSize is required");
     Long length = body.hasNonNull("length") ? body.get("length").asLong() : null;
-    json(ctx, 201, blobs.create(length, body.get("partSize").asInt(), ctx.header("Idempotency-Key")));
+    SignedPolicy policy = signedPolicy(body);
+    String party = RequestAuthenticator.party(ctx);
+    try {
+      if (policy != null && !policy.verify().owner().equals(party)) {
+        throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the usage policy's owner may declare it for an upload");
+      }
+      BlobStore.UploadStatus created = blobs.create(length, body.get("partSize").asInt(), ctx.header("Idempotency-Key"));
+      if (policy != null) gate.policies().declare(created.uploadId(), party, policy);
+      json(ctx, 201, created);
+    } catch (RequestRefusedException e) {
+      throw Problem.refused(e);
+    }
+  }
+
+  /** The owner abandons an upload (docs/gateway-protocol.md, "Streamed ingest"); a task reading it fails. */
+  private void abortUpload(Context ctx) throws IOException {
+    String uploadId = ctx.pathParam("uploadId");
+    blobs.status(uploadId); // 404 for an unknown upload before anything else
+    try {
+      var declared = gate.policies().load(uploadId);
+      if (declared.isPresent() && !declared.get().policy().owner().equals(RequestAuthenticator.party(ctx))) {
+        throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the owner of upload " + uploadId + " may abandon it");
+      }
+    } catch (RequestRefusedException e) {
+      throw Problem.refused(e);
+    }
+    json(ctx, 200, blobs.abort(uploadId));
+  }
+
+  private static SignedPolicy signedPolicy(JsonNode body) {
+    try {
+      return body.hasNonNull("policy") ? JSON.treeToValue(body.get("policy"), SignedPolicy.class) : null;
+    } catch (IOException | IllegalArgumentException e) {
+      throw Problem.badRequest("policy is malformed");
+    }
   }
 
   private void putPart(Context ctx) throws IOException {
@@ -149,24 +189,35 @@ public final class GatewayRoutes {
     JsonNode body = body(ctx);
     if (!body.path("length").canConvertToLong()) throw Problem.badRequest("length is required");
     String party = RequestAuthenticator.party(ctx);
-    SignedPolicy policy;
+    String uploadId = ctx.pathParam("uploadId");
+    SignedPolicy policy = signedPolicy(body);
     byte[] sealedKey;
     try {
-      policy = body.hasNonNull("policy") ? JSON.treeToValue(body.get("policy"), SignedPolicy.class) : null;
       sealedKey = body.hasNonNull("commitmentKey") ? Base64.getDecoder().decode(body.get("commitmentKey").asText()) : null;
-    } catch (IOException | IllegalArgumentException e) {
-      throw Problem.badRequest("policy or commitmentKey is malformed");
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("commitmentKey is malformed");
     }
+    blobs.status(uploadId); // 404 for an unknown upload before anything else
     try {
+      var declared = gate.policies().signed(uploadId);
+      if (declared.isPresent()) {
+        // Declared at creation (a task may already read it): only its owner completes it, under that policy only.
+        String declaredDigest = declared.get().verify().digest();
+        if (policy != null && !policy.verify().digest().equals(declaredDigest)) {
+          throw new RequestRefusedException(RequestRefusedException.Rule.POLICY_INVALID,
+              "upload " + uploadId + " was declared under another usage policy than the completion names");
+        }
+        policy = declared.get();
+      }
       if (policy == null) {
-        json(ctx, 200, blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong()));
+        json(ctx, 200, blobs.complete(uploadId, body.path("sha256").asText(null), body.get("length").asLong()));
         return;
       }
       UsagePolicy p = policy.verify();
       if (!p.owner().equals(party)) {
         throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the usage policy's owner may complete the upload");
       }
-      BlobStore.BlobInfo blob = blobs.complete(ctx.pathParam("uploadId"), body.path("sha256").asText(null), body.get("length").asLong());
+      BlobStore.BlobInfo blob = blobs.complete(uploadId, body.path("sha256").asText(null), body.get("length").asLong());
       InputPolicies.requireBound(blobs.blobPath(blob.blobId()), blob.blobId(), keys.kem().publicKey().keyId(), p.digest());
       gate.policies().accept(blob.blobId(), party, policy, sealedKey);
       json(ctx, 200, blob);

@@ -45,6 +45,7 @@ import org.secaimed.enclave.server.algorithms.AlgorithmRunner;
 import org.secaimed.enclave.server.algorithms.TaskOutcome;
 import org.secaimed.enclave.server.attest.EvidenceProvider;
 import org.secaimed.enclave.server.blob.BlobStore;
+import org.secaimed.enclave.server.blob.UploadStreamException;
 import org.secaimed.enclave.server.http.Problem;
 import org.secaimed.enclave.server.keys.EnclaveKeys;
 import org.secaimed.enclave.server.log.ReceiptLog;
@@ -210,7 +211,7 @@ public final class TaskService implements AutoCloseable {
     }
     java.util.Optional<UsageLicence> licence = algorithms.validate(r);
     if (r.inputs() == null || r.inputs().isEmpty()) throw Problem.badRequest("inputs must name at least one blob");
-    for (String b : r.inputs()) blobs.blob(b);
+    for (String b : r.inputs()) blobs.resolveInput(b); // a blob, or an upload still arriving (streamed ingest)
     if (r.recipient() == null) throw Problem.badRequest("recipient is required");
     try {
       KemPublicKey.of(r.recipient().suite(), r.recipient().publicKey());
@@ -332,9 +333,10 @@ public final class TaskService implements AutoCloseable {
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
       boolean typed = e instanceof AlgorithmException || e instanceof RequestRefusedException
-          || e instanceof org.secaimed.connector.seal.SealedArchiveException;
+          || e instanceof org.secaimed.connector.seal.SealedArchiveException || e instanceof UploadStreamException;
       // The site reads this detail: a typed failure's message, never a Java class name (the log keeps the trace).
-      String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException ? e.getMessage()
+      String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException || e instanceof UploadStreamException
+          ? e.getMessage()
           : e instanceof org.secaimed.connector.seal.SealedArchiveException s ? "an input was refused: " + s.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
@@ -342,6 +344,8 @@ public final class TaskService implements AutoCloseable {
       if (!typed && !cancel && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
       TaskRecord.Error error = e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
+          : e instanceof UploadStreamException u
+          ? new TaskRecord.Error(Problem.TYPE_PREFIX + u.reason().type(), "Input upload failed", 422, detail)
           : new TaskRecord.Error(Problem.TYPE_PREFIX + "task-failed", "Task failed", 422, detail);
       LOG.warn("{}task {} {}: {}", logPrefix, taskId, cancel ? "cancelled" : "failed", detail);
       try {
@@ -395,37 +399,40 @@ public final class TaskService implements AutoCloseable {
   private void execute(TaskRecord t, AtomicBoolean cancelled, String started, TaskRecord.Request req, List<UsageGate.Admitted> admitted,
       TaskAlgorithms.Run run) throws Exception {
     KemPublicKey recipient = KemPublicKey.of(req.recipient().suite(), req.recipient().publicKey());
-    String kemKeyId = keys.kem().publicKey().keyId();
-    List<InputStream> inputs = new ArrayList<>();
     Path tmp = state.newTempFile();
     MessageDigest plainMd = Digests.sha256();
     MessageDigest cipherMd = Digests.sha256();
     OutputStream file = Files.newOutputStream(tmp);
     // After this task's own file-system changes, so none of them waits for the flush; long before
     // the receipt's log append, whose fsync would otherwise write the whole study out (BlobStore).
-    for (String blobId : req.inputs()) blobs.flushInBackground(blobId);
+    for (UsageGate.Admitted a : admitted) {
+      if (!BlobStore.isUploadId(a.input().blobId())) blobs.flushInBackground(a.input().blobId());
+    }
     TaskOutcome outcome;
+    TaskInputs inputs = null;
     try {
-      for (UsageGate.Admitted a : admitted) {
-        String blobId = a.input().blobId();
-        inputs.add(SealedArchive.newOpeningStream(Files.newInputStream(blobs.blobPath(blobId)), keys.kem(),
-            Bindings.input(kemKeyId, a.input().digest())));
-        inputsOpened.incrementAndGet();
-      }
+      inputs = TaskInputs.open(admitted, blobs, keys.kem(), inputsOpened::incrementAndGet);
       // Inputs decompress by their authenticated header under the default expansion bound; results
       // (label maps, mostly background) are compressed, which shortens the download over a site's link.
       SealingOutputStream sealing = SealedArchive.newSealingStream(new DigestOutputStream(file, cipherMd), recipient,
           Bindings.result(t.taskId()), SealOptions.defaults().withCompression(Compression.zstd()));
       // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
-      outcome = run.runner().run(TaskAlgorithms.request(req), inputs, new DigestOutputStream(sealing, plainMd),
+      outcome = run.runner().run(TaskAlgorithms.request(req), inputs.plaintexts(), new DigestOutputStream(sealing, plainMd),
           (step, fraction) -> live.computeIfPresent(t.taskId(),
               (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null)));
       if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
+      // Inputs read while they arrived become the blobs they are, checked against their owners' completions.
+      admitted = inputs.resolved(gate.policies(), blobs.stallTimeout());
       file.close();
       StateDir.moveIntoPlace(tmp, resultPath(t.taskId()));
+    } catch (Exception e) {
+      // A parser above an upload that stopped arriving reports its own error; the upload's is the reason.
+      UploadStreamException upload = inputs == null ? null : inputs.streamFailure();
+      if (upload != null && upload != e) throw upload;
+      throw e;
     } finally {
       file.close();
-      for (InputStream in : inputs) in.close();
+      if (inputs != null) inputs.close();
       Files.deleteIfExists(tmp);
     }
     String finished = clock.instant().toString();

@@ -15,14 +15,19 @@ import org.secaimed.enclave.server.state.StateDir;
 
 /**
  * The owner-signed usage policy and the sealed instance-commitment key that came with each blob's
- * signed upload completion ({@code policies/<blob hex>.json}). Every read re-verifies the owner's
- * signature, so an edited file is refused rather than trusted.
+ * signed upload completion ({@code policies/<blob hex>.json}), and the policy an owner declared
+ * when it created an upload a task may read while it arrives ({@code policies/upl-<hex>.json}, no
+ * commitment key: that names the finished blob and comes with the completion). Every read
+ * re-verifies the owner's signature, so an edited file is refused rather than trusted.
  */
 public final class InputPolicies {
   /** What is stored per blob. */
   public record Stored(SignedPolicy policy, String sealedCommitmentKey) {}
 
-  /** A blob's verified policy. */
+  /**
+   * An input's verified policy. {@code blobId} is the task's input as named: a blob id, or an
+   * upload id while it arrives (then {@code sealedCommitmentKey} is null).
+   */
   public record Verified(String blobId, UsagePolicy policy, String digest, byte[] sealedCommitmentKey) {}
 
   private final StateDir state;
@@ -48,12 +53,38 @@ public final class InputPolicies {
     return load(blobId).orElseThrow();
   }
 
+  /**
+   * Verifies and stores the policy an owner declares for an upload it has just created, so that a
+   * task may be admitted against the upload while it arrives. Declaring the same policy again is a
+   * no-op; another one is refused (a declared policy never changes).
+   */
+  public Verified declare(String uploadId, String signer, SignedPolicy policy) throws IOException, RequestRefusedException {
+    UsagePolicy p = policy.verify();
+    if (!p.owner().equals(signer)) {
+      throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "upload " + uploadId + ": only the policy's owner may declare it");
+    }
+    Path f = file(uploadId);
+    synchronized (this) {
+      if (Files.exists(f)) {
+        Verified existing = load(uploadId).orElseThrow();
+        if (!existing.digest().equals(p.digest())) {
+          throw new RequestRefusedException(RequestRefusedException.Rule.POLICY_INVALID,
+              "upload " + uploadId + " was declared under another usage policy");
+        }
+        return existing;
+      }
+      state.writeJson(f, new Stored(policy, null));
+    }
+    return load(uploadId).orElseThrow();
+  }
+
   public Optional<Verified> load(String blobId) throws IOException, RequestRefusedException {
     Path f = file(blobId);
     if (!Files.exists(f)) return Optional.empty();
     Stored s = state.readJson(f, Stored.class);
     UsagePolicy p = s.policy().verify();
-    return Optional.of(new Verified(blobId, p, p.digest(), Base64.getDecoder().decode(s.sealedCommitmentKey())));
+    byte[] key = s.sealedCommitmentKey() == null ? null : Base64.getDecoder().decode(s.sealedCommitmentKey());
+    return Optional.of(new Verified(blobId, p, p.digest(), key));
   }
 
   /** The owner-signed policy exactly as stored with the blob (for provenance reports, which the site re-verifies). */
@@ -95,8 +126,9 @@ public final class InputPolicies {
     return SealedArchive.open(v.sealedCommitmentKey(), enclaveKem, Bindings.commitmentKey(v.blobId().substring("sha256:".length())));
   }
 
-  private Path file(String blobId) {
-    if (blobId == null || !blobId.matches("sha256:[0-9a-f]{64}")) throw new IllegalArgumentException("blob id");
-    return dir.resolve(blobId.substring(7) + ".json");
+  private Path file(String inputId) {
+    if (inputId != null && inputId.matches("upl-[0-9a-f]{32}")) return dir.resolve(inputId + ".json");
+    if (inputId == null || !inputId.matches("sha256:[0-9a-f]{64}")) throw new IllegalArgumentException("blob id");
+    return dir.resolve(inputId.substring(7) + ".json");
   }
 }

@@ -95,12 +95,19 @@ public final class UsageGate {
         task.algorithmDigest(), clock.instant()), in);
   }
 
+  /**
+   * Each input's verified policy. An input naming an upload that has completed since is decided
+   * as its blob; one still arriving by the policy its owner declared at creation, whose binding
+   * the task checks on the archive header once the first part is there ({@code TaskService}).
+   */
   private List<InputPolicies.Verified> verifiedInputs(TaskUse task) throws RequestRefusedException, IOException {
     List<InputPolicies.Verified> out = new ArrayList<>();
-    for (String blobId : task.inputs()) {
-      InputPolicies.Verified v = policies.load(blobId).orElseThrow(() -> new RequestRefusedException(
-          RequestRefusedException.Rule.POLICY_MISSING, "input " + blobId + " was uploaded without a usage policy (protocol v1): it cannot be used"));
-      InputPolicies.requireBound(blobs.blobPath(blobId), blobId, kemKeyId, v.digest());
+    for (String named : task.inputs()) {
+      String id = blobs.resolveInput(named);
+      InputPolicies.Verified v = policies.load(id).orElseThrow(() -> new RequestRefusedException(RequestRefusedException.Rule.POLICY_MISSING,
+          BlobStore.isUploadId(id) ? "input " + id + " is an upload whose owner declared no usage policy when creating it: it cannot be read while it arrives"
+              : "input " + id + " was uploaded without a usage policy (protocol v1): it cannot be used"));
+      if (!BlobStore.isUploadId(id)) InputPolicies.requireBound(blobs.blobPath(id), id, kemKeyId, v.digest());
       out.add(v);
     }
     return out;
