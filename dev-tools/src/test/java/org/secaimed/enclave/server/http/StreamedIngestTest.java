@@ -1,0 +1,241 @@
+package org.secaimed.enclave.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.AttestedEnclave;
+import org.secaimed.connector.gateway.GatewayProblemException;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.gateway.SubmittedTask;
+import org.secaimed.connector.gateway.TaskSpec;
+import org.secaimed.connector.gateway.UploadedBlob;
+import org.secaimed.connector.gateway.VerifiedResult;
+import org.secaimed.connector.gateway.generated.model.Task;
+import org.secaimed.connector.party.PartyKey;
+import org.secaimed.connector.party.SignedPolicy;
+import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.connector.receipt.TaskReceipt;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.enclave.server.EnclaveServer;
+
+/**
+ * Streamed ingest (issue #16, decision 24) against a real dev enclave over HTTP: a task is
+ * admitted against an upload its owner declared a usage policy for, reads the study while the
+ * site still seals and sends it, and its receipt names the blob the upload became. An upload
+ * that is abandoned or stops arriving fails the task with a typed reason and no result; only the
+ * owner declares, completes under or abandons an upload's policy. Before, a task could name only a
+ * complete blob (the submit was refused with a bad request).
+ */
+class StreamedIngestTest {
+  private static final TaskReceipt.Algorithm ECHO = new TaskReceipt.Algorithm(EchoDigestRunner.DESCRIPTOR.id(),
+      EchoDigestRunner.DESCRIPTOR.version(), EchoDigestRunner.DESCRIPTOR.digest());
+  private static final int PART = 256 * 1024;
+
+  @TempDir Path tmp;
+  private DevEnclave enclave;
+
+  private record Site(KemKeyPair keys, GatewaySession session, AttestedEnclave enclave) {
+    String id() {
+      return PartyKey.derivedFrom(keys).id();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    enclave = DevEnclave.start(EnclaveServer.Config.defaults(tmp.resolve("state")).withRunner(new EchoDigestRunner())
+        .withKemSuite(HpkeSuite.X25519), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stop() {
+    if (enclave != null) enclave.close();
+  }
+
+  private Site site(String name) throws Exception {
+    KemKeyPair keys = KemKeyPair.generate(HpkeSuite.X25519);
+    GatewaySession s = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml")).partSize(PART)
+        .pollInterval(Duration.ofMillis(20)).checkpointStore(tmp.resolve(name + "/checkpoints")).workDir(tmp.resolve(name + "/work"))
+        .site(keys).build();
+    return new Site(keys, s, s.attest());
+  }
+
+  private static UsagePolicy ownUse(Site owner) {
+    return UsagePolicy.builder(owner.id()).purposes("own-use").taskKinds("segmentation").algorithm(ECHO.id(), ECHO.digest())
+        .submitters(owner.id()).recipients("segmentation", owner.id()).notAfter(Instant.now().plus(Duration.ofDays(1))).maxUses(4).build();
+  }
+
+  private static SubmittedTask submit(Site s, String input, String key) throws Exception {
+    return s.session().submit(s.enclave(), new TaskSpec("segmentation", ECHO, List.of(input), Map.of(), Map.of(), "own-use"),
+        s.keys().publicKey(), key);
+  }
+
+  @Test
+  void aTaskReadsTheStudyWhileItArrivesAndItsReceiptNamesTheBlob() throws Exception {
+    Site a = site("a");
+    byte[] study = study(1, 64 * PART);
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0001");
+    CompletableFuture<UploadedBlob> sent = CompletableFuture.supplyAsync(() -> sealAndUpload(a, upload, out -> {
+      out.write(study, 0, study.length / 2);
+      out.flush();
+      // The enclave opens the input (header authenticated, keys derived) before the study is complete.
+      awaitOpened(1);
+      out.write(study, study.length / 2, study.length - study.length / 2);
+    }));
+    UploadedBlob blob = sent.get(60, TimeUnit.SECONDS);
+    a.session().await(task, Duration.ofSeconds(60), null);
+    SubmittedTask completed = task.withInputs(new TaskSpec("segmentation", ECHO, List.of(blob.blobId()), Map.of(), Map.of(), "own-use"));
+    try (VerifiedResult r = a.session().fetchVerified(a.enclave(), completed)) {
+      TaskReceipt.Input in = r.receipt().inputs().get(0);
+      assertThat(in.blobId()).isEqualTo(blob.blobId());
+      assertThat(in.policyDigest()).isEqualTo(upload.policy().digest());
+      assertThat(in.useNumber()).isEqualTo(1L);
+      assertThat(new String(r.openAll(a.keys()), StandardCharsets.UTF_8)).contains(sha256(study));
+    }
+    // The receipt is held against the blob: naming the upload instead does not verify.
+    assertThatThrownBy(() -> a.session().fetchVerified(a.enclave(), task)).hasMessageContaining("inputs");
+    assertThat(enclave.server().inputsOpened()).isEqualTo(1);
+  }
+
+  @Test
+  void anUploadItsOwnerAbandonsFailsTheTaskWithItsReason() throws Exception {
+    Site a = site("a");
+    byte[] study = study(2, 64 * PART);
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0002");
+    assertThatThrownBy(() -> a.session().sealAndUpload(a.enclave(), upload, out -> {
+      out.write(study, 0, study.length / 2);
+      out.flush();
+      awaitOpened(1);
+      throw new IOException("instance 7: the series' geometry is inconsistent");
+    })).hasMessageContaining("geometry");
+    assertTaskFails(a, task, "input-upload-aborted");
+    assertThat(a.session().client().getUpload(upload.uploadId()).getState().getValue()).isEqualTo("aborted");
+  }
+
+  @Test
+  void anUploadThatStopsArrivingFailsTheTaskWhenItStalls() throws Exception {
+    enclave.server().uploadStallTimeout(Duration.ofMillis(500));
+    Site a = site("a");
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0003");
+    assertTaskFails(a, task, "input-upload-stalled");
+    assertThat(enclave.server().inputsOpened()).as("nothing arrived, so nothing was opened").isZero();
+  }
+
+  @Test
+  void onlyTheOwnerDeclaresCompletesOrAbandonsAndTheArchiveMustBeBoundToTheDeclaredPolicy() throws Exception {
+    Site a = site("a");
+    Site b = site("b");
+    // b cannot declare a's policy for an upload of its own.
+    assertThatThrownBy(() -> b.session().client().createUpload(null, PART, null, wire(SignedPolicy.sign(ownUse(a),
+        PartyKey.derivedFrom(a.keys()))))).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType("not-policy-owner")).as(p.getMessage()).isTrue());
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    assertThatThrownBy(() -> b.session().client().abortUpload(upload.uploadId())).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType("not-policy-owner")).as(p.getMessage()).isTrue());
+    // An archive sealed under another policy than the one declared is refused before the task opens it.
+    UsagePolicy other = UsagePolicy.builder(a.id()).purposes("own-use").taskKinds("segmentation").algorithm(ECHO.id(), ECHO.digest())
+        .submitters(a.id()).recipients("segmentation", a.id()).notAfter(Instant.now().plus(Duration.ofDays(1))).maxUses(2).build();
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0004");
+    GatewaySession.OpenUpload swapped = new GatewaySession.OpenUpload(upload.uploadId(), other);
+    assertThatThrownBy(() -> a.session().sealAndUpload(a.enclave(), swapped, out -> {
+      out.write(study(3, 64 * PART));
+      out.flush();
+      awaitFailed(a, task); // refused on the header, before the completion below could abandon the upload
+    }))
+        .isInstanceOfSatisfying(GatewayProblemException.class, p -> assertThat(p.isType("usage-policy-invalid")).as(p.getMessage()).isTrue());
+    assertTaskFails(a, task, "usage-policy-binding");
+    assertThat(enclave.server().inputsOpened()).isZero();
+  }
+
+  @Test
+  void aTaskAdmittedAfterTheUploadCompletedReadsTheBlob() throws Exception {
+    Site a = site("a");
+    byte[] study = study(4, 3 * PART);
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    UploadedBlob blob = a.session().sealAndUpload(a.enclave(), upload, out -> out.write(study));
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0005");
+    a.session().await(task, Duration.ofSeconds(30), null);
+    try (VerifiedResult r = a.session().fetchVerified(a.enclave(),
+        task.withInputs(new TaskSpec("segmentation", ECHO, List.of(blob.blobId()), Map.of(), Map.of(), "own-use")))) {
+      assertThat(r.receipt().inputs().get(0).blobId()).isEqualTo(blob.blobId());
+    }
+  }
+
+  private void assertTaskFails(Site s, SubmittedTask task, String type) throws Exception {
+    assertThatThrownBy(() -> s.session().await(task, Duration.ofSeconds(30), null)).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType(type)).as(p.getMessage()).isTrue());
+    Task t = s.session().client().task(task.taskId());
+    assertThat(t.getState().getValue()).isEqualTo("failed");
+    assertThatThrownBy(() -> s.session().client().receipt(task.taskId())).isInstanceOf(GatewayProblemException.class);
+  }
+
+  private static void awaitFailed(Site s, SubmittedTask task) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try {
+      while (!"failed".equals(s.session().client().task(task.taskId()).getState().getValue())) {
+        if (System.nanoTime() > deadline) throw new IOException("the task did not fail while its upload arrived");
+        Thread.sleep(10);
+      }
+    } catch (org.secaimed.connector.gateway.GatewayException | InterruptedException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private void awaitOpened(long n) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (enclave.server().inputsOpened() < n) {
+      if (System.nanoTime() > deadline) throw new IOException("the enclave did not open the input while it arrived");
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+    }
+  }
+
+  private static UploadedBlob sealAndUpload(Site s, GatewaySession.OpenUpload upload, GatewaySession.PlaintextWriter writer) {
+    try {
+      return s.session().sealAndUpload(s.enclave(), upload, writer);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static org.secaimed.connector.gateway.generated.model.SignedPolicy wire(SignedPolicy signed) {
+    return new org.secaimed.connector.gateway.generated.model.SignedPolicy().policy(signed.policy()).ownerKey(signed.ownerKey())
+        .signature(signed.signature());
+  }
+
+  private static byte[] study(int seed, int length) {
+    byte[] b = new byte[length];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+}
