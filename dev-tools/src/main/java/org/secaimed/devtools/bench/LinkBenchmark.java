@@ -47,10 +47,13 @@ public final class LinkBenchmark {
   static final Compression STUDY_COMPRESSION = GatewaySession.STUDY_COMPRESSION;
 
   /**
-   * The paths over the link; the last one only with {@code --transfer-syntax jpeg-ls}: the
-   * confidential path on the study stored as JPEG-LS lossless, sealed without zstd.
+   * The paths over the link. The confidential path is the product's: the task admitted against
+   * the upload and reading the study while it arrives (streamed ingest, decision 24);
+   * {@code CONFIDENTIAL_UPLOAD_FIRST} is the same with the whole study uploaded before the task is
+   * submitted, as every run was before, to show what streaming gains in the same run. The last one
+   * only with {@code --transfer-syntax jpeg-ls}: the study stored as JPEG-LS lossless, sealed without zstd.
    */
-  public enum LinkPath { PLAINTEXT_UNCOMPRESSED, PLAINTEXT_COMPRESSED, CONFIDENTIAL_COMPRESSED, CONFIDENTIAL_JPEG_LS }
+  public enum LinkPath { PLAINTEXT_UNCOMPRESSED, PLAINTEXT_COMPRESSED, CONFIDENTIAL_COMPRESSED, CONFIDENTIAL_UPLOAD_FIRST, CONFIDENTIAL_JPEG_LS }
 
   /** One link speed: each path's per-stage medians, and the per-round ratios against the naive path. */
   public record LinkReport(int mbps, Map<LinkPath, Stages> medians, Map<LinkPath, List<Double>> roundRatios, boolean identicalLabels) {
@@ -132,7 +135,7 @@ public final class LinkBenchmark {
   /** The study's instances, uncompressed and (when asked) as JPEG-LS, each with its warm-up phantom. */
   private record Studies(List<byte[]> study, List<byte[]> warmup, List<byte[]> jpegLs, List<byte[]> jpegLsWarmup) {
     List<LinkPath> paths() {
-      return jpegLs == null ? List.of(LinkPath.values()).subList(0, 3) : List.of(LinkPath.values());
+      return jpegLs == null ? List.of(LinkPath.values()).subList(0, 4) : List.of(LinkPath.values());
     }
 
     List<byte[]> of(LinkPath p, boolean warm) {
@@ -186,6 +189,7 @@ public final class LinkBenchmark {
       case PLAINTEXT_UNCOMPRESSED -> "plaintext";
       case PLAINTEXT_COMPRESSED -> "plaintext+zstd";
       case CONFIDENTIAL_COMPRESSED -> "confidential+zstd";
+      case CONFIDENTIAL_UPLOAD_FIRST -> "upload first";
       case CONFIDENTIAL_JPEG_LS -> "confidential JPEG-LS";
     };
   }
@@ -204,6 +208,7 @@ public final class LinkBenchmark {
       case PLAINTEXT_UNCOMPRESSED -> PlaintextPath.NAIVE.run(enclave, session.client(), runner, study, partSize, workDir, link::downlink);
       case PLAINTEXT_COMPRESSED -> PlaintextPath.COMPRESSED.run(enclave, session.client(), runner, study, partSize, workDir, link::downlink);
       case CONFIDENTIAL_COMPRESSED, CONFIDENTIAL_JPEG_LS -> EnclaveBenchmark.confidential(session, site, study);
+      case CONFIDENTIAL_UPLOAD_FIRST -> EnclaveBenchmark.confidential(session, site, study, false);
     };
   }
 
