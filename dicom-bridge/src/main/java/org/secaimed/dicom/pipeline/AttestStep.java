@@ -30,7 +30,8 @@ final class AttestStep {
     RunJournal journal = run.journal();
     Attested bound;
     // Once a task request may have reached the gateway, the task is bound to the attestation it named.
-    if (journal.has(JournalEntry.Submitting.class) || journal.has(JournalEntry.Submitted.class)) {
+    boolean streamSent = journal.has(JournalEntry.Streaming.class) && !journal.has(JournalEntry.StreamAbandoned.class);
+    if (journal.has(JournalEntry.Submitting.class) || journal.has(JournalEntry.Submitted.class) || streamSent) {
       bound = journal.find(Attested.class).orElse(null);
       if (bound == null || !signingKeyDigest.equals(bound.signingKeySha256())) {
         throw new PipelineException(Step.ATTEST, subject, "the enclave's signing key changed since the task was submitted;"

@@ -26,6 +26,8 @@ import org.secaimed.dicom.seg.SegmentationType;
  * Runs one job as DESIGN.md §3 describes — resolve → attest → pull+seal → submit → await →
  * open+verify → write back → record — for one series ({@link #segmentSeries}) or for a training or
  * evaluation cohort ({@link #runCohort}). Each step is its own class; this one only puts them in order.
+ * A segmentation overlaps pull+seal and submit by default ({@link StreamedIngestStep}): its task
+ * reads the series in the enclave while the site still sends it.
  *
  * <p>Every completed step is written to a {@link RunJournal} in the run folder, so a restarted
  * operator resumes where it stopped: an uploaded blob is not uploaded again, a submitted task is not
@@ -43,7 +45,7 @@ public final class BridgePipeline {
 
   private BridgePipeline(Builder b) {
     this.parts = new JobParts(b.gateway, b.siteKey, b.source, b.destination, b.algorithm, b.parameters, b.taskTimeout,
-        b.segType, b.clock, b.listener, b.sealedInputs);
+        b.segType, b.clock, b.listener, b.sealedInputs, b.streamedIngest);
   }
 
   public static Builder builder() {
@@ -64,10 +66,18 @@ public final class BridgePipeline {
   public SeriesOutcome segmentSeries(String seriesUid, Path runDir) throws IOException {
     RunFolder run = RunFolder.open(runDir, parts.clock());
     AttestStep.Result attested = AttestStep.run(parts, run, seriesUid);
-    var up = PullSealStep.run(parts, attested.enclave(), seriesUid, false, run);
-    TaskSpec spec = new TaskSpec("segmentation", parts.algorithm(), List.of(up.blobId()), parts.parameters(),
-        Map.of(up.blobId(), up.instances()));
-    SubmittedTask task = SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run, seriesUid + "|" + up.blobId());
+    var streamed = StreamedIngestStep.run(parts, attested, seriesUid, run);
+    PullSealStep.UploadedSeries up;
+    SubmittedTask task;
+    if (streamed.isPresent()) {
+      up = streamed.get().upload();
+      task = streamed.get().task();
+    } else {
+      up = PullSealStep.run(parts, attested.enclave(), seriesUid, false, run);
+      TaskSpec spec = new TaskSpec("segmentation", parts.algorithm(), List.of(up.blobId()), parts.parameters(),
+          Map.of(up.blobId(), up.instances()));
+      task = SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run, seriesUid + "|" + up.blobId());
+    }
     AwaitStep.run(parts, task, run);
 
     try (var opened = OpenVerifyStep.openSegmentation(parts, attested.enclave(), task, run)) {
@@ -159,6 +169,7 @@ public final class BridgePipeline {
     private Clock clock = Clock.systemUTC();
     private PipelineListener listener = PipelineListener.SILENT;
     private org.secaimed.connector.provenance.SealedInputs sealedInputs;
+    private boolean streamedIngest = true;
 
     public Builder gateway(GatewaySession v) { this.gateway = v; return this; }
     public Builder siteKey(KemKeyPair v) { this.siteKey = v; return this; }
@@ -172,6 +183,11 @@ public final class BridgePipeline {
     public Builder listener(PipelineListener v) { this.listener = v; return this; }
     /** Where each sealed input is recorded (blob, series, study, policy), so that {@code provenance study} finds the series. */
     public Builder sealedInputs(org.secaimed.connector.provenance.SealedInputs v) { this.sealedInputs = v; return this; }
+    /**
+     * Whether a segmentation's task is submitted against its upload and reads the series while it
+     * arrives (default; protocol v2 sessions only), or after the whole series is uploaded.
+     */
+    public Builder streamedIngest(boolean v) { this.streamedIngest = v; return this; }
 
     /** Fails with a message naming the first missing part. */
     public BridgePipeline build() {

@@ -13,11 +13,12 @@ import org.secaimed.dicom.seg.SegmentationType;
 /**
  * What every step of a job is given: the parts plugged in by the operator or the demo, fixed for the
  * job. {@code sealedInputs} (optional) is the site's record of what it sealed, for
- * {@code secaimed provenance study}.
+ * {@code secaimed provenance study}. {@code streamedIngest}: a segmentation's task is submitted
+ * against the upload and reads the series while it arrives (protocol v2 sessions; decision 24).
  */
 record JobParts(GatewaySession gateway, KemKeyPair siteKey, SeriesSource source, SegDestination destination,
     TaskReceipt.Algorithm algorithm, Map<String, String> parameters, Duration taskTimeout, SegmentationType segType,
-    Clock clock, PipelineListener listener, SealedInputs sealedInputs) {
+    Clock clock, PipelineListener listener, SealedInputs sealedInputs, boolean streamedIngest) {
 
   JobParts {
     Objects.requireNonNull(gateway, "gateway");

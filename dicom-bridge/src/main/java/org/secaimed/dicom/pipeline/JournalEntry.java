@@ -20,6 +20,26 @@ public sealed interface JournalEntry {
     }
   }
 
+  /**
+   * Streamed ingest began (decision 24): the upload exists with the site's usage policy declared,
+   * and the task request naming it (idempotency key, request digest) is about to be sent. Until
+   * {@link Uploaded} follows, a restart abandons the upload and goes on the classic way.
+   */
+  record Streaming(String uploadId, String idempotencyKey, String requestSha256) implements JournalEntry {
+    public Streaming {
+      required(uploadId, "uploadId");
+      required(idempotencyKey, "idempotencyKey");
+      required(requestSha256, "requestSha256");
+    }
+  }
+
+  /** A restart gave up the streamed upload (its task fails as input-upload-aborted); the run uploads and submits again. */
+  record StreamAbandoned(String uploadId) implements JournalEntry {
+    public StreamAbandoned {
+      required(uploadId, "uploadId");
+    }
+  }
+
   /** The series is sealed and uploaded; {@code instancesSha256} is the digest of the run folder's instance list. */
   record Uploaded(String blobId, String instancesSha256, int instances, long plaintextBytes, long sealedBytes)
       implements JournalEntry {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayException;
+import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.provenance.SealedInputs;
@@ -42,6 +43,28 @@ final class PullSealStep {
       return new UploadedSeries(u.blobId(), InstanceList.read(run.dir(), u.instancesSha256()), u.plaintextBytes(),
           u.sealedBytes(), 0, null);
     }
+    UsagePolicy policy;
+    try {
+      policy = parts.gateway().uploadPolicy();
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
+    }
+    return sealAndRecord(parts, seriesUid, withReferenceSegs, run, policy, writer -> parts.gateway().sealAndUpload(enclave, policy, writer));
+  }
+
+  /** Where the sealed series goes: a new upload, or one a task already reads (streamed ingest). */
+  @FunctionalInterface
+  interface Uploader {
+    UploadedBlob upload(GatewaySession.PlaintextWriter writer) throws GatewayException, IOException;
+  }
+
+  /**
+   * Pulls the series into the archive inside the sealing stream {@code uploader} gives, checks its
+   * geometry before the archive is finished, and journals the upload ({@link Uploaded}) with the
+   * instance list; {@code policy} is what the upload is sealed under (null for protocol v1).
+   */
+  static UploadedSeries sealAndRecord(JobParts parts, String seriesUid, boolean withReferenceSegs, RunFolder run, UsagePolicy policy,
+      Uploader uploader) throws IOException {
     parts.listener().stepStarted(Step.SEAL, "series " + seriesUid + " from " + parts.source().describe());
     SeriesHeaders headers = new SeriesHeaders();
     AtomicLong bytes = new AtomicLong();
@@ -50,10 +73,8 @@ final class PullSealStep {
     AtomicReference<AssembledSeries> assembled = new AtomicReference<>();
     long started = System.nanoTime();
     UploadedBlob blob;
-    UsagePolicy policy;
     try {
-      policy = parts.gateway().uploadPolicy();
-      blob = parts.gateway().sealAndUpload(enclave, policy, plaintext -> {
+      blob = uploader.upload(plaintext -> {
         StudyArchiveWriter archive = StudyArchiveWriter.open(plaintext);
         parts.source().forEachInstance(seriesUid, (uid, part10) -> {
           headers.add(part10, uid);

@@ -40,6 +40,8 @@ public final class RunJournal {
   /** The steps of DESIGN.md §3 that leave something worth remembering, and the entry each leaves. */
   public enum Step {
     ATTESTED(JournalEntry.Attested.class),
+    STREAMING(JournalEntry.Streaming.class),
+    STREAM_ABANDONED(JournalEntry.StreamAbandoned.class),
     UPLOADED(JournalEntry.Uploaded.class),
     SUBMITTING(JournalEntry.Submitting.class),
     SUBMITTED(JournalEntry.Submitted.class),

@@ -94,6 +94,8 @@ class SubmitWindowRestartTest {
         .source(new DirectorySeriesSource(pacs))
         .destination(new DirectorySegDestination(dir.resolve("out")))
         .algorithm(BridgePipeline.resolveAlgorithm(gateway, "ct-body-lungs-bone", null))
+        // The classic order (upload, then submit): StreamedIngestRestartTest covers the streamed one.
+        .streamedIngest(false)
         .build();
   }
 

@@ -1,0 +1,121 @@
+package org.secaimed.dicom.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.secaimed.connector.gateway.GatewayException;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.gateway.SubmittedTask;
+import org.secaimed.connector.gateway.TaskSpec;
+import org.secaimed.connector.gateway.TaskSubmission;
+import org.secaimed.connector.io.Digests;
+import org.secaimed.connector.party.UsagePolicy;
+import org.secaimed.dicom.pipeline.JournalEntry.StreamAbandoned;
+import org.secaimed.dicom.pipeline.JournalEntry.Streaming;
+import org.secaimed.dicom.pipeline.JournalEntry.Submitted;
+import org.secaimed.dicom.pipeline.JournalEntry.Submitting;
+import org.secaimed.dicom.pipeline.JournalEntry.Uploaded;
+import org.secaimed.dicom.pipeline.PipelineException.Step;
+
+/**
+ * Steps 3 and 4 overlapped (streamed ingest, decision 24): the upload is created with the site's
+ * usage policy declared, the segmentation task is submitted naming it, and only then is the series
+ * pulled and sealed into it, while the enclave already opens and parses what has arrived. The
+ * journal ends as the classic steps leave it ({@link Uploaded}, then {@link Submitted}), so every
+ * later step and every restart after that point runs unchanged.
+ *
+ * <p>A restart before {@link Uploaded} cannot continue the stream (sealing again gives other
+ * ciphertext): it abandons the upload at the gateway, so the task reading it fails at once
+ * ({@code input-upload-aborted}; its logged use stays counted, since the enclave did open the input),
+ * and the run goes on the classic way. A restart between {@link Uploaded} and {@link Submitted}
+ * sends the same request under the same key and so finds the task it had made.
+ */
+final class StreamedIngestStep {
+  private StreamedIngestStep() {}
+
+  /** The uploaded series and the task that read it, the task's spec naming the blob the upload became. */
+  record Result(PullSealStep.UploadedSeries upload, SubmittedTask task) {}
+
+  /** Empty when the run goes (or went) the classic way, whose steps then find or do the rest. */
+  static Optional<Result> run(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run) throws IOException {
+    RunJournal journal = run.journal();
+    if (journal.has(StreamAbandoned.class)) return Optional.empty();
+    Optional<Streaming> started = journal.find(Streaming.class);
+    if (started.isPresent()) {
+      resume(parts, attested, seriesUid, run, started.get());
+      return Optional.empty();
+    }
+    boolean classicBegun = journal.has(Uploaded.class) || journal.has(Submitting.class) || journal.has(Submitted.class);
+    if (classicBegun || !parts.streamedIngest() || parts.gateway().party().isEmpty()) return Optional.empty();
+    return Optional.of(stream(parts, attested, seriesUid, run));
+  }
+
+  private static Result stream(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run) throws IOException {
+    GatewaySession gateway = parts.gateway();
+    GatewaySession.OpenUpload upload;
+    UsagePolicy policy;
+    try {
+      policy = gateway.uploadPolicy();
+      upload = gateway.openUpload(attested.enclave(), policy);
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
+    }
+    TaskSubmission submission = submission(parts, attested, run, upload.uploadId());
+    run.journal().record(new Streaming(upload.uploadId(), submission.idempotencyKey(), submission.digest()));
+    parts.listener().stepStarted(Step.SUBMIT, parts.algorithm().id() + " " + parts.algorithm().version()
+        + " against upload " + upload.uploadId() + " (the enclave reads the series while it arrives)");
+    SubmittedTask pending;
+    try {
+      pending = gateway.submit(attested.enclave(), submission);
+    } catch (GatewayException e) {
+      gateway.abandon(upload.uploadId());
+      throw new PipelineException(Step.SUBMIT, seriesUid, e.getMessage(), e);
+    }
+    parts.listener().stepFinished(Step.SUBMIT, "task " + pending.taskId() + ", reading upload " + upload.uploadId());
+    // If sealing fails (a bad series, the source), the session abandons the upload and the task fails with it.
+    var up = PullSealStep.sealAndRecord(parts, seriesUid, false, run, policy,
+        writer -> gateway.sealAndUpload(attested.enclave(), upload, writer));
+    run.journal().record(new Submitted(pending.taskId(), submission.idempotencyKey()));
+    return new Result(up, pending.withInputs(completedSpec(parts, up.blobId(), up.instances())));
+  }
+
+  private static void resume(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run, Streaming s) throws IOException {
+    RunJournal journal = run.journal();
+    if (!journal.has(Uploaded.class)) {
+      parts.gateway().abandon(s.uploadId());
+      journal.record(new StreamAbandoned(s.uploadId()));
+      run.resumed("stream-abandoned");
+      parts.listener().stepResumed(Step.UPLOAD, "upload " + s.uploadId() + " abandoned (a stream cannot resume); uploading again");
+      return;
+    }
+    if (journal.has(Submitted.class)) return;
+    // Uploaded, but stopped before the task id was journalled: the same request finds the same task.
+    TaskSubmission again = submission(parts, attested, run, s.uploadId());
+    if (!again.digest().equals(s.requestSha256())) {
+      throw new PipelineException(Step.SUBMIT, seriesUid, "the task request rebuilt from the journal differs from the one sent"
+          + " before the restart (parameters, algorithm or site key changed?); start a new run");
+    }
+    SubmittedTask task;
+    try {
+      task = parts.gateway().submit(attested.enclave(), again);
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.SUBMIT, seriesUid, e.getMessage(), e);
+    }
+    journal.record(new Submitted(task.taskId(), again.idempotencyKey()));
+    run.resumed("stream-resend");
+  }
+
+  /** The request naming the upload, bound to the journalled attestation, under a key derived from the run and the upload. */
+  private static TaskSubmission submission(JobParts parts, AttestStep.Result attested, RunFolder run, String uploadId) {
+    TaskSpec spec = new TaskSpec("segmentation", parts.algorithm(), List.of(uploadId), parts.parameters(), Map.of());
+    String key = "secaimed-" + Digests.sha256Hex((run.dir().toAbsolutePath() + "|stream|" + uploadId + "|" + parts.algorithm().digest())
+        .getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    return TaskSubmission.recorded(spec, parts.siteKey().publicKey(), attested.bound().evidenceDigest(), attested.bound().policyDigest(), key);
+  }
+
+  private static TaskSpec completedSpec(JobParts parts, String blobId, Map<String, String> instances) {
+    return new TaskSpec("segmentation", parts.algorithm(), List.of(blobId), parts.parameters(), Map.of(blobId, instances));
+  }
+}

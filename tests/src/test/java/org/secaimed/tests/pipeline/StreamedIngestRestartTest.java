@@ -1,0 +1,150 @@
+package org.secaimed.tests.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secaimed.connector.attest.validate.Policy;
+import org.secaimed.connector.gateway.GatewaySession;
+import org.secaimed.connector.seal.HpkeSuite;
+import org.secaimed.connector.seal.KemKeyPair;
+import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.devtools.phantom.CtPhantom;
+import org.secaimed.devtools.phantom.PhantomSeries;
+import org.secaimed.dicom.pipeline.BridgePipeline;
+import org.secaimed.dicom.pipeline.DirectorySegDestination;
+import org.secaimed.dicom.pipeline.DirectorySeriesSource;
+import org.secaimed.dicom.pipeline.PipelineException;
+import org.secaimed.dicom.pipeline.PipelineListener;
+import org.secaimed.dicom.pipeline.RunJournal;
+import org.secaimed.dicom.pipeline.SeriesOutcome;
+import org.secaimed.enclave.server.EnclaveServer;
+
+/**
+ * The pipeline's streamed ingest (issue #16, decision 24) with the real dev enclave and its real
+ * segmentation: the task is submitted against the upload before the series is sealed, and a
+ * restart at any point neither loses the result nor stores a second SEG (DESIGN invariant 5).
+ */
+class StreamedIngestRestartTest {
+  @TempDir Path dir;
+  private DevEnclave enclave;
+  private PhantomSeries series;
+  private Path pacs;
+  private final KemKeyPair site = KemKeyPair.generate(HpkeSuite.X25519);
+
+  @BeforeEach
+  void start() throws Exception {
+    pacs = Files.createDirectories(dir.resolve("pacs"));
+    series = new PhantomSeries(CtPhantom.builder().size(64, 64, 8).seed(16).build());
+    series.writeTo(pacs);
+    enclave = DevEnclave.start(EnclaveServer.Config.defaults(dir.resolve("enclave")),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stop() {
+    enclave.close();
+  }
+
+  @Test
+  void theTaskIsSubmittedBeforeTheSeriesIsSealedAndItsReceiptNamesTheBlob() throws Exception {
+    List<String> steps = new java.util.ArrayList<>();
+    PipelineListener order = new PipelineListener() {
+      @Override
+      public void stepFinished(PipelineException.Step step, String detail) {
+        steps.add(step.name());
+      }
+    };
+    SeriesOutcome outcome = pipeline(order).segmentSeries(series.seriesInstanceUid(), dir.resolve("run"));
+    assertThat(steps).containsSubsequence("SUBMIT", "UPLOAD");
+    assertThat(Files.readString(dir.resolve("run").resolve(RunJournal.FILE_NAME))).contains("\"STREAMING\"", "\"UPLOADED\"", "\"SUBMITTED\"");
+    assertThat(outcome.blobId()).startsWith("sha256:");
+    assertThat(taskIds()).containsExactly(outcome.taskId());
+    assertThat(segCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aRestartBeforeTheUploadCompletedAbandonsTheStreamAndFinishesTheClassicWay() throws Exception {
+    Path runDir = dir.resolve("run");
+    PipelineListener dies = new PipelineListener() {
+      @Override
+      public void instanceSealed(int count, long plaintextBytes) {
+        if (count == 4) throw new IllegalStateException("operator killed while sealing");
+      }
+    };
+    assertThatThrownBy(() -> pipeline(dies).segmentSeries(series.seriesInstanceUid(), runDir)).hasMessageContaining("killed");
+    List<String> first = taskIds();
+    assertThat(first).hasSize(1);
+    awaitState(first.get(0), "failed");
+    assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + first.get(0) + ".json"))).contains("input-upload-aborted");
+
+    SeriesOutcome outcome = pipeline(PipelineListener.SILENT).segmentSeries(series.seriesInstanceUid(), runDir);
+    assertThat(outcome.resumedSteps()).contains("stream-abandoned");
+    assertThat(taskIds()).hasSize(2).contains(outcome.taskId());
+    assertThat(segCount()).as("one SEG written back").isEqualTo(1);
+  }
+
+  @Test
+  void aRestartAfterTheUploadButBeforeTheTaskIdWasJournalledFindsTheSameTask() throws Exception {
+    Path runDir = dir.resolve("run");
+    PipelineListener dies = new PipelineListener() {
+      @Override
+      public void stepFinished(PipelineException.Step step, String detail) {
+        if (step == PipelineException.Step.UPLOAD) throw new IllegalStateException("operator killed after the upload");
+      }
+    };
+    assertThatThrownBy(() -> pipeline(dies).segmentSeries(series.seriesInstanceUid(), runDir)).hasMessageContaining("killed");
+    String journal = Files.readString(runDir.resolve(RunJournal.FILE_NAME));
+    assertThat(journal).contains("\"UPLOADED\"").doesNotContain("\"SUBMITTED\"");
+
+    SeriesOutcome outcome = pipeline(PipelineListener.SILENT).segmentSeries(series.seriesInstanceUid(), runDir);
+    assertThat(outcome.resumedSteps()).contains("stream-resend", "upload");
+    assertThat(taskIds()).as("the enclave made exactly one task").containsExactly(outcome.taskId());
+    assertThat(enclave.blobCount()).isEqualTo(1);
+    assertThat(segCount()).isEqualTo(1);
+  }
+
+  private BridgePipeline pipeline(PipelineListener listener) throws Exception {
+    GatewaySession gateway = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
+        .pollInterval(Duration.ofMillis(50)).checkpointStore(dir.resolve("site/checkpoints")).workDir(dir.resolve("site/work"))
+        .site(site).build();
+    return BridgePipeline.builder().gateway(gateway).siteKey(site).source(new DirectorySeriesSource(pacs))
+        .destination(new DirectorySegDestination(dir.resolve("out")))
+        .algorithm(BridgePipeline.resolveAlgorithm(gateway, "ct-body-lungs-bone", null)).listener(listener).build();
+  }
+
+  private void awaitState(String taskId, String state) throws Exception {
+    Path f = enclave.stateDir().resolve("tasks/" + taskId + ".json");
+    for (int i = 0; i < 600 && !Files.readString(f).contains("\"state\" : \"" + state + "\"") && !Files.readString(f).contains("\"state\":\"" + state + "\""); i++) {
+      Thread.sleep(50);
+    }
+  }
+
+  private long segCount() throws IOException {
+    if (!Files.isDirectory(dir.resolve("out"))) return 0;
+    try (Stream<Path> segs = Files.list(dir.resolve("out"))) {
+      return segs.count();
+    }
+  }
+
+  private List<String> taskIds() throws IOException {
+    Path tasks = enclave.stateDir().resolve("tasks");
+    if (!Files.isDirectory(tasks)) return List.of();
+    try (Stream<Path> s = Files.list(tasks)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("task-") && n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - ".json".length())).toList();
+    }
+  }
+}
