@@ -1,12 +1,13 @@
 package org.secaimed.enclave.server.blob;
 
 import java.io.IOException;
+import org.secaimed.connector.SecaimedFailure;
 
 /**
  * Why a task reading an upload while it arrives ({@link UploadStream}) could not finish reading it.
  * Each reason is a stable problem type ({@code input-upload-<slug>}) the site sees on its task.
  */
-public final class UploadStreamException extends IOException {
+public final class UploadStreamException extends IOException implements SecaimedFailure {
   public enum Reason {
     /** The owner abandoned the upload (its sealing failed, or a restart gave it up). */
     ABORTED("input-upload-aborted"),
@@ -36,5 +37,10 @@ public final class UploadStreamException extends IOException {
 
   public Reason reason() {
     return reason;
+  }
+
+  @Override
+  public String code() {
+    return "INPUT_UPLOAD_" + reason.name();
   }
 }
