@@ -26,6 +26,9 @@ import org.secaimed.dicom.pipeline.PipelineException.Step;
  * journal ends as the classic steps leave it ({@link Uploaded}, then {@link Submitted}), so every
  * later step and every restart after that point runs unchanged.
  *
+ * <p>Not for a usage policy that allows a single use: a stream that fails would spend it (the
+ * enclave opened the input), so such a series is uploaded first, as is every cohort.
+ *
  * <p>A restart before {@link Uploaded} cannot continue the stream (sealing again gives other
  * ciphertext): it abandons the upload at the gateway, so the task reading it fails at once
  * ({@code input-upload-aborted}; its logged use stays counted, since the enclave did open the input),
@@ -49,15 +52,22 @@ final class StreamedIngestStep {
     }
     boolean classicBegun = journal.has(Uploaded.class) || journal.has(Submitting.class) || journal.has(Submitted.class);
     if (classicBegun || !parts.streamedIngest() || parts.gateway().party().isEmpty()) return Optional.empty();
-    return Optional.of(stream(parts, attested, seriesUid, run));
-  }
-
-  private static Result stream(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run) throws IOException {
-    GatewaySession gateway = parts.gateway();
-    GatewaySession.OpenUpload upload;
     UsagePolicy policy;
     try {
-      policy = gateway.uploadPolicy();
+      policy = parts.gateway().uploadPolicy();
+    } catch (GatewayException e) {
+      throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);
+    }
+    // A policy allowing one use: a stream that fails (a bad series) would spend it, and no retry could run. Upload first.
+    if (policy.maxUses() <= 1) return Optional.empty();
+    return Optional.of(stream(parts, attested, seriesUid, run, policy));
+  }
+
+  private static Result stream(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run, UsagePolicy policy)
+      throws IOException {
+    GatewaySession gateway = parts.gateway();
+    GatewaySession.OpenUpload upload;
+    try {
       upload = gateway.openUpload(attested.enclave(), policy);
     } catch (GatewayException e) {
       throw new PipelineException(Step.UPLOAD, seriesUid, e.getMessage(), e);

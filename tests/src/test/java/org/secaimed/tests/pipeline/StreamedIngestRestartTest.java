@@ -116,10 +116,30 @@ class StreamedIngestRestartTest {
     assertThat(segCount()).isEqualTo(1);
   }
 
+  @Test
+  void aPolicyAllowingOneUseIsUploadedFirstSoAFailedStreamCannotSpendIt() throws Exception {
+    org.secaimed.connector.gateway.UsagePolicies once = (party, catalogue) -> {
+      var b = org.secaimed.connector.party.UsagePolicy.builder(party.id()).purposes("own-use").taskKinds("segmentation")
+          .submitters(party.id()).recipients("segmentation", party.id()).notAfter(java.time.Instant.now().plus(Duration.ofDays(1))).maxUses(1);
+      for (var a : catalogue) b.algorithm(a.getId(), a.getDigest());
+      return b.build();
+    };
+    SeriesOutcome outcome = pipeline(PipelineListener.SILENT, once).segmentSeries(series.seriesInstanceUid(), dir.resolve("run"));
+    assertThat(Files.readString(dir.resolve("run").resolve(RunJournal.FILE_NAME))).doesNotContain("\"STREAMING\"").contains("\"SUBMITTING\"");
+    assertThat(segCount()).isEqualTo(1);
+    assertThat(taskIds()).containsExactly(outcome.taskId());
+  }
+
   private BridgePipeline pipeline(PipelineListener listener) throws Exception {
-    GatewaySession gateway = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
+    return pipeline(listener, null);
+  }
+
+  private BridgePipeline pipeline(PipelineListener listener, org.secaimed.connector.gateway.UsagePolicies policies) throws Exception {
+    GatewaySession.Builder b = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
         .pollInterval(Duration.ofMillis(50)).checkpointStore(dir.resolve("site/checkpoints")).workDir(dir.resolve("site/work"))
-        .site(site).build();
+        .site(site);
+    if (policies != null) b.usagePolicies(policies);
+    GatewaySession gateway = b.build();
     return BridgePipeline.builder().gateway(gateway).siteKey(site).source(new DirectorySeriesSource(pacs))
         .destination(new DirectorySegDestination(dir.resolve("out")))
         .algorithm(BridgePipeline.resolveAlgorithm(gateway, "ct-body-lungs-bone", null)).listener(listener).build();
