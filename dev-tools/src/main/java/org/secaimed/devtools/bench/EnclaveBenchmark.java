@@ -50,8 +50,9 @@ import org.secaimed.dicom.exchange.StudyArchiveWriter;
  *   <li>baseline: the study archive goes to the dev enclave's blob API in plaintext parts, the same
  *       algorithm runs on the stored plaintext blob (flushed to disk in the background, as a task
  *       does with its inputs), and the site reads the plaintext result;</li>
- *   <li>confidential: {@link GatewaySession} attest → seal + upload → submit → await → download +
- *       verify receipt and log proofs → open.</li>
+ *   <li>confidential: {@link GatewaySession} attest → open an upload with the usage policy declared →
+ *       submit naming it, beside seal + upload (the enclave reads the study while it arrives:
+ *       streamed ingest, decision 24) → await → download + verify receipt and log proofs → open.</li>
  * </ul>
  * The baseline skips the task API round trips (submit, poll, result download), so the ratio errs
  * against the confidential path. The phantom's DICOM bytes are generated before timing starts.
@@ -157,10 +158,17 @@ public final class EnclaveBenchmark {
     SubmittedTask task;
     if (streamed) {
       GatewaySession.OpenUpload upload = session.openUpload(e, session.uploadPolicy());
-      SubmittedTask pending = session.submit(e, new TaskSpec("segmentation", algorithm, List.of(upload.uploadId()), Map.of(), Map.of()),
-          site.publicKey(), "bench-" + upload.uploadId().substring(4));
+      // As the pipeline does (StreamedIngestStep): the submit travels beside the first parts.
+      java.util.concurrent.CompletableFuture<SubmittedTask> pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return session.submit(e, new TaskSpec("segmentation", algorithm, List.of(upload.uploadId()), Map.of(), Map.of()),
+              site.publicKey(), "bench-" + upload.uploadId().substring(4));
+        } catch (org.secaimed.connector.gateway.GatewayException x) {
+          throw new java.util.concurrent.CompletionException(x);
+        }
+      });
       blob = session.sealAndUpload(e, upload, out -> writeArchive(study, out));
-      task = pending.withInputs(new TaskSpec("segmentation", algorithm, List.of(blob.blobId()), Map.of(), Map.of()));
+      task = pending.join().withInputs(new TaskSpec("segmentation", algorithm, List.of(blob.blobId()), Map.of(), Map.of()));
     } else {
       blob = session.sealAndUpload(e, out -> writeArchive(study, out));
       task = session.submit(e, new TaskSpec("segmentation", algorithm, List.of(blob.blobId()), Map.of(), Map.of()), site.publicKey(),

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.secaimed.connector.gateway.GatewayException;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
@@ -76,19 +78,56 @@ final class StreamedIngestStep {
     run.journal().record(new Streaming(upload.uploadId(), submission.idempotencyKey(), submission.digest()));
     parts.listener().stepStarted(Step.SUBMIT, parts.algorithm().id() + " " + parts.algorithm().version()
         + " against upload " + upload.uploadId() + " (the enclave reads the series while it arrives)");
-    SubmittedTask pending;
+    // The submit travels beside the first parts rather than before them: its round trip (signature
+    // check, nonce ledger, usage decision in the enclave) is off the path to the result.
+    CompletableFuture<SubmittedTask> submitted = submitBeside(gateway, attested, submission, upload.uploadId());
+    PullSealStep.UploadedSeries up;
     try {
-      pending = gateway.submit(attested.enclave(), submission);
-    } catch (GatewayException e) {
-      gateway.abandon(upload.uploadId());
-      throw new PipelineException(Step.SUBMIT, seriesUid, e.getMessage(), e);
+      // If sealing fails (a bad series, the source), the session abandons the upload and the task fails with it.
+      up = PullSealStep.sealAndRecord(parts, seriesUid, false, run, policy,
+          writer -> gateway.sealAndUpload(attested.enclave(), upload, writer));
+    } catch (IOException | RuntimeException e) {
+      Submit s = await(submitted);
+      // A refused submit abandoned the upload, which is why sealing stopped: report the refusal.
+      if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, s.failure().getMessage(), s.failure());
+      throw e;
     }
-    parts.listener().stepFinished(Step.SUBMIT, "task " + pending.taskId() + ", reading upload " + upload.uploadId());
-    // If sealing fails (a bad series, the source), the session abandons the upload and the task fails with it.
-    var up = PullSealStep.sealAndRecord(parts, seriesUid, false, run, policy,
-        writer -> gateway.sealAndUpload(attested.enclave(), upload, writer));
+    Submit s = await(submitted);
+    if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, s.failure().getMessage(), s.failure());
+    SubmittedTask pending = s.task();
+    parts.listener().stepFinished(Step.SUBMIT, "task " + pending.taskId() + ", read while upload " + upload.uploadId() + " arrived");
     run.journal().record(new Submitted(pending.taskId(), submission.idempotencyKey()));
     return new Result(up, pending.withInputs(completedSpec(parts, up.blobId(), up.instances())));
+  }
+
+  /** Sends the submit on a thread of its own; a refused one abandons the upload, so the sealing beside it stops at once. */
+  private static CompletableFuture<SubmittedTask> submitBeside(GatewaySession gateway, AttestStep.Result attested,
+      TaskSubmission submission, String uploadId) {
+    CompletableFuture<SubmittedTask> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(gateway.submit(attested.enclave(), submission));
+      } catch (GatewayException | RuntimeException e) {
+        gateway.abandon(uploadId);
+        f.completeExceptionally(e);
+      }
+    }, "secaimed-submit");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  private record Submit(SubmittedTask task, Throwable failure) {}
+
+  private static Submit await(CompletableFuture<SubmittedTask> f) throws IOException {
+    try {
+      return new Submit(f.get(), null);
+    } catch (ExecutionException e) {
+      return new Submit(null, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while the task was being submitted");
+    }
   }
 
   private static void resume(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run, Streaming s) throws IOException {

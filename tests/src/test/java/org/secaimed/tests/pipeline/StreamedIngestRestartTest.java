@@ -59,7 +59,7 @@ class StreamedIngestRestartTest {
   }
 
   @Test
-  void theTaskIsSubmittedBeforeTheSeriesIsSealedAndItsReceiptNamesTheBlob() throws Exception {
+  void theTaskNamesTheUploadWhileTheSeriesIsSealedAndItsReceiptNamesTheBlob() throws Exception {
     List<String> steps = new java.util.ArrayList<>();
     PipelineListener order = new PipelineListener() {
       @Override
@@ -68,7 +68,10 @@ class StreamedIngestRestartTest {
       }
     };
     SeriesOutcome outcome = pipeline(order).segmentSeries(series.seriesInstanceUid(), dir.resolve("run"));
-    assertThat(steps).containsSubsequence("SUBMIT", "UPLOAD");
+    assertThat(steps).contains("SUBMIT", "UPLOAD");
+    // The task was submitted naming the upload, not the blob it became.
+    assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + outcome.taskId() + ".json"))).contains("upl-")
+        .doesNotContain(outcome.blobId());
     assertThat(Files.readString(dir.resolve("run").resolve(RunJournal.FILE_NAME))).contains("\"STREAMING\"", "\"UPLOADED\"", "\"SUBMITTED\"");
     assertThat(outcome.blobId()).startsWith("sha256:");
     assertThat(taskIds()).containsExactly(outcome.taskId());

@@ -135,6 +135,25 @@ class StreamedIngestTest {
   }
 
   @Test
+  void anAbandonedUploadCannotBeNamedAndATaskAdmittedAfterItsAbandonFailsWithTheReason() throws Exception {
+    Site a = site("a");
+    // Both workers busy for a while: the streamed task is admitted only after its upload was abandoned.
+    UploadedBlob busy = a.session().sealAndUpload(a.enclave(), ownUse(a), out -> out.write(study(5, PART)));
+    List<SubmittedTask> ahead = new java.util.ArrayList<>();
+    for (String key : List.of("stream-0006a", "stream-0006b")) {
+      ahead.add(a.session().submit(a.enclave(), new TaskSpec("segmentation", ECHO, List.of(busy.blobId()),
+          Map.of("delayMillis", "700"), Map.of(), "own-use"), a.keys().publicKey(), key));
+    }
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0007");
+    a.session().client().abortUpload(upload.uploadId());
+    assertTaskFails(a, task, "input-upload-aborted");
+    for (SubmittedTask t : ahead) a.session().await(t, Duration.ofSeconds(30), null);
+    assertThatThrownBy(() -> submit(a, upload.uploadId(), "stream-0008")).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType("upload-aborted")).as(p.getMessage()).isTrue());
+  }
+
+  @Test
   void anUploadThatStopsArrivingFailsTheTaskWhenItStalls() throws Exception {
     enclave.server().uploadStallTimeout(Duration.ofMillis(500));
     Site a = site("a");

@@ -149,6 +149,10 @@ public final class BlobStore implements AutoCloseable {
       throw new Problem("upload-too-large", 413, "Blob too large", "part " + partNumber + " exceeds the maximum blob size");
     }
     Path part = dir(uploadId).resolve(String.format("part-%06d", partNumber));
+    if ("aborted".equals(m.state())) {
+      // Its owner gave it up (or a task's submit was refused): the sender stops at once instead of at the completion.
+      throw new Problem("upload-aborted", 409, "Upload abandoned", "upload " + uploadId + " was abandoned by its owner");
+    }
     if (!"open".equals(m.state())) {
       body.transferTo(OutputStream.nullOutputStream());
       return status(uploadId);
@@ -288,7 +292,10 @@ public final class BlobStore implements AutoCloseable {
     return stallTimeout;
   }
 
-  /** {@code sha256:<hex>} for a blob, or the upload id itself while that upload is still open; 404 otherwise. */
+  /**
+   * {@code sha256:<hex>} for a blob, or the upload id itself while that upload is still open;
+   * 404 otherwise, and {@link UploadStreamException.Reason#ABORTED} for an abandoned upload.
+   */
   public String resolveInput(String inputId) throws IOException {
     if (isUploadId(inputId)) {
       UploadMeta m = meta(inputId);
@@ -296,7 +303,7 @@ public final class BlobStore implements AutoCloseable {
         case "complete" -> {
           return m.blobId();
         }
-        case "aborted" -> throw new Problem("upload-aborted", 409, "Upload abandoned", "input " + inputId + " was abandoned by its owner");
+        case "aborted" -> throw new UploadStreamException(UploadStreamException.Reason.ABORTED, "input " + inputId + " was abandoned by its owner");
         default -> {
           return inputId;
         }

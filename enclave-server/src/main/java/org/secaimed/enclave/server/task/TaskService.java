@@ -211,7 +211,13 @@ public final class TaskService implements AutoCloseable {
     }
     java.util.Optional<UsageLicence> licence = algorithms.validate(r);
     if (r.inputs() == null || r.inputs().isEmpty()) throw Problem.badRequest("inputs must name at least one blob");
-    for (String b : r.inputs()) blobs.resolveInput(b); // a blob, or an upload still arriving (streamed ingest)
+    for (String b : r.inputs()) {
+      try {
+        blobs.resolveInput(b); // a blob, or an upload still arriving (streamed ingest)
+      } catch (UploadStreamException e) {
+        throw new Problem("upload-aborted", 409, "Upload abandoned", e.getMessage());
+      }
+    }
     if (r.recipient() == null) throw Problem.badRequest("recipient is required");
     try {
       KemPublicKey.of(r.recipient().suite(), r.recipient().publicKey());
@@ -332,17 +338,20 @@ public final class TaskService implements AutoCloseable {
         return;
       }
       boolean cancel = cancelled.get() || (e instanceof AlgorithmException a && a.reason() == AlgorithmException.Reason.CANCELLED);
-      boolean typed = e instanceof AlgorithmException || e instanceof RequestRefusedException
+      boolean typed = e instanceof AlgorithmException || e instanceof RequestRefusedException || e instanceof Problem
           || e instanceof org.secaimed.connector.seal.SealedArchiveException || e instanceof UploadStreamException;
       // The site reads this detail: a typed failure's message, never a Java class name (the log keeps the trace).
       String detail = e instanceof AlgorithmException || e instanceof RequestRefusedException || e instanceof UploadStreamException
-          ? e.getMessage()
+          || e instanceof Problem ? e.getMessage()
           : e instanceof org.secaimed.connector.seal.SealedArchiveException s ? "an input was refused: " + s.getMessage()
           : e instanceof StackOverflowError ? "the task's input exhausted the worker's stack"
           : e instanceof OutOfMemoryError ? "the task's input exhausted the enclave's memory"
           : "an unexpected internal error stopped the task";
       if (!typed && !cancel && !(e instanceof Error)) LOG.error("{}task {}: internal error", logPrefix, taskId, e);
-      TaskRecord.Error error = e instanceof RequestRefusedException r
+      // A problem raised while running (a blob the store withheld or altered) keeps its type.
+      TaskRecord.Error error = e instanceof Problem p
+          ? new TaskRecord.Error(p.type(), p.title(), p.status(), p.getMessage())
+          : e instanceof RequestRefusedException r
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + r.rule().slug(), "Refused by usage policy", r.rule().status(), detail)
           : e instanceof UploadStreamException u
           ? new TaskRecord.Error(Problem.TYPE_PREFIX + u.reason().type(), "Input upload failed", 422, detail)

@@ -91,6 +91,8 @@ class UploadStreamTest {
     // An abandoned upload can never complete, and a later reader fails at once.
     assertThatThrownBy(() -> store.complete(id, sha256Hex(blob), blob.length)).hasMessageContaining("abandoned");
     assertThatThrownBy(() -> store.openStream(id)).isInstanceOf(UploadStreamException.class);
+    // A sender still sending parts learns it at once, not only at its completion.
+    assertThatThrownBy(() -> put(id, 1)).hasMessageContaining("abandoned");
   }
 
   @Test
