@@ -3,9 +3,7 @@ package org.secaimed.enclave.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secaimed.connector.attest.validate.Policy;
-import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayProblemException;
 import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
@@ -34,10 +30,8 @@ import org.secaimed.connector.party.PartyKey;
 import org.secaimed.connector.party.SignedPolicy;
 import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.receipt.TaskReceipt;
-import org.secaimed.connector.seal.HpkeSuite;
-import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
-import org.secaimed.enclave.server.EnclaveServer;
+import org.secaimed.enclave.server.http.EchoSites.Site;
 
 /**
  * Streamed ingest (issue #16, decision 24) against a real dev enclave over HTTP: a task is
@@ -55,16 +49,9 @@ class StreamedIngestTest {
   @TempDir Path tmp;
   private DevEnclave enclave;
 
-  private record Site(KemKeyPair keys, GatewaySession session, AttestedEnclave enclave) {
-    String id() {
-      return PartyKey.derivedFrom(keys).id();
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    enclave = DevEnclave.start(EnclaveServer.Config.defaults(tmp.resolve("state")).withRunner(new EchoDigestRunner())
-        .withKemSuite(HpkeSuite.X25519), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    enclave = EchoSites.startEnclave(tmp.resolve("state"));
   }
 
   @AfterEach
@@ -73,11 +60,7 @@ class StreamedIngestTest {
   }
 
   private Site site(String name) throws Exception {
-    KemKeyPair keys = KemKeyPair.generate(HpkeSuite.X25519);
-    GatewaySession s = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml")).partSize(PART)
-        .pollInterval(Duration.ofMillis(20)).checkpointStore(tmp.resolve(name + "/checkpoints")).workDir(tmp.resolve(name + "/work"))
-        .site(keys).build();
-    return new Site(keys, s, s.attest());
+    return EchoSites.site(enclave, tmp, name, PART, null);
   }
 
   private static UsagePolicy ownUse(Site owner) {

@@ -3,9 +3,6 @@ package org.secaimed.enclave.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,24 +22,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secaimed.connector.attest.validate.Policy;
-import org.secaimed.connector.gateway.AttestedEnclave;
 import org.secaimed.connector.gateway.GatewayClient;
 import org.secaimed.connector.gateway.GatewayProblemException;
-import org.secaimed.connector.gateway.GatewaySession;
 import org.secaimed.connector.gateway.SubmittedTask;
 import org.secaimed.connector.gateway.TaskSpec;
 import org.secaimed.connector.gateway.UploadedBlob;
 import org.secaimed.connector.gateway.VerifiedResult;
 import org.secaimed.connector.party.PartyKey;
 import org.secaimed.connector.party.SignedPolicy;
-import org.secaimed.connector.party.SignedRequests;
 import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.connector.seal.HpkeSuite;
 import org.secaimed.connector.seal.KemKeyPair;
 import org.secaimed.devtools.enclave.DevEnclave;
-import org.secaimed.enclave.server.EnclaveServer;
+import org.secaimed.enclave.server.http.EchoSites.Site;
 
 /**
  * Security review C1 and issue #14, end to end against a real dev enclave: every way of using a
@@ -60,17 +53,9 @@ class UsagePolicyEnforcementTest {
   /** Every request the sessions sent, as signed (recorded below the signer). */
   private final List<Request> sent = new ArrayList<>();
 
-  /** A site: its own key pair, a session signing as it, an attested enclave. */
-  private record Site(KemKeyPair keys, GatewaySession session, AttestedEnclave enclave) {
-    String id() {
-      return PartyKey.derivedFrom(keys).id();
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    enclave = DevEnclave.start(EnclaveServer.Config.defaults(tmp.resolve("state")).withRunner(new EchoDigestRunner())
-        .withKemSuite(HpkeSuite.X25519), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    enclave = EchoSites.startEnclave(tmp.resolve("state"));
   }
 
   @AfterEach
@@ -79,17 +64,13 @@ class UsagePolicyEnforcementTest {
   }
 
   private Site site(String name) throws Exception {
-    KemKeyPair keys = KemKeyPair.generate(HpkeSuite.X25519);
     OkHttpClient http = new OkHttpClient.Builder().addNetworkInterceptor(chain -> {
       synchronized (sent) {
         sent.add(chain.request());
       }
       return chain.proceed(chain.request());
     }).build();
-    GatewaySession s = GatewaySession.builder(enclave.baseUrl()).client(new GatewayClient(enclave.baseUrl(), http))
-        .policy(Policy.resource("policies/dev.yaml")).partSize(64 * 1024).pollInterval(Duration.ofMillis(50))
-        .checkpointStore(tmp.resolve(name + "/checkpoints")).workDir(tmp.resolve(name + "/work")).site(keys).build();
-    return new Site(keys, s, s.attest());
+    return EchoSites.site(enclave, tmp, name, 64 * 1024, http);
   }
 
   private static UsagePolicy.Builder ownUse(Site owner) {
