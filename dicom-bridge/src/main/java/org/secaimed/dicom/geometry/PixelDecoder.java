@@ -9,7 +9,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import org.secaimed.dicom.geometry.SeriesAssemblyException.Reason;
 
-/** Turns a grey-scale instance's PixelData into stored values per frame, then into modality values. */
+/** Turns a grey-scale instance's PixelData into modality values, frame by frame. */
 final class PixelDecoder {
   private PixelDecoder() {}
 
@@ -43,8 +43,66 @@ final class PixelDecoder {
         "pixel data has " + have + " bytes, the image needs " + needed + " (truncated file?)");
   }
 
-  /** Stored values (sign and BitsStored applied), one int[] of rows*columns per frame. */
-  static int[][] decode(AttributeList list, String who, int rows, int columns, int frames) throws SeriesAssemblyException {
+  /**
+   * An instance's stored pixel values, checked (grey-scale, 8 or 16 bits allocated, complete) and
+   * turned into modality values frame by frame ({@link #rescaled}): one pass per frame from
+   * PixelMed's array, no intermediate copy of the instance (a 512x512x290 study used to make 300 MB
+   * of int arrays on the way).
+   */
+  static final class Stored {
+    private final short[] words;
+    private final byte[] bytes;
+    private final int frameSize;
+    private final int bitsStored;
+    private final boolean signed;
+
+    private Stored(short[] words, byte[] bytes, int frameSize, int bitsStored, boolean signed) {
+      this.words = words;
+      this.bytes = bytes;
+      this.frameSize = frameSize;
+      this.bitsStored = bitsStored;
+      this.signed = signed;
+    }
+
+    /** Frame {@code f} (0-based) in modality values (Rescale Slope/Intercept of {@code transform}); must fit 16 bits signed. */
+    short[] rescaled(int f, AttributeList transform, String who) throws SeriesAssemblyException {
+      double[] slopeV = doubles(transform, "RescaleSlope");
+      double[] interceptV = doubles(transform, "RescaleIntercept");
+      double slope = slopeV == null || slopeV.length == 0 ? 1 : slopeV[0];
+      double intercept = interceptV == null || interceptV.length == 0 ? 0 : interceptV[0];
+      short[] out = new short[frameSize];
+      int base = f * frameSize;
+      boolean integral = slope == Math.rint(slope) && intercept == Math.rint(intercept)
+          && Math.abs(slope) <= 1 << 15 && Math.abs(intercept) <= 1 << 30;
+      if (integral && words != null && bitsStored == 16) {
+        // The common CT case in one tight loop; the range is checked once, from the frame's extremes.
+        int is = (int) slope, ii = (int) intercept;
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (int i = 0; i < frameSize; i++) {
+          int stored = signed ? words[base + i] : words[base + i] & 0xFFFF;
+          long v = (long) stored * is + ii;
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+          out[i] = (short) v;
+        }
+        if (min >= Short.MIN_VALUE && max <= Short.MAX_VALUE) return out;
+      }
+      for (int i = 0; i < frameSize; i++) {
+        int stored = value(words != null ? words[base + i] & 0xFFFF : bytes[base + i] & 0xFF, bitsStored, signed);
+        long v = integral ? (long) stored * (long) slope + (long) intercept : Math.round(stored * slope + intercept);
+        if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
+          throw new SeriesAssemblyException(Reason.VALUE_OUT_OF_RANGE, who, "PixelData",
+              "rescaled value " + v + " (slope " + slope + ", intercept " + intercept + ", " + string(transform, "RescaleType")
+                  + ") does not fit the 16-bit volume");
+        }
+        out[i] = (short) v;
+      }
+      return out;
+    }
+  }
+
+  /** Checks the pixel description and that PixelData holds every frame; the values are read per frame by {@link Stored#rescaled}. */
+  static Stored stored(AttributeList list, String who, int rows, int columns, int frames) throws SeriesAssemblyException {
     Integer spp = integer(list, "SamplesPerPixel");
     if (spp != null && spp != 1) {
       throw new SeriesAssemblyException(Reason.UNSUPPORTED_PIXELS, who, "SamplesPerPixel", spp + " samples per pixel (only grey-scale images)");
@@ -64,29 +122,18 @@ final class PixelDecoder {
     if (pixelData == null) throw new SeriesAssemblyException(Reason.MISSING_ATTRIBUTE, who, "PixelData", "PixelData is missing");
     int frameSize = rows * columns;
     long needed = (long) frameSize * frames;
-    int[][] out = new int[frames][frameSize];
     try {
       if (bitsAllocated == 16) {
         short[] v = pixelData.getShortValues();
         if (v == null || v.length < needed) throw truncated(who, v == null ? 0 : v.length, needed);
-        for (int f = 0; f < frames; f++) {
-          int[] o = out[f];
-          int base = f * frameSize;
-          for (int i = 0; i < frameSize; i++) o[i] = value(v[base + i] & 0xFFFF, bitsStored, signed);
-        }
-      } else {
-        byte[] v = pixelData.getByteValues();
-        if (v == null || v.length < needed) throw truncated(who, v == null ? 0 : v.length, needed);
-        for (int f = 0; f < frames; f++) {
-          int[] o = out[f];
-          int base = f * frameSize;
-          for (int i = 0; i < frameSize; i++) o[i] = value(v[base + i] & 0xFF, bitsStored, signed);
-        }
+        return new Stored(v, null, frameSize, bitsStored, signed);
       }
+      byte[] v = pixelData.getByteValues();
+      if (v == null || v.length < needed) throw truncated(who, v == null ? 0 : v.length, needed);
+      return new Stored(null, v, frameSize, bitsStored, signed);
     } catch (DicomException e) {
       throw new SeriesAssemblyException(Reason.UNSUPPORTED_PIXELS, who, "PixelData", "cannot read pixel values: " + e.getMessage(), e);
     }
-    return out;
   }
 
   private static int value(int raw, int bitsStored, boolean signed) {
@@ -98,26 +145,5 @@ final class PixelDecoder {
   private static SeriesAssemblyException truncated(String who, long have, long needed) {
     return new SeriesAssemblyException(Reason.UNREADABLE, who, "PixelData",
         "pixel data holds " + have + " values, the image needs " + needed + " (truncated or compressed data)");
-  }
-
-  /** Applies Rescale Slope/Intercept (CT to HU); the result must fit a signed 16-bit value. */
-  static short[] rescale(int[] stored, AttributeList transform, String who) throws SeriesAssemblyException {
-    double[] slopeV = doubles(transform, "RescaleSlope");
-    double[] interceptV = doubles(transform, "RescaleIntercept");
-    double slope = slopeV == null || slopeV.length == 0 ? 1 : slopeV[0];
-    double intercept = interceptV == null || interceptV.length == 0 ? 0 : interceptV[0];
-    short[] out = new short[stored.length];
-    boolean integral = slope == Math.rint(slope) && intercept == Math.rint(intercept);
-    int is = (int) slope, ii = (int) intercept;
-    for (int i = 0; i < stored.length; i++) {
-      long v = integral ? (long) stored[i] * is + ii : Math.round(stored[i] * slope + intercept);
-      if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-        throw new SeriesAssemblyException(Reason.VALUE_OUT_OF_RANGE, who, "PixelData",
-            "rescaled value " + v + " (slope " + slope + ", intercept " + intercept + ", " + string(transform, "RescaleType")
-                + ") does not fit the 16-bit volume");
-      }
-      out[i] = (short) v;
-    }
-    return out;
   }
 }

@@ -202,7 +202,7 @@ public final class SeriesAssembler {
     boolean enhanced = DicomAttributes.sequence(list, "PerFrameFunctionalGroupsSequence") != null;
 
     PixelDecoder.checkComplete(list, who, rows, columns, frames, parsed);
-    int[][] raw = withPixels ? PixelDecoder.decode(list, who, rows, columns, frames) : null;
+    PixelDecoder.Stored raw = withPixels ? PixelDecoder.stored(list, who, rows, columns, frames) : null;
     for (int f = 0; f < frames; f++) {
       String where = enhanced ? who + " frame " + (f + 1) : who;
       AttributeList perFrame = enhanced ? item(list, "PerFrameFunctionalGroupsSequence", f) : null;
@@ -223,8 +223,7 @@ public final class SeriesAssembler {
       short[] pixels = null;
       if (raw != null) {
         AttributeList transform = enhanced ? functionalGroup(perFrame, shared, "PixelValueTransformationSequence") : list;
-        pixels = PixelDecoder.rescale(raw[f], transform == null ? list : transform, where);
-        raw[f] = null;
+        pixels = raw.rescaled(f, transform == null ? list : transform, where);
       }
       SourceFrame frame = new SourceFrame(sopClass, sop, enhanced || frames > 1 ? f + 1 : 0, ipp, ippText, source);
       slices.add(new Slice(frame, iop, iopText, spacing, spacingText, thickness, rows, columns, pixels));

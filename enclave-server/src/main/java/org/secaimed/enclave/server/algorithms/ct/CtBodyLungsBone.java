@@ -100,29 +100,36 @@ public final class CtBodyLungsBone implements Algorithm {
     Cancellation.check();
 
     progress.progress("lungs", 0.4);
+    // Lungs and bone depend only on the body: bone's components are found on another core meanwhile.
+    java.util.concurrent.CompletableFuture<byte[]> boneMask = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      byte[] dense = new byte[n];
+      IntStream.range(0, nz).parallel().forEach(k -> {
+        for (int i = k * nx * ny, e = i + nx * ny; i < e; i++) dense[i] = (byte) (body[i] != 0 && hu[i] > t.boneHu() ? 1 : 0);
+      });
+      return Masks.removeSmallComponents(dense, nx, ny, nz, t.minBoneVoxels());
+    });
     byte[] air = new byte[n];
     IntStream.range(0, nz).parallel().forEach(k -> {
       for (int i = k * nx * ny, e = i + nx * ny; i < e; i++) air[i] = (byte) (body[i] != 0 && hu[i] < t.lungHu() ? 1 : 0);
     });
     byte[] lungs = Masks.largestComponents(air, nx, ny, nz, 2, 0.05);
     Masks.fillHolesPerSlice(lungs, nx, ny, nz);
-    Cancellation.check();
-
     progress.progress("bone", 0.7);
-    byte[] dense = new byte[n];
-    IntStream.range(0, nz).parallel().forEach(k -> {
-      for (int i = k * nx * ny, e = i + nx * ny; i < e; i++) dense[i] = (byte) (body[i] != 0 && hu[i] > t.boneHu() ? 1 : 0);
-    });
-    byte[] bone = Masks.removeSmallComponents(dense, nx, ny, nz, t.minBoneVoxels());
+    byte[] bone = boneMask.join();
     Cancellation.check();
 
     byte[] labels = new byte[n];
+    long[][] perSlice = new long[nz][4];
+    IntStream.range(0, nz).parallel().forEach(k -> {
+      long[] c = perSlice[k];
+      for (int i = k * nx * ny, e = i + nx * ny; i < e; i++) {
+        int l = bone[i] != 0 ? BONE : lungs[i] != 0 ? LUNG : body[i] != 0 ? BODY : 0;
+        labels[i] = (byte) l;
+        c[l]++;
+      }
+    });
     long[] counts = new long[4];
-    for (int i = 0; i < n; i++) {
-      int l = bone[i] != 0 ? BONE : lungs[i] != 0 ? LUNG : body[i] != 0 ? BODY : 0;
-      labels[i] = (byte) l;
-      counts[l]++;
-    }
+    for (long[] c : perSlice) for (int l = 0; l < 4; l++) counts[l] += c[l];
     double voxelMl = g.spacing()[0] * g.spacing()[1] * g.spacing()[2] / 1000.0;
     List<Metric> metrics = List.of(
         Metric.segment("volume", BODY, counts[BODY] * voxelMl, "ml"),
