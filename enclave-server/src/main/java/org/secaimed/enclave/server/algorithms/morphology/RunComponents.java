@@ -41,10 +41,10 @@ public final class RunComponents {
       int base = offset + r * nx;
       int i = 0;
       while (i < nx) {
-        while (i < nx && mask[base + i] == 0) i++;
+        i = skipZeros(mask, base, i, nx);
         if (i == nx) break;
         int s = i;
-        while (i < nx && mask[base + i] != 0) i++;
+        i = skipOnes(mask, base, i, nx);
         if (n == capacity) {
           capacity *= 2;
           row = Arrays.copyOf(row, capacity);
@@ -59,6 +59,26 @@ public final class RunComponents {
     }
     first[rows] = n;
     return new RunComponents(nx, ny, nz, row, start, end, first, n);
+  }
+
+  /** Reads eight mask bytes as one word: background and foreground runs are crossed a word at a time. */
+  private static final java.lang.invoke.VarHandle WORD =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  /** Eight foreground bytes as the thresholds write them (1); other non-zero values take the byte-wise path. */
+  private static final long ONES = 0x0101010101010101L;
+
+  /** The first index at or after {@code i} (below {@code nx}) whose byte is non-zero, or {@code nx}. */
+  private static int skipZeros(byte[] mask, int base, int i, int nx) {
+    while (i + 8 <= nx && (long) WORD.get(mask, base + i) == 0L) i += 8;
+    while (i < nx && mask[base + i] == 0) i++;
+    return i;
+  }
+
+  /** The first index at or after {@code i} (below {@code nx}) whose byte is zero, or {@code nx}. */
+  private static int skipOnes(byte[] mask, int base, int i, int nx) {
+    while (i + 8 <= nx && (long) WORD.get(mask, base + i) == ONES) i += 8;
+    while (i < nx && mask[base + i] != 0) i++;
+    return i;
   }
 
   private void unite() {

@@ -59,6 +59,36 @@ class MasksTest {
     }
   }
 
+  /**
+   * Long runs, as real CT masks have, are crossed eight bytes at a time: blocky masks with widths
+   * that are no multiple of eight, foreground bytes other than 1 mixed in, and the block at an
+   * offset inside a larger array, against the breadth-first reference.
+   */
+  @Test
+  void longRunsAndOddWidthsAtAnOffsetAgreeWithBreadthFirstSearch() {
+    Random r = new Random(11);
+    for (int trial = 0; trial < 40; trial++) {
+      int nx = 9 + r.nextInt(60), ny = 3 + r.nextInt(12), nz = 1 + r.nextInt(5), offset = r.nextInt(17);
+      byte[] m = new byte[nx * ny * nz];
+      for (int i = 0; i < m.length; ) {
+        int run = 1 + r.nextInt(40);
+        byte v = (byte) (r.nextBoolean() ? 0 : r.nextInt(10) == 0 ? 1 + r.nextInt(200) : 1);
+        for (int k = 0; k < run && i < m.length; k++, i++) m[i] = v;
+      }
+      byte[] padded = new byte[offset + m.length + 5];
+      java.util.Arrays.fill(padded, (byte) 1);
+      System.arraycopy(m, 0, padded, offset, m.length);
+      RunComponents c = RunComponents.of(padded, offset, nx, ny, nz);
+      List<Integer> got = new ArrayList<>();
+      for (long s : c.sizes()) if (s > 0) got.add((int) s);
+      got.sort((a, b) -> b - a);
+      assertThat(got).as("trial %d (%dx%dx%d at %d)", trial, nx, ny, nz, offset).isEqualTo(bfsSizes(m, nx, ny, nz));
+      byte[] painted = new byte[padded.length];
+      c.paint(painted, offset, root -> true, (byte) 1);
+      for (int i = 0; i < m.length; i++) assertThat(painted[offset + i]).isEqualTo((byte) (m[i] != 0 ? 1 : 0));
+    }
+  }
+
   @Test
   void fillsEnclosedHolesButNotBayOpenToTheBorder() {
     int nx = 9, ny = 7;
