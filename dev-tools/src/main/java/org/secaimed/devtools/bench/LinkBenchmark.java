@@ -94,7 +94,8 @@ public final class LinkBenchmark {
     if (withJpegLs) JpegLsStudy.requireTool(); // before minutes of work
     log.accept("generating a " + size + "x" + size + "x" + slices + " CT phantom with CT noise (not timed)");
     List<byte[]> study = EnclaveBenchmark.instances(new PhantomSeries(CtPhantom.builder().size(size, size, slices).seed(42).build()));
-    List<byte[]> warmup = EnclaveBenchmark.instances(new PhantomSeries(CtPhantom.builder().size(128, 128, 16).seed(7).build()));
+    // Slices of the study's own size (fewer of them): every path's code is compiled for the arrays it will see before timing.
+    List<byte[]> warmup = EnclaveBenchmark.instances(new PhantomSeries(CtPhantom.builder().size(size, size, Math.min(slices, 32)).seed(7).build()));
     long bytes = study.stream().mapToLong(b -> b.length).sum();
     double studyRatio = archiveZstdRatio(study);
     double sealedRatio = archiveSealedRatio(study, suite);
@@ -153,7 +154,7 @@ public final class LinkBenchmark {
     session.attest(); // the plaintext paths' uploads are signed too
     if (stored != null) stored.attest();
     List<LinkPath> paths = studies.paths();
-    log.accept(link.mbps() + " Mbit/s: warming up the " + paths.size() + " paths on a small phantom");
+    log.accept(link.mbps() + " Mbit/s: warming up the " + paths.size() + " paths on a 32-slice phantom of the study's slice size");
     for (LinkPath p : paths) once(p, link, enclave, runner, p == LinkPath.CONFIDENTIAL_JPEG_LS ? stored : session, site,
         studies.of(p, true), partSize, workDir);
     Map<LinkPath, List<Stages>> all = new EnumMap<>(LinkPath.class);
