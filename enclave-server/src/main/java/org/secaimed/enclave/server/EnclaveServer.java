@@ -117,6 +117,7 @@ public final class EnclaveServer implements AutoCloseable {
     StateDir state = new StateDir(config.stateDir());
     EnclaveKeys keys = EnclaveKeys.loadOrCreate(state.keys(), config.kemSuite());
     BlobStore blobs = new BlobStore(state, config.maxBlobBytes(), issuer.logPrefix(), config.blobBackend());
+    blobs.dropPartsOfEndedUploads(); // parts a streamed reader held when the enclave last stopped
     ReceiptLog log = new ReceiptLog(state.log(), keys.signing());
     AlgorithmRunner runner = config.runner() != null ? config.runner() : EnclaveAlgorithms.runner(state.root().resolve("models"), List.of(), List.of(), issuer.logPrefix());
     UsageLedger ledger = new UsageLedger(state, keys.signing(), log, config.clock());

@@ -374,6 +374,20 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
+  /**
+   * At start: drops the parts of uploads that ended (completed or abandoned) while a streamed reader
+   * still held them when the enclave stopped; open uploads keep theirs (they resume).
+   */
+  public void dropPartsOfEndedUploads() throws IOException {
+    try (Stream<Path> dirs = Files.list(state.uploads())) {
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        String id = d.getFileName().toString();
+        if (!UPLOAD_ID.matcher(id).matches() || !Files.exists(d.resolve("upload.json"))) continue;
+        if (!"open".equals(meta(id).state())) deletePartsUnlessRead(id);
+      }
+    }
+  }
+
   /** Drops an ended upload's parts unless a streamed reader still reads them (the last reader drops them then). */
   private void deletePartsUnlessRead(String uploadId) throws IOException {
     synchronized (lock(uploadId)) {

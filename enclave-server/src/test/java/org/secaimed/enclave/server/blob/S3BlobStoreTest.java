@@ -116,6 +116,34 @@ class S3BlobStoreTest {
     }
   }
 
+  /**
+   * Streamed ingest with the blobs on S3 (decision 24): a task reads the parts from the VM's volume
+   * as they land, and one that starts after the blob left for S3 reads it back from there, verified.
+   */
+  @Test
+  void anUploadIsReadWhileItArrivesAndFromTheBucketOnceItHasGoneThere() throws Exception {
+    byte[] blob = random(3 * PART + 99);
+    String hex = Digests.sha256Hex(blob);
+    try (BlobStore store = store(tmp.resolve("vm-s"), "site-s")) {
+      String uploadId = store.create(null, PART, null).uploadId();
+      put(store, uploadId, blob, 0);
+      UploadStream early = store.openStream(uploadId);
+      assertThat(early.readNBytes(PART)).isEqualTo(Arrays.copyOf(blob, PART));
+      for (int i = 1; i < 4; i++) put(store, uploadId, blob, i);
+      store.complete(uploadId, hex, blob.length);
+      assertThat(host.blobExists("sealed", "site-s/sha256-" + hex)).isTrue();
+      // The reader that was under way finishes from the parts it was reading.
+      assertThat(early.readAllBytes()).isEqualTo(Arrays.copyOfRange(blob, PART, blob.length));
+      assertThat(early.verifiedBlobId()).isEqualTo("sha256:" + hex);
+      early.close();
+      // A reader that starts now finds no parts and reads the blob back from the bucket.
+      try (UploadStream late = store.openStream(uploadId)) {
+        assertThat(late.readAllBytes()).isEqualTo(blob);
+        assertThat(late.verifiedBlobId()).isEqualTo("sha256:" + hex);
+      }
+    }
+  }
+
   @Test
   void aTamperedObjectIsRefused() throws Exception {
     byte[] blob = random(PART + 17);

@@ -66,6 +66,22 @@ class UploadStreamTest {
   }
 
   @Test
+  void partsAReaderHeldWhenTheEnclaveStoppedAreDroppedAtTheNextStart() throws Exception {
+    String done = store.create(null, PART, null).uploadId();
+    for (int i = 0; i < 4; i++) put(done, i);
+    String open = store.create(null, PART, null).uploadId();
+    put(open, 0);
+    store.openStream(done); // a task reading it when the enclave stops: never closed
+    store.complete(done, sha256Hex(blob), blob.length);
+    assertThat(parts(done)).hasSize(4);
+    BlobStore restarted = new BlobStore(new StateDir(tmp.resolve("state")), 1L << 30, "enclave: ");
+    restarted.dropPartsOfEndedUploads();
+    assertThat(parts(done)).isEmpty();
+    assertThat(parts(open)).as("an open upload resumes with its parts").hasSize(1);
+    restarted.close();
+  }
+
+  @Test
   void readsWhatWasAssembledMeanwhileFromTheBlob() throws Exception {
     String id = store.create(null, PART, null).uploadId();
     for (int i = 0; i < 4; i++) put(id, i);
