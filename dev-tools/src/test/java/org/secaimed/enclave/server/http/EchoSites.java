@@ -31,8 +31,13 @@ final class EchoSites {
   }
 
   static DevEnclave startEnclave(Path state) throws Exception {
-    return DevEnclave.start(EnclaveServer.Config.defaults(state).withRunner(new EchoDigestRunner()).withKemSuite(HpkeSuite.X25519),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return startEnclave(state, 0);
+  }
+
+  /** On {@code port} (0: any free one), e.g. the port of the enclave it restarts. */
+  static DevEnclave startEnclave(Path state, int port) throws Exception {
+    return DevEnclave.start(EnclaveServer.Config.defaults(state).withRunner(new EchoDigestRunner()).withKemSuite(HpkeSuite.X25519)
+        .withPort(port), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   /** A new site whose files live under {@code dir/name}; {@code http} null for a plain client. */

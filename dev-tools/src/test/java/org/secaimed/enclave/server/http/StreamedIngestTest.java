@@ -173,6 +173,28 @@ class StreamedIngestTest {
   }
 
   @Test
+  void aRestartMidTaskAfterTheUploadCompletedDoesNotCountTheUseTwice() throws Exception {
+    Site a = site("a");
+    byte[] study = study(6, 8 * PART);
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask task = a.session().submit(a.enclave(), new TaskSpec("segmentation", ECHO, List.of(upload.uploadId()),
+        Map.of("delayMillis", "1500"), Map.of(), "own-use"), a.keys().publicKey(), "stream-0009");
+    UploadedBlob blob = a.session().sealAndUpload(a.enclave(), upload, out -> out.write(study));
+    awaitState(a, task, "running");
+    int port = enclave.port();
+    enclave.close(); // the task is re-run after the restart, now against the completed upload
+    enclave = EchoSites.startEnclave(tmp.resolve("state"), port);
+    a.session().await(task, Duration.ofSeconds(30), null);
+    SubmittedTask completed = task.withInputs(new TaskSpec("segmentation", ECHO, List.of(blob.blobId()), Map.of("delayMillis", "1500"),
+        Map.of(), "own-use"));
+    try (VerifiedResult r = a.session().fetchVerified(a.enclave(), completed)) {
+      assertThat(r.receipt().inputs().get(0).useNumber()).isEqualTo(1L);
+    }
+    assertThat(java.nio.file.Files.size(enclave.stateDir().resolve("log/leaves")))
+        .as("one use entry (logged before the first run opened the upload, not again by the re-run) and one receipt").isEqualTo(64);
+  }
+
+  @Test
   void aTaskAdmittedAfterTheUploadCompletedReadsTheBlob() throws Exception {
     Site a = site("a");
     byte[] study = study(4, 3 * PART);
@@ -192,6 +214,10 @@ class StreamedIngestTest {
     Task t = s.session().client().task(task.taskId());
     assertThat(t.getState().getValue()).isEqualTo("failed");
     assertThatThrownBy(() -> s.session().client().receipt(task.taskId())).isInstanceOf(GatewayProblemException.class);
+  }
+
+  private static void awaitState(Site s, SubmittedTask task, String state) throws Exception {
+    for (int i = 0; i < 500 && !state.equals(s.session().client().task(task.taskId()).getState().getValue()); i++) Thread.sleep(10);
   }
 
   private static void awaitFailed(Site s, SubmittedTask task) throws IOException {

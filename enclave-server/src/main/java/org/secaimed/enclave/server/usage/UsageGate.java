@@ -60,7 +60,9 @@ public final class UsageGate {
       List<Admitted> out = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         InputPolicies.Verified v = inputs.get(i);
-        long n = ledger.appendUse(taskId, v.blobId(), v.digest(), v.policy().owner());
+        // Keyed by the input as the task names it: an upload that completed between a run and its
+        // re-run after a restart is still the same use, not a second one under its blob id.
+        long n = ledger.appendUse(taskId, task.inputs().get(i), v.digest(), v.policy().owner());
         UsageDecision.Allowed a = allowed.get(i);
         out.add(new Admitted(v, new UsageDecision.Allowed(a.blobId(), a.owner(), a.policyDigest(), n, a.maxUses())));
       }
@@ -86,9 +88,10 @@ public final class UsageGate {
           clock.instant());
     }
     List<UsageDecision.Input> in = new ArrayList<>();
-    for (InputPolicies.Verified v : inputs) {
+    for (int i = 0; i < inputs.size(); i++) {
+      InputPolicies.Verified v = inputs.get(i);
       // This task's own logged use (a re-run after a restart) does not count against it.
-      long own = ledger.loggedUse(taskId, v.blobId()) > 0 ? 1 : 0;
+      long own = ledger.loggedUse(taskId, task.inputs().get(i)) > 0 ? 1 : 0;
       in.add(new UsageDecision.Input(v.blobId(), v.policy(), v.digest(), ledger.usesOf(v.digest()) - own, ledger.revoked(v.digest())));
     }
     return UsageDecision.decide(new UsageDecision.Task(task.submitter(), task.purpose(), task.kind(), task.algorithmId(),
