@@ -40,7 +40,7 @@ public final class CohortBenchmark {
       List<LiveHeap.Checkpoint> liveAfterFullGc) {}
 
   /** Seconds and bytes as measured; throughput and efficiency follow from them. */
-  public record Report(int series, int concurrency, int size, int slices, long seriesBytes, double aloneSeconds,
+  public record Report(int series, int concurrency, int cores, int size, int slices, long seriesBytes, double aloneSeconds,
       List<Double> aloneRunsSeconds, double cohortSeconds, double checkpointGcSeconds, Cores aloneCores, Cores cohortCores, Heap heap,
       String loadBefore, String loadAfter, Map<String, Double> aloneStepSeconds, Map<String, Double> cohortStepSeconds,
       Map<String, Double> operatorJitSeconds) {
@@ -59,6 +59,31 @@ public final class CohortBenchmark {
 
     public double speedup() {
       return seriesPerMinute() / seriesPerMinuteAlone();
+    }
+
+    /** CPU seconds of both sides (operator and enclave) per series alone: the cores they kept busy × the mean series. */
+    public double cpuSecondsPerSeriesAlone() {
+      return aloneCores.total() * aloneRunsSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The same in the cohort (its wall time includes the checkpoints' collections, as its CPU figure does). */
+    public double cpuSecondsPerSeriesCohort() {
+      return cohortCores.total() * (cohortSeconds + checkpointGcSeconds) / series;
+    }
+
+    /**
+     * The efficiency the cohort could reach if each series cost it the CPU it cost alone and every
+     * core were busy: cores / (K × the cores one series kept busy), at most 1. Once one series alone
+     * keeps most of the cores busy (the enclave parsing while the site seals: streamed ingest), no
+     * cohort can be K times as fast as it; beating this ceiling means a series costs less CPU in the cohort.
+     */
+    public double efficiencyCeiling() {
+      return Math.min(1, cores / (concurrency * aloneCores.total()));
+    }
+
+    /** The share of the machine's cores the cohort kept busy (both sides). */
+    public double cohortCoreShare() {
+      return cohortCores.total() / cores;
     }
   }
 
@@ -85,7 +110,7 @@ public final class CohortBenchmark {
           c.get("seriesDone").asInt(), c.get("liveBytes").asLong(), 0)));
       Heap h = new Heap(heap, r.get("maxHeapBytes").asLong(), r.get("peakHeapUsedSampledBytes").asLong(),
           r.get("maxLiveAfterGcBytes").asLong(), checkpoints);
-      return new Report(series, concurrency, size, slices, bytes, r.get("aloneSeconds").asDouble(), aloneSeconds,
+      return new Report(series, concurrency, Runtime.getRuntime().availableProcessors(), size, slices, bytes, r.get("aloneSeconds").asDouble(), aloneSeconds,
           r.get("cohortSeconds").asDouble(), r.get("cohortCheckpointGcSeconds").asDouble(), Cores.of(r.get("aloneCores")),
           Cores.of(r.get("cohortCores")), h, loadBefore, HostLoad.averages(), steps(r.get("aloneStepSeconds")), steps(r.get("cohortStepSeconds")),
           steps(r.get("operatorJitSeconds")));

@@ -99,8 +99,13 @@ public final class BenchCohortCommand implements Callable<Integer> {
       o.put("parallelEfficiency", r.parallelEfficiency());
       o.put("efficiencyGoal", EFFICIENCY_GOAL);
       o.put("coresBusyAlone", Map.of("operator", r.aloneCores().operator(), "enclave", r.aloneCores().enclave()));
+      o.put("efficiencyCeiling", r.efficiencyCeiling());
+      o.put("efficiencyCeilingIs", "cores / (K x cores busy alone): the efficiency if each series cost the cohort the CPU it cost alone");
+      o.put("cpuSecondsPerSeriesAlone", r.cpuSecondsPerSeriesAlone());
     }
     o.put("coresBusyCohort", Map.of("operator", r.cohortCores().operator(), "enclave", r.cohortCores().enclave()));
+    o.put("cohortCoreShare", r.cohortCoreShare());
+    o.put("cpuSecondsPerSeriesCohort", r.cpuSecondsPerSeriesCohort());
     if (baseline) o.put("aloneStepSecondsPerSeries", r.aloneStepSeconds());
     o.put("operatorJitSeconds", r.operatorJitSeconds());
     o.put("cohortStepSecondsPerSeries", r.cohortStepSeconds());
@@ -142,8 +147,11 @@ public final class BenchCohortCommand implements Callable<Integer> {
     out.printf("%-34s %12.2f %12.2f%n", "series per minute", r.seriesPerMinuteAlone(), r.seriesPerMinute());
     out.printf("%-34s %12.2f %12.2f%n", "cores busy: operator", r.aloneCores().operator(), r.cohortCores().operator());
     out.printf("%-34s %12.2f %12.2f%n", "cores busy: enclave", r.aloneCores().enclave(), r.cohortCores().enclave());
+    out.printf("%-34s %12.2f %12.2f%n", "CPU seconds per series (both)", r.cpuSecondsPerSeriesAlone(), r.cpuSecondsPerSeriesCohort());
     out.printf("speedup %.2fx with %d at a time; parallel efficiency %.2f (goal >= %.2f)%n", r.speedup(), r.concurrency(),
         r.parallelEfficiency(), EFFICIENCY_GOAL);
+    out.printf("  one series alone kept %.2f of %d cores busy: at the CPU it cost alone, no cohort passes efficiency %.2f;"
+        + " the cohort kept %.0f %% of the cores busy%n", r.aloneCores().total(), cores, r.efficiencyCeiling(), 100 * r.cohortCoreShare());
     out.printf("seconds per series by step (wall; in the cohort each series shares the cores with K - 1 others):%n");
     for (var e : r.cohortStepSeconds().entrySet()) {
       Double a = r.aloneStepSeconds().get(e.getKey());

@@ -1,6 +1,7 @@
 package org.secaimed.devtools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,5 +38,30 @@ class CohortBenchmarkTest {
     assertThat(r.cohortStepSeconds()).containsKeys("seal", "await", "other");
     assertThat(r.cohortStepSeconds().values()).allSatisfy(x -> assertThat(x).isNotNegative().isFinite());
     assertThat(log).anyMatch(l -> l.contains("a warm-up series, 3 alone"));
+    assertThat(r.efficiencyCeiling()).isPositive().isLessThanOrEqualTo(1);
+    assertThat(r.cpuSecondsPerSeriesAlone()).isPositive().isFinite();
+    assertThat(r.cpuSecondsPerSeriesCohort()).isPositive().isFinite();
+  }
+
+  @Test
+  void theCeilingIsWhatTheCoresAllowWhenEachSeriesCostsWhatItCostAlone() {
+    // 2 cores, 2 at a time; alone a series took 1.5 s (mean) and kept 1.6 cores busy: 2.4 CPU-s.
+    CohortBenchmark.Report r = report(2, 2, List.of(1.4, 1.5, 1.6), new CohortBenchmark.Cores(0.8, 0.8),
+        50, 48.0, 2.0, new CohortBenchmark.Cores(0.9, 1.0));
+
+    assertThat(r.cpuSecondsPerSeriesAlone()).isCloseTo(2.4, within(1e-9));
+    assertThat(r.cpuSecondsPerSeriesCohort()).isCloseTo(1.9 * 50 / 50, within(1e-9));
+    assertThat(r.efficiencyCeiling()).isCloseTo(2 / (2 * 1.6), within(1e-9));
+    assertThat(r.cohortCoreShare()).isCloseTo(0.95, within(1e-9));
+    // One series on one core of two leaves room: the ceiling is 1.
+    assertThat(report(2, 2, List.of(1.0), new CohortBenchmark.Cores(0.5, 0.4), 10, 6, 0, new CohortBenchmark.Cores(1, 1))
+        .efficiencyCeiling()).isEqualTo(1);
+  }
+
+  private static CohortBenchmark.Report report(int cores, int k, List<Double> alone, CohortBenchmark.Cores aloneCores, int series,
+      double cohortSeconds, double gcSeconds, CohortBenchmark.Cores cohortCores) {
+    double median = alone.stream().sorted().toList().get(alone.size() / 2);
+    return new CohortBenchmark.Report(series, k, cores, 64, 8, 1, median, alone, cohortSeconds, gcSeconds, aloneCores, cohortCores,
+        null, "", "", java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
   }
 }
