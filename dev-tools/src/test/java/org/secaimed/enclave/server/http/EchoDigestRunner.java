@@ -25,7 +25,7 @@ import org.secaimed.dicom.exchange.InstanceRecord;
 /**
  * Test double for the gateway protocol tests: an "algorithm" that reads every decrypted input and
  * writes their SHA-256 and length as the result. Parameters: {@code delayMillis} (interruptible),
- * {@code fail=true}. The real algorithms are exercised end to end in the tests module.
+ * {@code fail=true}, {@code exhaust=memory|stack} (the error wrapped, as a parallel step throws it). The real algorithms are exercised end to end in the tests module.
  */
 final class EchoDigestRunner implements AlgorithmRunner {
   static final AlgorithmDescriptor DESCRIPTOR = new AlgorithmDescriptor("test-echo-digest", "1.0.0", "sha256:" + "e0".repeat(32),
@@ -39,7 +39,7 @@ final class EchoDigestRunner implements AlgorithmRunner {
 
     @Override
     public Set<String> parameterNames() {
-      return Set.of("delayMillis", "fail");
+      return Set.of("delayMillis", "fail", "exhaust");
     }
 
     @Override
@@ -64,6 +64,13 @@ final class EchoDigestRunner implements AlgorithmRunner {
       throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
     }
     if ("true".equals(p.string("fail", "false"))) throw new AlgorithmException(AlgorithmException.Reason.BAD_INPUT, "inputs", "asked to fail");
+    // As a parallel step of a real algorithm fails when its input is too large: the error arrives
+    // wrapped, as CompletableFuture.join wraps what another thread threw.
+    switch (p.string("exhaust", "")) {
+      case "memory" -> throw new java.util.concurrent.CompletionException(new OutOfMemoryError("Java heap space"));
+      case "stack" -> throw new java.util.concurrent.CompletionException(new StackOverflowError());
+      default -> {}
+    }
     try {
       StringBuilder out = new StringBuilder("[");
       List<List<InstanceRecord>> instances = new ArrayList<>();

@@ -330,9 +330,10 @@ public final class TaskService implements AutoCloseable {
     }
     try {
       run(t, cancelled);
-    } catch (Exception | Error e) {
+    } catch (Exception | Error thrown) {
       // Errors too: a hostile input that overflows the stack or the heap must end its task as failed,
       // not kill the worker and leave the record "running" (to be re-run after every restart).
+      Throwable e = exhaustionBehind(thrown);
       if (closing && !(e instanceof Error)) {
         LOG.info("{}task {} interrupted by shutdown; it will re-run after a restart", logPrefix, taskId);
         return;
@@ -368,6 +369,19 @@ public final class TaskService implements AutoCloseable {
       live.remove(taskId);
       Thread.interrupted();
     }
+  }
+
+  /**
+   * The memory or stack exhaustion behind {@code e}'s wrappers, else {@code e}: an algorithm's
+   * parallel step throws on another thread, and what reaches the worker is a CompletionException
+   * (or the like) around it, which would otherwise be reported as an unexpected internal error.
+   */
+  static Throwable exhaustionBehind(Throwable e) {
+    Throwable c = e;
+    for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
+      if (c instanceof OutOfMemoryError || c instanceof StackOverflowError) return c;
+    }
+    return e;
   }
 
   /** How often a task may start without finishing (restarts in between) before it is failed as a poison task. */

@@ -6,26 +6,27 @@ import java.util.stream.IntStream;
 public final class Masks {
   private Masks() {}
 
-  /** Keeps the {@code n} largest 6-connected components whose size is at least {@code minFraction} of the largest. */
-  public static byte[] largestComponents(byte[] mask, int nx, int ny, int nz, int n, double minFraction) {
+  /**
+   * Keeps, in place, the {@code n} largest 6-connected components whose size is at least
+   * {@code minFraction} of the largest, and clears every other one; returns {@code mask}. In place
+   * because a mask is a byte per voxel: a whole-body CT of 2,000 slices makes each copy half a gigabyte.
+   */
+  public static byte[] keepLargestComponents(byte[] mask, int nx, int ny, int nz, int n, double minFraction) {
     RunComponents c = RunComponents.of(mask, 0, nx, ny, nz);
     int[] roots = c.largest(n);
-    byte[] out = new byte[mask.length];
-    if (roots.length == 0) return out;
     long[] size = c.sizes();
     java.util.Set<Integer> keep = new java.util.HashSet<>();
     for (int r : roots) if (size[r] >= minFraction * size[roots[0]]) keep.add(r);
-    c.paint(out, 0, keep::contains, (byte) 1);
-    return out;
+    c.paint(mask, 0, r -> !keep.contains(r), (byte) 0);
+    return mask;
   }
 
-  /** Drops 6-connected components smaller than {@code minVoxels}. */
-  public static byte[] removeSmallComponents(byte[] mask, int nx, int ny, int nz, long minVoxels) {
+  /** Clears, in place, the 6-connected components smaller than {@code minVoxels}; returns {@code mask}. */
+  public static byte[] dropSmallComponents(byte[] mask, int nx, int ny, int nz, long minVoxels) {
     RunComponents c = RunComponents.of(mask, 0, nx, ny, nz);
     long[] size = c.sizes();
-    byte[] out = new byte[mask.length];
-    c.paint(out, 0, r -> size[r] >= minVoxels, (byte) 1);
-    return out;
+    c.paint(mask, 0, r -> size[r] < minVoxels, (byte) 0);
+    return mask;
   }
 
   /**

@@ -52,9 +52,14 @@ class MasksTest {
       for (long s : c.sizes()) if (s > 0) got.add((int) s);
       got.sort((a, b) -> b - a);
       assertThat(got).as("trial %d", trial).isEqualTo(expected);
-      byte[] largest = Masks.largestComponents(m, nx, ny, nz, 1, 0);
+      byte[] before = m.clone();
+      byte[] largest = Masks.keepLargestComponents(m, nx, ny, nz, 1, 0);
+      assertThat(largest).isSameAs(m);
       int count = 0;
-      for (byte b : largest) count += b;
+      for (int i = 0; i < m.length; i++) {
+        count += largest[i];
+        if (before[i] == 0) assertThat(largest[i]).isZero();
+      }
       assertThat(count).isEqualTo(expected.get(0));
     }
   }
@@ -113,8 +118,11 @@ class MasksTest {
     byte[] m = new byte[100];
     m[0] = 1; // single voxel
     for (int i = 50; i < 60; i++) m[i] = 1; // a run of 10
-    byte[] out = Masks.removeSmallComponents(m, 10, 10, 1, 5);
+    m[90] = 7; // a lone voxel of another foreground value: dropped as well
+    byte[] out = Masks.dropSmallComponents(m, 10, 10, 1, 5);
+    assertThat(out).isSameAs(m);
     assertThat(out[0]).isZero();
-    assertThat(out[55]).isEqualTo((byte) 1);
+    assertThat(out[90]).isZero();
+    for (int i = 50; i < 60; i++) assertThat(out[i]).isEqualTo((byte) 1);
   }
 }
