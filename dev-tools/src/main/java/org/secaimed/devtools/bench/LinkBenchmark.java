@@ -85,12 +85,18 @@ public final class LinkBenchmark {
 
   /** The study, how it compresses next to real CT, and the links. */
   public record Report(int size, int slices, long dicomBytes, long archiveBytes, double studyZstdRatio, double studySealedRatio,
-      Double realCtZstdRatio, String suite, int partSize, int runs, JpegLs jpegLs, List<LinkReport> links) {}
+      Double realCtZstdRatio, String suite, int partSize, int runs, Duration rtt, JpegLs jpegLs, List<LinkReport> links) {}
 
   private LinkBenchmark() {}
 
   public static Report run(Path workDir, int size, int slices, HpkeSuite suite, int partSize, int runs, List<Integer> mbps,
       Path realCt, boolean withJpegLs, Consumer<String> log) throws Exception {
+    return run(workDir, size, slices, suite, partSize, runs, mbps, Duration.ZERO, realCt, withJpegLs, log);
+  }
+
+  /** @param rtt the link's round-trip time (zero: bandwidth only) */
+  public static Report run(Path workDir, int size, int slices, HpkeSuite suite, int partSize, int runs, List<Integer> mbps,
+      Duration rtt, Path realCt, boolean withJpegLs, Consumer<String> log) throws Exception {
     if (withJpegLs) JpegLsStudy.requireTool(); // before minutes of work
     log.accept("generating a " + size + "x" + size + "x" + slices + " CT phantom with CT noise (not timed)");
     List<byte[]> study = EnclaveBenchmark.instances(new PhantomSeries(CtPhantom.builder().size(size, size, slices).seed(42).build()));
@@ -127,12 +133,12 @@ public final class LinkBenchmark {
       AlgorithmRunner runner = EnclaveAlgorithms.runner(workDir.resolve("baseline-models"));
       KemKeyPair site = KemKeyPair.generate(suite);
       for (int speed : mbps) {
-        try (ThrottledLink link = new ThrottledLink(URI.create(enclave.baseUrl()), speed)) {
+        try (ThrottledLink link = new ThrottledLink(URI.create(enclave.baseUrl()), speed, rtt)) {
           links.add(overLink(link, enclave, runner, site, new Studies(study, warmup, jls, jlsWarmup), partSize, runs, workDir, log));
         }
       }
     }
-    return new Report(size, slices, bytes, archiveBytes, studyRatio, sealedRatio, realRatio, suite.label(), partSize, runs, jpegLs, links);
+    return new Report(size, slices, bytes, archiveBytes, studyRatio, sealedRatio, realRatio, suite.label(), partSize, runs, rtt, jpegLs, links);
   }
 
   /** The study's instances, uncompressed and (when asked) as JPEG-LS, each with its warm-up phantom. */

@@ -61,6 +61,10 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
   @Option(names = "--link-mbps", paramLabel = "MBPS", description = "simulate an uplink of this many Mbit/s (repeatable, e.g. 1000 and 100)")
   java.util.List<Integer> linkMbps = new java.util.ArrayList<>();
 
+  @Option(names = "--link-rtt-ms", paramLabel = "MS", description = "with --link-mbps: the link's round-trip time (default"
+      + " ${DEFAULT-VALUE}: bandwidth only); each chunk is held half of it each way, a new connection one round trip")
+  int linkRttMs = 0;
+
   @Option(names = "--transfer-syntax", paramLabel = "SYNTAX", description = {"with --link-mbps: also run the confidential path on the",
       "study stored in this transfer syntax (jpeg-ls: JPEG-LS lossless, encoded by dcmtk's dcmcjpls before timing, sealed without zstd)"})
   String transferSyntax;
@@ -88,12 +92,14 @@ public final class BenchEnclaveCommand implements Callable<Integer> {
       }
     }
     for (int m : linkMbps) if (m < 1 || m > 100_000) throw new CommandLine.ParameterException(cmd, "--link-mbps must be 1..100000");
+    if (linkRttMs < 0 || linkRttMs > 1000) throw new CommandLine.ParameterException(cmd, "--link-rtt-ms must be 0..1000");
+    if (linkRttMs > 0 && linkMbps.isEmpty()) throw new CommandLine.ParameterException(cmd, "--link-rtt-ms needs --link-mbps");
     PrintWriter out = cmd.getOut();
     Path work = Files.createTempDirectory("secaimed-bench-enclave-");
     try {
       if (!linkMbps.isEmpty()) {
         var r = org.secaimed.devtools.bench.LinkBenchmark.run(work, size, slices, HpkeSuite.fromLabel(suite), partSize, runs,
-            linkMbps, BenchLinkOutput.realCt(), jpegLs, msg -> cmd.getErr().println("bench enclave: " + msg));
+            linkMbps, java.time.Duration.ofMillis(linkRttMs), BenchLinkOutput.realCt(), jpegLs, msg -> cmd.getErr().println("bench enclave: " + msg));
         if (json) BenchLinkOutput.json(out, r);
         else BenchLinkOutput.text(out, r);
         out.flush();

@@ -51,6 +51,7 @@ final class BenchLinkOutput {
     o.put("suite", r.suite());
     o.put("partSize", r.partSize());
     o.put("runs", r.runs());
+    o.put("linkRttMs", r.rtt().toMillis());
     List<Map<String, Object>> links = r.links().stream().map(l -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("mbps", l.mbps());
@@ -88,7 +89,9 @@ final class BenchLinkOutput {
     o.put("withinGoal", r.links().stream().allMatch(l -> l.medianRatio() <= GOAL));
     o.put("identicalLabels", r.links().stream().allMatch(LinkBenchmark.LinkReport::identicalLabels));
     o.put("insecureDevEnclave", true);
-    o.put("simulated", "bandwidth only: a throttling proxy on loopback, no latency or loss");
+    o.put("simulated", r.rtt().isZero() ? "bandwidth only: a throttling proxy on loopback, no latency or loss"
+        : "a throttling proxy on loopback with a " + r.rtt().toMillis() + " ms round trip (a delay line per direction, a 4 MiB window"
+            + " per connection, one round trip per new connection); no loss, no slow start");
     JsonOutput.print(out, o);
   }
 
@@ -104,7 +107,8 @@ final class BenchLinkOutput {
           r.jpegLs().archiveBytes() / 1e6, r.jpegLs().ratioToArchive(), r.archiveBytes() / 1e6, r.jpegLs().decode().decodeSeconds(),
           r.jpegLs().decode().decodeMBps(), r.jpegLs().decode().jpegLsParseSeconds(), r.jpegLs().decode().uncompressedParseSeconds());
     }
-    out.printf("simulated uplink: a throttling proxy on loopback (bandwidth only, no latency); medians of %d rounds%n", r.runs());
+    out.printf("simulated uplink: a throttling proxy on loopback (%s; no loss, no slow start); medians of %d rounds%n",
+        r.rtt().isZero() ? "bandwidth only, no latency" : "round trip " + r.rtt().toMillis() + " ms", r.runs());
     for (LinkBenchmark.LinkReport l : r.links()) {
       List<LinkPath> paths = List.copyOf(l.medians().keySet());
       out.printf("%n%-26s", l.mbps() + " Mbit/s, seconds");
