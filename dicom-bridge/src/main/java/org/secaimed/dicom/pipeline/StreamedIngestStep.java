@@ -62,10 +62,14 @@ final class StreamedIngestStep {
     }
     // A policy allowing one use: a stream that fails (a bad series) would spend it, and no retry could run. Upload first.
     if (policy.maxUses() <= 1) return Optional.empty();
-    return Optional.of(stream(parts, attested, seriesUid, run, policy));
+    return stream(parts, attested, seriesUid, run, policy);
   }
 
-  private static Result stream(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run, UsagePolicy policy)
+  /**
+   * Streams the series; empty when the enclave's streaming slots were busy and sealing stopped
+   * (the run goes the classic way, its upload abandoned).
+   */
+  private static Optional<Result> stream(JobParts parts, AttestStep.Result attested, String seriesUid, RunFolder run, UsagePolicy policy)
       throws IOException {
     GatewaySession gateway = parts.gateway();
     GatewaySession.OpenUpload upload;
@@ -88,16 +92,36 @@ final class StreamedIngestStep {
           writer -> gateway.sealAndUpload(attested.enclave(), upload, writer));
     } catch (IOException | RuntimeException e) {
       Submit s = await(submitted);
+      if (s.streamingBusy()) {
+        // The enclave reads no more uploads while they arrive: this series goes the classic way, uploaded again.
+        run.journal().record(new StreamAbandoned(upload.uploadId()));
+        parts.listener().stepResumed(Step.UPLOAD, "the enclave's streaming slots are busy; uploading the series first");
+        return Optional.empty();
+      }
       // A refused submit abandoned the upload, which is why sealing stopped: report the refusal.
-      if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, s.failure().getMessage(), s.failure());
+      if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, failureText(s.failure()), s.failure());
       throw e;
     }
     Submit s = await(submitted);
-    if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, s.failure().getMessage(), s.failure());
+    if (s.streamingBusy()) {
+      // The upload finished before the refusal came back: the task is submitted against the blob it became.
+      run.journal().record(new StreamAbandoned(upload.uploadId()));
+      parts.listener().stepFinished(Step.SUBMIT, "the enclave's streaming slots are busy; submitting against blob " + up.blobId());
+      TaskSpec spec = completedSpec(parts, up.blobId(), up.instances());
+      return Optional.of(new Result(up, SubmitStep.run(parts, attested.enclave(), attested.bound(), spec, run,
+          seriesUid + "|" + up.blobId())));
+    }
+    if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, failureText(s.failure()), s.failure());
     SubmittedTask pending = s.task();
     parts.listener().stepFinished(Step.SUBMIT, "task " + pending.taskId() + ", read while upload " + upload.uploadId() + " arrived");
     run.journal().record(new Submitted(pending.taskId(), submission.idempotencyKey()));
-    return new Result(up, pending.withInputs(completedSpec(parts, up.blobId(), up.instances())));
+    return Optional.of(new Result(up, pending.withInputs(completedSpec(parts, up.blobId(), up.instances()))));
+  }
+
+  /** What the operator reads: a gateway failure's own message, anything else named as the submit's failure without a class name. */
+  private static String failureText(Throwable t) {
+    if (t instanceof GatewayException) return t.getMessage();
+    return "the task could not be submitted" + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   /** Sends the submit on a thread of its own; a refused one abandons the upload, so the sealing beside it stops at once. */
@@ -117,7 +141,12 @@ final class StreamedIngestStep {
     return f;
   }
 
-  private record Submit(SubmittedTask task, Throwable failure) {}
+  private record Submit(SubmittedTask task, Throwable failure) {
+    /** The enclave reads as many uploads while they arrive as it allows (decision 24): upload first instead. */
+    boolean streamingBusy() {
+      return failure instanceof org.secaimed.connector.gateway.GatewayProblemException p && p.isType("streaming-busy");
+    }
+  }
 
   private static Submit await(CompletableFuture<SubmittedTask> f) throws IOException {
     try {

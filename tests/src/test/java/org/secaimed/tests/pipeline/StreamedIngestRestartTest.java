@@ -133,6 +133,32 @@ class StreamedIngestRestartTest {
     assertThat(taskIds()).containsExactly(outcome.taskId());
   }
 
+  /**
+   * Another party holds the enclave's streaming slot (1 with the default 2 workers) with a task
+   * over an upload that never arrives: the series still gets its SEG, submitted against its blob.
+   */
+  @Test
+  void whenTheEnclavesStreamingSlotsAreBusyTheSeriesGoesTheClassicWay() throws Exception {
+    KemKeyPair other = KemKeyPair.generate(HpkeSuite.X25519);
+    GatewaySession holder = GatewaySession.builder(enclave.baseUrl()).policy(Policy.resource("policies/dev.yaml"))
+        .checkpointStore(dir.resolve("other/checkpoints")).workDir(dir.resolve("other/work")).site(other).build();
+    var attested = holder.attest();
+    GatewaySession.OpenUpload held = holder.openUpload(attested, holder.uploadPolicy());
+    var algorithm = BridgePipeline.resolveAlgorithm(holder, "ct-body-lungs-bone", null);
+    var waiting = holder.submit(attested, new org.secaimed.connector.gateway.TaskSpec("segmentation", algorithm, List.of(held.uploadId()),
+        java.util.Map.of(), java.util.Map.of()), other.publicKey(), "holds-the-slot-1");
+    try {
+      SeriesOutcome outcome = pipeline(PipelineListener.SILENT).segmentSeries(series.seriesInstanceUid(), dir.resolve("run"));
+      assertThat(Files.readString(dir.resolve("run").resolve(RunJournal.FILE_NAME))).contains("\"STREAM_ABANDONED\"");
+      assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + outcome.taskId() + ".json"))).contains(outcome.blobId())
+          .doesNotContain("upl-");
+      assertThat(segCount()).isEqualTo(1);
+      assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + waiting.taskId() + ".json"))).contains("running");
+    } finally {
+      holder.client().abortUpload(held.uploadId());
+    }
+  }
+
   private BridgePipeline pipeline(PipelineListener listener) throws Exception {
     return pipeline(listener, null);
   }

@@ -136,6 +136,31 @@ class StreamedIngestTest {
         p -> assertThat(p.isType("upload-aborted")).as(p.getMessage()).isTrue());
   }
 
+  /**
+   * Anyone may declare a policy over an empty upload and submit against it: such tasks wait for
+   * parts on a worker, so they get one worker fewer than the pool (1 of the default 2), a task
+   * over a complete blob still runs meanwhile, and a site told {@code streaming-busy} uploads first.
+   */
+  @Test
+  void streamedTasksNeverHoldEveryWorker() throws Exception {
+    Site a = site("a");
+    Site b = site("b");
+    GatewaySession.OpenUpload held = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask waiting = submit(a, held.uploadId(), "stream-0101"); // nothing will arrive
+    awaitState(a, waiting, "running");
+    GatewaySession.OpenUpload second = b.session().openUpload(b.enclave(), ownUse(b));
+    assertThatThrownBy(() -> submit(b, second.uploadId(), "stream-0102")).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType("streaming-busy")).as(p.getMessage()).isTrue()).hasMessageContaining("upload the study first");
+    UploadedBlob blob = b.session().sealAndUpload(b.enclave(), ownUse(b), out -> out.write(study(9, PART)));
+    b.session().await(submit(b, blob.blobId(), "stream-0103"), Duration.ofSeconds(30), null);
+    // The slot is free again once the streamed task ends.
+    a.session().client().abortUpload(held.uploadId());
+    assertTaskFails(a, waiting, "input-upload-aborted");
+    SubmittedTask now = submit(b, second.uploadId(), "stream-0104");
+    b.session().client().abortUpload(second.uploadId());
+    assertTaskFails(b, now, "input-upload-aborted");
+  }
+
   @Test
   void anUploadThatStopsArrivingFailsTheTaskWhenItStalls() throws Exception {
     enclave.server().uploadStallTimeout(Duration.ofMillis(500));

@@ -175,6 +175,12 @@ public final class BlobStore implements AutoCloseable {
         throw new Problem("upload-part-digest", 400, "Part digest mismatch", "part " + partNumber + " does not match its Content-Digest");
       }
       synchronized (lock(uploadId)) {
+        // Read again under the lock: an abort or completion that won the race has dropped the parts.
+        String now = meta(uploadId).state();
+        if ("aborted".equals(now)) {
+          throw new Problem("upload-aborted", 409, "Upload abandoned", "upload " + uploadId + " was abandoned by its owner");
+        }
+        if (!"open".equals(now)) return status(uploadId);
         if (Files.exists(part)) {
           if (!MessageDigest.isEqual(digestOf(part), actual)) {
             throw Problem.conflict("upload-part-conflict", "Part already stored with other content", "part " + partNumber + " of " + uploadId);

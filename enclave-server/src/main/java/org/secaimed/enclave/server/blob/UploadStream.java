@@ -1,9 +1,10 @@
 package org.secaimed.enclave.server.blob;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -50,6 +51,11 @@ public final class UploadStream extends InputStream {
     return verifiedBlobId;
   }
 
+  /** Whether the owner abandoned the upload (a reader waiting for its completion to finish stops then). */
+  public boolean uploadAbandoned() throws IOException {
+    return store.isAborted(uploadId);
+  }
+
   /** The reason this stream failed, if it did (a parser above may have wrapped the exception). */
   public UploadStreamException failure() {
     return failure;
@@ -89,42 +95,76 @@ public final class UploadStream extends InputStream {
     }
   }
 
-  /** Opens the next part (waiting for it); false at the end, after the digest matched. */
+  /**
+   * Opens the next part (waiting for it); false at the end, after the digest matched. An abandoned
+   * upload ends the reader at the next part even when more parts are stored, or while it waits for
+   * the completion after a short last part (how an upload whose completion failed is abandoned).
+   */
   private boolean advance() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + stallNanos;
     while (true) {
       BlobStore.Completion done = store.completionOf(uploadId);
       if (done != null && offset >= done.length()) return finish(done);
+      if (store.isAborted(uploadId)) throw fail(Reason.ABORTED, "upload " + uploadId + " was abandoned by its owner");
       Path part = store.partFile(uploadId, nextPart);
-      try {
-        InputStream in = Files.newInputStream(part);
-        long size = Files.size(part);
-        if (done != null && size != Math.min(partSize, done.length() - offset)) {
-          in.close();
-          throw fail(Reason.MISMATCH, "part " + nextPart + " has " + size + " bytes where the completion expects "
-              + Math.min(partSize, done.length() - offset));
-        }
-        if (done == null && size != partSize) {
-          // A short part is the last one: where the upload ends is known only from the signed completion.
-          in.close();
-          if (!store.awaitChange(uploadId, deadline)) throw stalled();
-          continue;
-        }
-        open(in, size);
-        return true;
-      } catch (NoSuchFileException e) {
+      InputStream in = openIfPresent(part);
+      if (in == null) {
         String blobId = store.assembledBlobId(uploadId);
         if (blobId != null) {
           // Completed and assembled meanwhile: the rest comes from the verified blob.
-          InputStream in = Files.newInputStream(store.blobPath(blobId));
-          in.skipNBytes(offset);
-          open(in, Files.size(store.blobPath(blobId)) - offset);
+          Path blob = store.blobPath(blobId);
+          InputStream b = openIfPresent(blob);
+          if (b == null) throw fail(Reason.MISMATCH, "upload " + uploadId + " completed as " + blobId + ", which is not stored");
+          openAt(b, offset, Files.size(blob) - offset);
           return true;
         }
-        if (store.isAborted(uploadId)) throw fail(Reason.ABORTED, "upload " + uploadId + " was abandoned by its owner");
         if (!store.awaitChange(uploadId, deadline)) throw stalled();
+        continue;
       }
+      long size;
+      try {
+        size = Files.size(part);
+      } catch (IOException e) {
+        in.close();
+        throw e;
+      }
+      if (done != null && size != Math.min(partSize, done.length() - offset)) {
+        in.close();
+        throw fail(Reason.MISMATCH, "part " + nextPart + " has " + size + " bytes where the completion expects "
+            + Math.min(partSize, done.length() - offset));
+      }
+      if (done == null && size != partSize) {
+        // A short part is the last one: where the upload ends is known only from the signed completion.
+        in.close();
+        if (!store.awaitChange(uploadId, deadline)) throw stalled();
+        continue;
+      }
+      open(in, size);
+      return true;
     }
+  }
+
+  /**
+   * The file's bytes, or null while it is not there. A {@link FileInputStream}, not a channel: an
+   * interrupt of the thread reading (a read-ahead being stopped) must not close the part under the
+   * next reader, as it closes an interruptible channel.
+   */
+  private static InputStream openIfPresent(Path file) {
+    try {
+      return new FileInputStream(file.toFile());
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  private void openAt(InputStream in, long skip, long size) throws IOException {
+    try {
+      in.skipNBytes(skip);
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+    open(in, size);
   }
 
   private void open(InputStream in, long size) {

@@ -103,7 +103,7 @@ final class TaskInputs implements AutoCloseable {
       s.transferTo(java.io.OutputStream.nullOutputStream());
       String blobId = s.verifiedBlobId();
       if (blobId == null) throw new UploadStreamException(UploadStreamException.Reason.MISMATCH, "input " + a.input().blobId() + " did not end");
-      InputPolicies.Verified v = awaitPolicy(policies, blobId, wait);
+      InputPolicies.Verified v = awaitPolicy(policies, blobId, s, wait);
       if (!v.digest().equals(a.input().digest())) {
         throw new RequestRefusedException(RequestRefusedException.Rule.POLICY_BINDING, "input " + a.input().blobId()
             + " completed as " + blobId + " under another usage policy than the one it was admitted under");
@@ -113,12 +113,21 @@ final class TaskInputs implements AutoCloseable {
     return out;
   }
 
-  private static InputPolicies.Verified awaitPolicy(InputPolicies policies, String blobId, Duration wait)
+  /**
+   * The blob's stored policy once its completion finished. A completion that failed after the
+   * reader matched it (assembly, the header check) is withdrawn and the owner abandons the upload:
+   * that ends the wait at once, as {@code input-upload-aborted}, not after the stall timeout.
+   */
+  private static InputPolicies.Verified awaitPolicy(InputPolicies policies, String blobId, UploadStream upload, Duration wait)
       throws IOException, RequestRefusedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       var v = policies.load(blobId);
       if (v.isPresent() && v.get().sealedCommitmentKey() != null) return v.get();
+      if (upload.uploadAbandoned()) {
+        throw new UploadStreamException(UploadStreamException.Reason.ABORTED,
+            "the completion of " + blobId + " failed and its owner abandoned the upload");
+      }
       if (System.nanoTime() > deadline) {
         throw new UploadStreamException(UploadStreamException.Reason.STALLED, "the completion of " + blobId + " did not finish");
       }

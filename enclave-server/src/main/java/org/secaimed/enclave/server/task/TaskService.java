@@ -81,6 +81,13 @@ public final class TaskService implements AutoCloseable {
   private final AtomicLong inputsOpened = new AtomicLong();
   private final Clock clock;
   private final ThreadPoolExecutor pool;
+  /**
+   * Tasks admitted against an upload still arriving, until they end: at most {@link #maxStreaming},
+   * one worker fewer than the pool, so tasks waiting for parts (anyone may declare a policy and
+   * stream nothing) can never hold every worker; a site told {@code streaming-busy} uploads first.
+   */
+  private final java.util.Set<String> streaming = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final int maxStreaming;
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
   /** A running task: its worker thread (cancellation interrupts it) and whether cancel was asked. */
@@ -102,6 +109,7 @@ public final class TaskService implements AutoCloseable {
     this.logPrefix = issuer.logPrefix();
     this.log = log;
     this.clock = clock;
+    this.maxStreaming = Math.max(1, workers - 1);
     this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
       Thread t = new Thread(r, "enclave-task");
       t.setDaemon(true);
@@ -192,12 +200,19 @@ public final class TaskService implements AutoCloseable {
         }
         return new Submitted(get(e.taskId()), false);
       }
+      boolean streamed = request.inputs().stream().anyMatch(BlobStore::isUploadId);
+      if (streamed && streaming.size() >= maxStreaming) {
+        throw Problem.conflict("streaming-busy", "Streaming slots busy", "the enclave reads at most " + maxStreaming
+            + " upload(s) while they arrive, so that tasks waiting for parts never hold every worker; upload the study first"
+            + " and submit naming its blob");
+      }
       byte[] id = new byte[16];
       random.nextBytes(id);
       String taskId = "task-" + HexFormat.of().formatHex(id);
       TaskRecord t = new TaskRecord(taskId, "queued", 0.0, "queued", clock.instant().toString(), null, request, null, submitter);
       save(t);
       state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
+      if (streamed) streaming.add(taskId);
       enqueue(taskId);
       return new Submitted(t, true);
     }
@@ -323,9 +338,13 @@ public final class TaskService implements AutoCloseable {
         t = get(taskId);
       } catch (IOException e) {
         LOG.error("{}cannot read task {}", logPrefix, taskId, e);
+        streaming.remove(taskId);
         return;
       }
-      if (t.finished()) return;
+      if (t.finished()) {
+        streaming.remove(taskId); // cancelled while queued
+        return;
+      }
       running.put(taskId, new Running(Thread.currentThread(), cancelled));
     }
     try {
@@ -367,6 +386,7 @@ public final class TaskService implements AutoCloseable {
     } finally {
       running.remove(taskId);
       live.remove(taskId);
+      streaming.remove(taskId);
       Thread.interrupted();
     }
   }

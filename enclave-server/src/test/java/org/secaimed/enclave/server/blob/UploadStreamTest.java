@@ -111,6 +111,63 @@ class UploadStreamTest {
     assertThatThrownBy(() -> put(id, 1)).hasMessageContaining("abandoned");
   }
 
+  /** The usual abandonment after the last part: the completion failed, the owner abandons; the reader waits at the short part. */
+  @Test
+  void anUploadAbandonedAfterItsShortLastPartEndsTheReaderAtOnce() throws Exception {
+    String id = store.create(null, PART, null).uploadId();
+    for (int i = 0; i < 4; i++) put(id, i);
+    UploadStream in = store.openStream(id);
+    CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> readAll(in));
+    Thread.sleep(100); // the reader has read three parts and waits for the completion that ends the short one
+    assertThat(read).isNotDone();
+    store.abort(id);
+    assertThatThrownBy(() -> read.get(5, TimeUnit.SECONDS)).hasRootCauseInstanceOf(UploadStreamException.class)
+        .rootCause().satisfies(e -> assertThat(((UploadStreamException) e).reason()).isEqualTo(UploadStreamException.Reason.ABORTED));
+    in.close();
+  }
+
+  @Test
+  void anAbandonedUploadIsNotReadOnFromThePartsStillStored() throws Exception {
+    String id = store.create(null, PART, null).uploadId();
+    for (int i = 0; i < 4; i++) put(id, i);
+    try (UploadStream in = store.openStream(id)) {
+      assertThat(in.readNBytes(PART)).isEqualTo(Arrays.copyOf(blob, PART));
+      store.abort(id); // the parts stay while this reader has the upload open
+      assertThat(parts(id)).isNotEmpty();
+      assertThatThrownBy(in::read).isInstanceOfSatisfying(UploadStreamException.class,
+          e -> assertThat(e.reason()).isEqualTo(UploadStreamException.Reason.ABORTED));
+      assertThat(in.uploadAbandoned()).isTrue();
+    }
+  }
+
+  /** A read-ahead stopped by an interrupt must not break the part for the thread that reads on. */
+  @Test
+  void anInterruptedReaderLeavesThePartReadableForTheNext() throws Exception {
+    String id2 = store.create(null, PART, null).uploadId();
+    for (int i = 0; i < 4; i++) put(id2, i);
+    try (UploadStream in = store.openStream(id2)) {
+      byte[] first = in.readNBytes(10);
+      CompletableFuture<byte[]> interrupted = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        Thread.currentThread().interrupt();
+        try {
+          interrupted.complete(in.readNBytes(10));
+        } catch (Exception e) {
+          interrupted.completeExceptionally(e);
+        }
+      });
+      t.start();
+      t.join();
+      ByteArrayOutputStream rest = new ByteArrayOutputStream();
+      rest.write(first);
+      rest.write(interrupted.get());
+      store.claimCompletion(id2, new BlobStore.Completion(sha256Hex(blob), blob.length));
+      in.transferTo(rest);
+      assertThat(rest.toByteArray()).isEqualTo(blob);
+      assertThat(in.verifiedBlobId()).isEqualTo("sha256:" + sha256Hex(blob));
+    }
+  }
+
   @Test
   void anUploadThatStopsArrivingStallsTheReader() throws Exception {
     store.stallTimeout(Duration.ofMillis(300));
