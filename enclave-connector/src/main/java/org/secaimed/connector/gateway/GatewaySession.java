@@ -186,6 +186,15 @@ public final class GatewaySession {
     Objects.requireNonNull(policy, "policy");
     SignedPolicy signed = SignedPolicy.sign(policy, party);
     UploadStatus st = client.createUpload(null, partSize, newKey("upload"), wire(signed));
+    // The answer is the untrusted gateway's: a new upload has to be open, empty and cut as asked,
+    // or the task would read (and spend a use on) parts this site never sent.
+    String state = st.getState() == null ? null : st.getState().getValue();
+    if (!"open".equals(state) || st.getPartSize() == null || st.getPartSize() != partSize
+        || (st.getReceivedParts() != null && !st.getReceivedParts().isEmpty())) {
+      throw new GatewayException("the gateway answered the new upload with " + st.getUploadId() + " in state " + state
+          + ", part size " + st.getPartSize() + " and " + (st.getReceivedParts() == null ? 0 : st.getReceivedParts().size())
+          + " part(s) stored; expected a new, empty, open upload with part size " + partSize);
+    }
     return new OpenUpload(st.getUploadId(), policy);
   }
 

@@ -161,6 +161,39 @@ class StreamedIngestTest {
     assertTaskFails(b, now, "input-upload-aborted");
   }
 
+  /**
+   * An upload's Idempotency-Key is scoped by the signing party (as a task's is): the gateway
+   * rewriting a site's create to carry another party's key gets a new upload, not the other party's
+   * parts under this site's policy; and an abandoned upload found by a repeated create is not declared.
+   */
+  @Test
+  void anUploadKeyIsThePartysOwn() throws Exception {
+    Site a = site("a");
+    Site b = site("b");
+    var first = a.session().client().createUpload(null, PART, "shared-upload-key-1", wire(SignedPolicy.sign(ownUse(a),
+        PartyKey.derivedFrom(a.keys()))));
+    a.session().client().putPart(first.getUploadId(), 0, study(11, PART), PART, MessageDigest.getInstance("SHA-256").digest(study(11, PART)));
+    var other = b.session().client().createUpload(null, PART, "shared-upload-key-1", wire(SignedPolicy.sign(ownUse(b),
+        PartyKey.derivedFrom(b.keys()))));
+    assertThat(other.getUploadId()).isNotEqualTo(first.getUploadId());
+    assertThat(other.getReceivedParts()).isEmpty();
+    // The same party repeating its create finds its upload; once abandoned, nothing is declared on it.
+    a.session().client().abortUpload(first.getUploadId());
+    assertThatThrownBy(() -> a.session().client().createUpload(null, PART, "shared-upload-key-1", wire(SignedPolicy.sign(ownUse(a),
+        PartyKey.derivedFrom(a.keys()))))).isInstanceOfSatisfying(GatewayProblemException.class,
+        p -> assertThat(p.isType("upload-aborted")).as(p.getMessage()).isTrue());
+    // The site does not take a gateway's word for a new upload: one answered as not open is refused before any task names it.
+    okhttp3.OkHttpClient lying = new okhttp3.OkHttpClient.Builder().addInterceptor(chain -> {
+      okhttp3.Response r = chain.proceed(chain.request());
+      if (!chain.request().method().equals("POST") || !chain.request().url().encodedPath().equals("/v1/blobs")) return r;
+      String json = r.body().string().replaceAll("\"state\"\\s*:\\s*\"open\"", "\"state\":\"complete\"");
+      return r.newBuilder().body(okhttp3.ResponseBody.create(json, r.body().contentType())).build();
+    }).build();
+    Site c = EchoSites.site(enclave, tmp, "c", PART, lying);
+    assertThatThrownBy(() -> c.session().openUpload(c.enclave(), ownUse(c))).hasMessageContaining("in state complete")
+        .hasMessageContaining("expected a new, empty, open upload");
+  }
+
   @Test
   void anUploadThatStopsArrivingFailsTheTaskWhenItStalls() throws Exception {
     enclave.server().uploadStallTimeout(Duration.ofMillis(500));

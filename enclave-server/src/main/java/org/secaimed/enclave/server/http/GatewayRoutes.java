@@ -136,7 +136,13 @@ public final class GatewayRoutes {
       if (policy != null && !policy.verify().owner().equals(party)) {
         throw new RequestRefusedException(RequestRefusedException.Rule.NOT_POLICY_OWNER, "only the usage policy's owner may declare it for an upload");
       }
-      BlobStore.UploadStatus created = blobs.create(length, body.get("partSize").asInt(), ctx.header("Idempotency-Key"));
+      // Keys are per party, as tasks' are: another party's key (a gateway rewriting the header) finds nothing of this one's.
+      String key = ctx.header("Idempotency-Key");
+      BlobStore.UploadStatus created = blobs.create(length, body.get("partSize").asInt(),
+          key == null || party == null ? key : party + "\n" + key);
+      if (policy != null && "aborted".equals(created.state())) {
+        throw Problem.conflict("upload-aborted", "Upload abandoned", "upload " + created.uploadId() + " was abandoned by its owner");
+      }
       if (policy != null) gate.policies().declare(created.uploadId(), party, policy);
       json(ctx, 201, created);
     } catch (RequestRefusedException e) {
