@@ -402,19 +402,24 @@ public final class GatewaySession {
     Files.createDirectories(workDir);
     Path sealed = Files.createTempFile(workDir, "result-", ".sealed");
     boolean ok = false;
+    // The receipt travels beside the result: one round trip fewer to a remote enclave (it is verified below as before).
+    Prefetch<Receipt> receiptCall = Prefetch.start(() -> client.receipt(task.taskId()));
     try {
       MessageDigest md = PartUploadStream.sha256();
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(sealed), md)) {
         client.downloadResult(task.taskId(), out);
       }
       String sealedSha = HexFormat.of().formatHex(md.digest());
-      Logged logged = verifyLogged(enclave, task.taskId(), receipt -> expected(enclave, task, sealedSha).requireMatchedBy(receipt));
+      Logged logged = verifyLogged(enclave, receiptCall.get(), receipt -> expected(enclave, task, sealedSha).requireMatchedBy(receipt));
       TaskReceipt receipt = logged.receipt();
       ReceiptBundle bundle = logged.bundle();
       ok = true;
       return new VerifiedResult(task.taskId(), receipt, bundle, sealed);
     } finally {
-      if (!ok) Files.deleteIfExists(sealed);
+      if (!ok) {
+        receiptCall.cancel();
+        Files.deleteIfExists(sealed);
+      }
     }
   }
 
@@ -431,8 +436,7 @@ public final class GatewaySession {
    * checkpoint's signature, the receipt's inclusion and consistency with the stored checkpoint;
    * only then is the new checkpoint stored.
    */
-  private Logged verifyLogged(AttestedEnclave enclave, String taskId, ReceiptCheck check) throws GatewayException, IOException {
-      Receipt r = client.receipt(taskId);
+  private Logged verifyLogged(AttestedEnclave enclave, Receipt r, ReceiptCheck check) throws GatewayException, IOException {
       DsseEnvelope env = toEnvelope(r);
       PublicKey key = enclave.signingKey();
       TaskReceipt receipt;
@@ -461,7 +465,7 @@ public final class GatewaySession {
       throws GatewayException, IOException {
     requireFresh(enclave);
     if (party == null) throw new IllegalStateException("verifying a contribution needs the site's keys (Builder.site)");
-    return verifyLogged(enclave, taskId, receipt -> {
+    return verifyLogged(enclave, client.receipt(taskId), receipt -> {
       List<String> blobs = receipt.inputs().stream().map(TaskReceipt.Input::blobId).toList();
       for (String own : ownManifests.keySet()) {
         if (!blobs.contains(own)) throw new ReceiptException(ReceiptException.Reason.MISMATCH, "receipt does not name input " + own);
