@@ -161,7 +161,13 @@ public final class GatewayClient {
   }
 
   public Task task(String taskId) throws GatewayException {
-    return call("task " + taskId, tasks.getTask(taskId));
+    return call("task " + taskId, tasks.getTask(taskId, null));
+  }
+
+  /** The task once it changed or finished, or after {@code wait} (at most 10 s; an enclave without long polls answers at once). */
+  public Task task(String taskId, Duration wait) throws GatewayException {
+    int millis = (int) Math.min(10_000, Math.max(0, wait.toMillis()));
+    return call("task " + taskId, tasks.getTask(taskId, millis == 0 ? null : millis));
   }
 
   public Task cancel(String taskId) throws GatewayException {

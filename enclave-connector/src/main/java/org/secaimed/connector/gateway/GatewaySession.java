@@ -69,6 +69,8 @@ public final class GatewaySession {
   private final int partSize;
   private final org.secaimed.connector.seal.Compression compression;
   private final Duration pollInterval;
+  /** The client's read timeout (a long poll waits well inside it). */
+  private final Duration callTimeout;
   private final CheckpointStore checkpoints;
   private final Path workDir;
   private final KemKeyPair site;
@@ -86,6 +88,7 @@ public final class GatewaySession {
     this.partSize = b.partSize;
     this.compression = b.compression;
     this.pollInterval = b.pollInterval;
+    this.callTimeout = b.callTimeout;
     this.checkpoints = b.checkpoints;
     this.workDir = b.workDir;
     this.site = b.site;
@@ -372,9 +375,14 @@ public final class GatewaySession {
   /** Polls until the task finishes; throws {@link GatewayProblemException} (task-failed / task-cancelled) unless it succeeded. */
   public Task await(SubmittedTask task, Duration timeout, Consumer<Task> progress) throws GatewayException {
     Instant deadline = clock.instant().plus(timeout);
+    Task previous = null;
     while (true) {
-      Task t = client.task(task.taskId());
-      if (progress != null) progress.accept(t);
+      // A long poll: the enclave answers when the task changes, so its end costs half a round trip, not a polling interval.
+      Duration left = Duration.between(clock.instant(), deadline);
+      Task t = client.task(task.taskId(), left.isNegative() ? Duration.ZERO : min(left, longPoll()));
+      boolean changed = previous == null || !sameProgress(previous, t);
+      previous = t;
+      if (progress != null && changed) progress.accept(t);
       String state = t.getState().getValue();
       if ("succeeded".equals(state)) return t;
       if (TERMINAL.contains(state)) {
@@ -383,13 +391,29 @@ public final class GatewaySession {
             err == null ? 409 : err.getStatus(), "task " + state, err == null ? null : err.getDetail());
       }
       if (clock.instant().isAfter(deadline)) throw new GatewayException("task " + task.taskId() + " still " + state + " after " + timeout);
+      if (changed) continue; // a change answered at once: ask again at once
       try {
+        // Unchanged: the long poll timed out, or the enclave answers at once (no long polls): poll as before.
         Thread.sleep(pollInterval.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GatewayException("interrupted while waiting for " + task.taskId());
       }
     }
+  }
+
+  /** How long one long poll may wait: well inside the call timeout, and at most what an enclave grants (10 s). */
+  private Duration longPoll() {
+    return min(Duration.ofSeconds(5), callTimeout.dividedBy(2));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static boolean sameProgress(Task a, Task b) {
+    return Objects.equals(a.getState(), b.getState()) && Objects.equals(a.getProgress(), b.getProgress())
+        && Objects.equals(a.getMessage(), b.getMessage());
   }
 
   /**

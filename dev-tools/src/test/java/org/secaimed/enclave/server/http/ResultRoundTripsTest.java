@@ -23,9 +23,9 @@ import org.secaimed.devtools.enclave.DevEnclave;
 import org.secaimed.enclave.server.http.EchoSites.Site;
 
 /**
- * Fetching a verified result costs a site few round trips to a remote enclave: the receipt is asked
- * for while the result downloads, and the consistency proof while the inclusion proof is fetched;
- * everything is verified as before. Slow answers are simulated here by holding the result and the
+ * Fetching a verified result costs a site few round trips to a remote enclave: waiting for the task
+ * is a long poll, the receipt is asked for while the result downloads, and the consistency proof
+ * while the inclusion proof is fetched; everything is verified as before. Slow answers are simulated here by holding the result and the
  * inclusion proof for a moment; the test checks the order of requests, not any time.
  */
 class ResultRoundTripsTest {
@@ -65,6 +65,27 @@ class ResultRoundTripsTest {
       events.add(call + " answered");
       return r;
     }).build();
+  }
+
+  /**
+   * Waiting for a task is a long poll: the enclave answers when the task changes, so a site asks a
+   * handful of times however long the task runs (polling every 20 ms, a 1.5 s task took about 75 asks).
+   */
+  @Test
+  void waitingForATaskAsksOnlyWhenItChanges() throws Exception {
+    List<String> asks = Collections.synchronizedList(new ArrayList<>());
+    OkHttpClient counting = new OkHttpClient.Builder().addInterceptor(chain -> {
+      if (chain.request().method().equals("GET") && chain.request().url().encodedPath().matches("/v1/tasks/task-[0-9a-f]+")) {
+        asks.add(String.valueOf(chain.request().url().queryParameter("waitMillis")));
+      }
+      return chain.proceed(chain.request());
+    }).build();
+    Site a = EchoSites.site(enclave, tmp, "a", 64 * 1024, counting);
+    UploadedBlob blob = a.session().sealAndUpload(a.enclave(), out -> out.write(new byte[1000]));
+    SubmittedTask task = a.session().submit(a.enclave(), new TaskSpec("segmentation", ECHO, List.of(blob.blobId()),
+        Map.of("delayMillis", "1500"), Map.of()), a.keys().publicKey(), "long-poll-1");
+    assertThat(a.session().await(task, Duration.ofSeconds(30), null).getState().getValue()).isEqualTo("succeeded");
+    assertThat(asks).as(asks.toString()).hasSizeBetween(1, 8).allMatch(w -> !w.equals("null"));
   }
 
   @Test

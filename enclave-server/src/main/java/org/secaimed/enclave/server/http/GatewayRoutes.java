@@ -77,7 +77,8 @@ public final class GatewayRoutes {
     app.delete("/v1/blobs/uploads/{uploadId}", this::abortUpload);
     app.get("/v1/blobs/{blobId}", ctx -> json(ctx, 200, blobs.blob(ctx.pathParam("blobId"))));
     app.post("/v1/tasks", this::submit);
-    app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.get(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
+    app.get("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.await(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx),
+        waitParameter(ctx))));
     app.delete("/v1/tasks/{taskId}", ctx -> json(ctx, 200, tasks.cancel(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
     app.get("/v1/tasks/{taskId}/result", this::result);
     app.get("/v1/tasks/{taskId}/receipt", ctx -> json(ctx, 200, tasks.receipt(ctx.pathParam("taskId"), RequestAuthenticator.party(ctx))));
@@ -148,6 +149,14 @@ public final class GatewayRoutes {
     } catch (RequestRefusedException e) {
       throw Problem.refused(e);
     }
+  }
+
+  /** {@code waitMillis}: 0..10000, absent = 0 (answer at once). */
+  private static java.time.Duration waitParameter(Context ctx) {
+    String w = ctx.queryParam("waitMillis");
+    if (w == null) return java.time.Duration.ZERO;
+    if (!w.matches("\\d{1,5}") || Integer.parseInt(w) > 10_000) throw Problem.badRequest("waitMillis must be 0..10000");
+    return java.time.Duration.ofMillis(Integer.parseInt(w));
   }
 
   /** The owner abandons an upload (docs/gateway-protocol.md, "Streamed ingest"); a task reading it fails. */

@@ -4,6 +4,7 @@ import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,9 @@ public final class TaskService implements AutoCloseable {
    * stream nothing) can never hold every worker; a site told {@code streaming-busy} uploads first.
    */
   private final java.util.Set<String> streaming = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** What long polls wait on, and how many wait. */
+  private final Object changes = new Object();
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
   private final int maxStreaming;
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
@@ -461,8 +465,10 @@ public final class TaskService implements AutoCloseable {
           Bindings.result(t.taskId()), SealOptions.defaults().withCompression(Compression.zstd()));
       // The runner closes the sink only on success; on failure the sealed file lacks its final chunk and is deleted.
       outcome = run.runner().run(TaskAlgorithms.request(req), inputs.plaintexts(), new DigestOutputStream(sealing, plainMd),
-          (step, fraction) -> live.computeIfPresent(t.taskId(),
-              (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null)));
+          (step, fraction) -> {
+            live.computeIfPresent(t.taskId(), (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null));
+            changed();
+          });
       if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
       // Inputs read while they arrived become the blobs they are, checked against their owners' completions.
       admitted = inputs.resolved(gate.policies(), blobs.stallTimeout());
@@ -516,6 +522,51 @@ public final class TaskService implements AutoCloseable {
   private void save(TaskRecord t) throws IOException {
     state.writeJson(taskPath(t.taskId()), t);
     if (t.finished()) live.remove(t.taskId());
+    changed();
+  }
+
+  /** Wakes the long polls ({@link #await}); each checks its own task again. */
+  private void changed() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
+  }
+
+  /** At most this many requests wait for a change at once; more are answered at once (each holds a server thread). */
+  static final int MAX_WAITING = 32;
+
+  /**
+   * The task, if {@code party} submitted it, once it differs from what it was when asked (state,
+   * progress or message) or has finished, or after {@code wait} (a long poll, GET /v1/tasks/{id}?waitMillis).
+   */
+  public TaskRecord await(String taskId, String party, Duration wait) throws IOException {
+    TaskRecord first = get(taskId, party);
+    if (wait.isZero() || first.finished()) return first;
+    if (waiting.incrementAndGet() > MAX_WAITING) {
+      waiting.decrementAndGet();
+      return first;
+    }
+    try {
+      long deadline = System.nanoTime() + wait.toNanos();
+      synchronized (changes) {
+        while (true) {
+          TaskRecord now = get(taskId);
+          long left = deadline - System.nanoTime();
+          if (now.finished() || !sameProgress(now, first) || left <= 0) return now;
+          changes.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return get(taskId);
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  private static boolean sameProgress(TaskRecord a, TaskRecord b) {
+    return java.util.Objects.equals(a.state(), b.state()) && java.util.Objects.equals(a.progress(), b.progress())
+        && java.util.Objects.equals(a.message(), b.message());
   }
 
   private Path taskPath(String taskId) {
