@@ -179,6 +179,12 @@ final class StreamedIngestStep {
     try {
       task = parts.gateway().submit(attested.enclave(), again);
     } catch (GatewayException e) {
+      if (new Submit(null, e).streamingBusy()) {
+        // Refused for busy slots (before the restart too, perhaps): the classic steps submit against the uploaded blob.
+        journal.record(new StreamAbandoned(s.uploadId()));
+        run.resumed("stream-abandoned");
+        return;
+      }
       throw new PipelineException(Step.SUBMIT, seriesUid, e.getMessage(), e);
     }
     journal.record(new Submitted(task.taskId(), again.idempotencyKey()));

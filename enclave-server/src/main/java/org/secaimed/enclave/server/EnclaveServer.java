@@ -74,6 +74,11 @@ public final class EnclaveServer implements AutoCloseable {
       return new Config(host, port, stateDir, runner, w, queueCapacity, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
     }
 
+    /** How many tasks may wait for a worker; more are refused with 503 until one starts. */
+    public Config withQueueCapacity(int q) {
+      return new Config(host, port, stateDir, runner, workers, q, maxBlobBytes, kemSuite, clock, faults, evidence, blobBackend);
+    }
+
     /** Tests only: where to stop a task as a crash would. */
     public Config withFaults(TaskFaults f) {
       return new Config(host, port, stateDir, runner, workers, queueCapacity, maxBlobBytes, kemSuite, clock, f, evidence, blobBackend);

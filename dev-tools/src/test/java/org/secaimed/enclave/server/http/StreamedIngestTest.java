@@ -31,6 +31,7 @@ import org.secaimed.connector.party.SignedPolicy;
 import org.secaimed.connector.party.UsagePolicy;
 import org.secaimed.connector.receipt.TaskReceipt;
 import org.secaimed.devtools.enclave.DevEnclave;
+import org.secaimed.enclave.server.EnclaveServer;
 import org.secaimed.enclave.server.http.EchoSites.Site;
 
 /**
@@ -159,6 +160,53 @@ class StreamedIngestTest {
     SubmittedTask now = submit(b, second.uploadId(), "stream-0104");
     b.session().client().abortUpload(second.uploadId());
     assertTaskFails(b, now, "input-upload-aborted");
+  }
+
+  /** Both workers busy for {@code millis}, over a blob of {@code s}'s. */
+  private static void occupyBothWorkers(Site s, int millis, String keyPrefix) throws Exception {
+    UploadedBlob busy = s.session().sealAndUpload(s.enclave(), ownUse(s), out -> out.write(study(12, PART)));
+    for (int i = 0; i < 2; i++) {
+      s.session().submit(s.enclave(), new TaskSpec("segmentation", ECHO, List.of(busy.blobId()), Map.of("delayMillis",
+          Integer.toString(millis)), Map.of(), "own-use"), s.keys().publicKey(), keyPrefix + i);
+    }
+  }
+
+  /** A streamed task cancelled while it waits for a worker gives its slot back at once, not when a worker takes it off the queue. */
+  @Test
+  void aStreamedTaskCancelledWhileQueuedFreesItsSlotAtOnce() throws Exception {
+    Site a = site("a");
+    occupyBothWorkers(a, 1500, "busy-workers-");
+    GatewaySession.OpenUpload first = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask queued = submit(a, first.uploadId(), "stream-0201");
+    a.session().client().cancel(queued.taskId());
+    GatewaySession.OpenUpload second = a.session().openUpload(a.enclave(), ownUse(a));
+    SubmittedTask next = submit(a, second.uploadId(), "stream-0202"); // refused streaming-busy before the fix
+    a.session().client().abortUpload(second.uploadId());
+    assertTaskFails(a, next, "input-upload-aborted");
+  }
+
+  /**
+   * A submit refused because the queue is full leaves nothing behind: no streaming slot held (every
+   * later streamed submit was refused busy) and no task under its key (a retry got a task that never ran).
+   */
+  @Test
+  void aSubmitRefusedForAFullQueueLeavesNothingBehind() throws Exception {
+    enclave.close();
+    enclave = DevEnclave.start(EnclaveServer.Config.defaults(tmp.resolve("state-small-queue")).withRunner(new EchoDigestRunner())
+        .withKemSuite(org.secaimed.connector.seal.HpkeSuite.X25519).withQueueCapacity(1),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Site a = site("a");
+    occupyBothWorkers(a, 1200, "full-queue-");
+    UploadedBlob waiting = a.session().sealAndUpload(a.enclave(), ownUse(a), out -> out.write(study(13, PART)));
+    a.session().submit(a.enclave(), new TaskSpec("segmentation", ECHO, List.of(waiting.blobId()), Map.of(), Map.of(), "own-use"),
+        a.keys().publicKey(), "full-queue-q"); // the one queue place
+    byte[] study = study(14, 4 * PART);
+    GatewaySession.OpenUpload upload = a.session().openUpload(a.enclave(), ownUse(a));
+    // Refused 503 while the queue is full; the client's retries then find a place once a worker frees up.
+    SubmittedTask task = submit(a, upload.uploadId(), "stream-0301");
+    UploadedBlob blob = a.session().sealAndUpload(a.enclave(), upload, out -> out.write(study));
+    a.session().await(task, Duration.ofSeconds(30), null);
+    assertThat(blob.blobId()).startsWith("sha256:");
   }
 
   /**

@@ -83,13 +83,16 @@ public final class TaskService implements AutoCloseable {
   private final Clock clock;
   private final ThreadPoolExecutor pool;
   /**
-   * Tasks admitted against an upload still arriving, until they end: at most {@link #maxStreaming},
-   * one worker fewer than the pool, so tasks waiting for parts (anyone may declare a policy and
-   * stream nothing) can never hold every worker; a site told {@code streaming-busy} uploads first.
+   * Tasks admitted against an upload still arriving, until they end (re-queued ones after a restart
+   * too): at most {@link #maxStreaming}, one worker fewer than the pool, so tasks waiting for parts
+   * (anyone may declare a policy and stream nothing) can never hold every worker; a site told
+   * {@code streaming-busy} uploads first.
    */
   private final java.util.Set<String> streaming = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** What long polls wait on, and how many wait. */
   private final Object changes = new Object();
+  /** Counts changes (under {@link #changes}). */
+  private long version;
   private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
   private final int maxStreaming;
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
@@ -113,7 +116,7 @@ public final class TaskService implements AutoCloseable {
     this.logPrefix = issuer.logPrefix();
     this.log = log;
     this.clock = clock;
-    this.maxStreaming = Math.max(1, workers - 1);
+    this.maxStreaming = workers - 1; // one worker: no streaming at all, every study is uploaded first
     this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
       Thread t = new Thread(r, "enclave-task");
       t.setDaemon(true);
@@ -143,6 +146,7 @@ public final class TaskService implements AutoCloseable {
           LOG.warn("{}task {} given up after {} unfinished starts", logPrefix, t.taskId(), MAX_STARTS);
         } else {
           save(t.with("queued", 0.0, "re-queued after a restart", null, null));
+          if (t.request().inputs().stream().anyMatch(BlobStore::isUploadId)) streaming.add(t.taskId());
           enqueue(t.taskId());
         }
       }
@@ -204,7 +208,7 @@ public final class TaskService implements AutoCloseable {
         }
         return new Submitted(get(e.taskId()), false);
       }
-      boolean streamed = request.inputs().stream().anyMatch(BlobStore::isUploadId);
+      boolean streamed = stillArriving(request);
       if (streamed && streaming.size() >= maxStreaming) {
         throw Problem.conflict("streaming-busy", "Streaming slots busy", "the enclave reads at most " + maxStreaming
             + " upload(s) while they arrive, so that tasks waiting for parts never hold every worker; upload the study first"
@@ -217,9 +221,25 @@ public final class TaskService implements AutoCloseable {
       save(t);
       state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
       if (streamed) streaming.add(taskId);
-      enqueue(taskId);
+      try {
+        enqueue(taskId);
+      } catch (Problem full) {
+        // Not queued: nothing of it stays, so a retry under the same key makes a task that runs.
+        streaming.remove(taskId);
+        Files.deleteIfExists(keyFile);
+        Files.deleteIfExists(taskPath(taskId));
+        throw full;
+      }
       return new Submitted(t, true);
     }
+  }
+
+  /** Whether the request names an upload still arriving (one that completed meanwhile is read as its blob: no slot). */
+  private boolean stillArriving(TaskRecord.Request request) throws IOException {
+    for (String input : request.inputs()) {
+      if (BlobStore.isUploadId(input) && input.equals(blobs.resolveInput(input))) return true;
+    }
+    return false;
   }
 
   /** Checks the request's form and algorithm; returns the provider licence it falls under, if any. */
@@ -285,6 +305,7 @@ public final class TaskService implements AutoCloseable {
       }
       TaskRecord c = t.with("cancelled", t.progress(), "cancelled before it ran", clock.instant().toString(), null);
       save(c);
+      streaming.remove(taskId); // its slot is free now, not when a worker takes it off the queue
       return c;
     }
   }
@@ -340,7 +361,7 @@ public final class TaskService implements AutoCloseable {
     synchronized (this) {
       try {
         t = get(taskId);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.error("{}cannot read task {}", logPrefix, taskId, e);
         streaming.remove(taskId);
         return;
@@ -528,6 +549,7 @@ public final class TaskService implements AutoCloseable {
   /** Wakes the long polls ({@link #await}); each checks its own task again. */
   private void changed() {
     synchronized (changes) {
+      version++;
       changes.notifyAll();
     }
   }
@@ -548,12 +570,19 @@ public final class TaskService implements AutoCloseable {
     }
     try {
       long deadline = System.nanoTime() + wait.toNanos();
-      synchronized (changes) {
-        while (true) {
-          TaskRecord now = get(taskId);
-          long left = deadline - System.nanoTime();
-          if (now.finished() || !sameProgress(now, first) || left <= 0) return now;
-          changes.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      while (true) {
+        long seen;
+        synchronized (changes) {
+          seen = version;
+        }
+        // Read outside the monitor, so a change being recorded never waits for a waiter's file read;
+        // a change after the read moves the version, and the wait below then does not block.
+        TaskRecord now = get(taskId);
+        if (now.finished() || moved(first, now) || deadline - System.nanoTime() <= 0) return now;
+        synchronized (changes) {
+          for (long left; version == seen && (left = deadline - System.nanoTime()) > 0; ) {
+            changes.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -564,9 +593,14 @@ public final class TaskService implements AutoCloseable {
     }
   }
 
-  private static boolean sameProgress(TaskRecord a, TaskRecord b) {
-    return java.util.Objects.equals(a.state(), b.state()) && java.util.Objects.equals(a.progress(), b.progress())
-        && java.util.Objects.equals(a.message(), b.message());
+  /** Progress a long poll answers early for: a new state or step, or a twentieth more done (not every slice's report). */
+  static final double PROGRESS_STEP = 0.05;
+
+  private static boolean moved(TaskRecord before, TaskRecord now) {
+    if (!java.util.Objects.equals(before.state(), now.state()) || !java.util.Objects.equals(before.message(), now.message())) return true;
+    double a = before.progress() == null ? 0 : before.progress();
+    double b = now.progress() == null ? 0 : now.progress();
+    return Math.abs(b - a) >= PROGRESS_STEP;
   }
 
   private Path taskPath(String taskId) {
