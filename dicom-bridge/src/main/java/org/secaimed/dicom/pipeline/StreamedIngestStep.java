@@ -98,8 +98,12 @@ final class StreamedIngestStep {
         parts.listener().stepResumed(Step.UPLOAD, "the enclave's streaming slots are busy; uploading the series first");
         return Optional.empty();
       }
-      // A refused submit abandoned the upload, which is why sealing stopped: report the refusal.
-      if (s.failure() != null) throw new PipelineException(Step.SUBMIT, seriesUid, failureText(s.failure()), s.failure());
+      // A refused submit abandoned the upload, which is why sealing stopped: report the refusal. But a
+      // submit that reached the enclave after sealing had failed (and abandoned the upload) was refused
+      // for that abandonment: then the sealing failure is the reason.
+      if (s.failure() != null && !s.refusedForTheAbandonment()) {
+        throw new PipelineException(Step.SUBMIT, seriesUid, failureText(s.failure()), s.failure());
+      }
       throw e;
     }
     Submit s = await(submitted);
@@ -145,6 +149,11 @@ final class StreamedIngestStep {
     /** The enclave reads as many uploads while they arrive as it allows (decision 24): upload first instead. */
     boolean streamingBusy() {
       return failure instanceof org.secaimed.connector.gateway.GatewayProblemException p && p.isType("streaming-busy");
+    }
+
+    /** The upload was already abandoned when the submit arrived (by the sealing failure beside it). */
+    boolean refusedForTheAbandonment() {
+      return failure instanceof org.secaimed.connector.gateway.GatewayProblemException p && p.isType("upload-aborted");
     }
   }
 

@@ -88,14 +88,18 @@ class StreamedIngestRestartTest {
       }
     };
     assertThatThrownBy(() -> pipeline(dies).segmentSeries(series.seriesInstanceUid(), runDir)).hasMessageContaining("killed");
+    // The submit travels beside the sealing: it made a task, which fails with the abandoned upload,
+    // or it reached the enclave after the abandonment and was refused (then the kill is still the reason given).
     List<String> first = taskIds();
-    assertThat(first).hasSize(1);
-    awaitState(first.get(0), "failed");
-    assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + first.get(0) + ".json"))).contains("input-upload-aborted");
+    assertThat(first).hasSizeLessThanOrEqualTo(1);
+    for (String t : first) {
+      awaitState(t, "failed");
+      assertThat(Files.readString(enclave.stateDir().resolve("tasks/" + t + ".json"))).contains("input-upload-aborted");
+    }
 
     SeriesOutcome outcome = pipeline(PipelineListener.SILENT).segmentSeries(series.seriesInstanceUid(), runDir);
     assertThat(outcome.resumedSteps()).contains("stream-abandoned");
-    assertThat(taskIds()).hasSize(2).contains(outcome.taskId());
+    assertThat(taskIds()).hasSize(first.size() + 1).contains(outcome.taskId());
     assertThat(segCount()).as("one SEG written back").isEqualTo(1);
   }
 
