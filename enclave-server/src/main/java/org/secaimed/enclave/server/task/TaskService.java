@@ -4,7 +4,6 @@ import org.secaimed.connector.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -82,19 +82,10 @@ public final class TaskService implements AutoCloseable {
   private final AtomicLong inputsOpened = new AtomicLong();
   private final Clock clock;
   private final ThreadPoolExecutor pool;
-  /**
-   * Tasks admitted against an upload still arriving, until they end (re-queued ones after a restart
-   * too): at most {@link #maxStreaming}, one worker fewer than the pool, so tasks waiting for parts
-   * (anyone may declare a policy and stream nothing) can never hold every worker; a site told
-   * {@code streaming-busy} uploads first.
-   */
-  private final java.util.Set<String> streaming = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** What long polls wait on, and how many wait. */
-  private final Object changes = new Object();
-  /** Counts changes (under {@link #changes}). */
-  private long version;
-  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
-  private final int maxStreaming;
+  /** Tasks over uploads still arriving (streamed ingest) never hold every worker. */
+  private final StreamingSlots streaming;
+  /** What long polls wait on. */
+  private final TaskChanges changes = new TaskChanges();
   private final ConcurrentHashMap<String, Running> running = new ConcurrentHashMap<>();
 
   /** A running task: its worker thread (cancellation interrupts it) and whether cancel was asked. */
@@ -116,7 +107,7 @@ public final class TaskService implements AutoCloseable {
     this.logPrefix = issuer.logPrefix();
     this.log = log;
     this.clock = clock;
-    this.maxStreaming = workers - 1; // one worker: no streaming at all, every study is uploaded first
+    this.streaming = new StreamingSlots(workers);
     this.pool = new ThreadPoolExecutor(workers, workers, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
       Thread t = new Thread(r, "enclave-task");
       t.setDaemon(true);
@@ -146,7 +137,7 @@ public final class TaskService implements AutoCloseable {
           LOG.warn("{}task {} given up after {} unfinished starts", logPrefix, t.taskId(), MAX_STARTS);
         } else {
           save(t.with("queued", 0.0, "re-queued after a restart", null, null));
-          if (t.request().inputs().stream().anyMatch(BlobStore::isUploadId)) streaming.add(t.taskId());
+          if (t.request().inputs().stream().anyMatch(BlobStore::isUploadId)) streaming.hold(t.taskId());
           enqueue(t.taskId());
         }
       }
@@ -208,27 +199,21 @@ public final class TaskService implements AutoCloseable {
         }
         return new Submitted(get(e.taskId()), false);
       }
-      boolean streamed = stillArriving(request);
-      if (streamed && streaming.size() >= maxStreaming) {
-        throw Problem.conflict("streaming-busy", "Streaming slots busy", "the enclave reads at most " + maxStreaming
-            + " upload(s) while they arrive, so that tasks waiting for parts never hold every worker; upload the study first"
-            + " and submit naming its blob");
-      }
       byte[] id = new byte[16];
       random.nextBytes(id);
       String taskId = "task-" + HexFormat.of().formatHex(id);
+      if (stillArriving(request)) streaming.acquire(taskId); // or streaming-busy, before anything is written
       TaskRecord t = new TaskRecord(taskId, "queued", 0.0, "queued", clock.instant().toString(), null, request, null, submitter);
-      save(t);
-      state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
-      if (streamed) streaming.add(taskId);
       try {
+        save(t);
+        state.writeJson(keyFile, new IdempotencyEntry(taskId, requestDigest));
         enqueue(taskId);
-      } catch (Problem full) {
-        // Not queued: nothing of it stays, so a retry under the same key makes a task that runs.
-        streaming.remove(taskId);
+      } catch (IOException | RuntimeException notQueued) {
+        // A full queue (503) or a failed write: nothing of it stays, so a retry under the same key makes a task that runs.
+        streaming.release(taskId);
         Files.deleteIfExists(keyFile);
         Files.deleteIfExists(taskPath(taskId));
-        throw full;
+        throw notQueued;
       }
       return new Submitted(t, true);
     }
@@ -305,7 +290,7 @@ public final class TaskService implements AutoCloseable {
       }
       TaskRecord c = t.with("cancelled", t.progress(), "cancelled before it ran", clock.instant().toString(), null);
       save(c);
-      streaming.remove(taskId); // its slot is free now, not when a worker takes it off the queue
+      streaming.release(taskId); // its slot is free now, not when a worker takes it off the queue
       return c;
     }
   }
@@ -363,11 +348,11 @@ public final class TaskService implements AutoCloseable {
         t = get(taskId);
       } catch (IOException | RuntimeException e) {
         LOG.error("{}cannot read task {}", logPrefix, taskId, e);
-        streaming.remove(taskId);
+        streaming.release(taskId);
         return;
       }
       if (t.finished()) {
-        streaming.remove(taskId); // cancelled while queued
+        streaming.release(taskId); // cancelled while queued
         return;
       }
       running.put(taskId, new Running(Thread.currentThread(), cancelled));
@@ -411,7 +396,7 @@ public final class TaskService implements AutoCloseable {
     } finally {
       running.remove(taskId);
       live.remove(taskId);
-      streaming.remove(taskId);
+      streaming.release(taskId);
       Thread.interrupted();
     }
   }
@@ -488,7 +473,7 @@ public final class TaskService implements AutoCloseable {
       outcome = run.runner().run(TaskAlgorithms.request(req), inputs.plaintexts(), new DigestOutputStream(sealing, plainMd),
           (step, fraction) -> {
             live.computeIfPresent(t.taskId(), (k, r) -> r.with("running", Math.max(0, Math.min(1, fraction)), step, null, null));
-            changed();
+            changes.changed();
           });
       if (cancelled.get()) throw new AlgorithmException(AlgorithmException.Reason.CANCELLED, null, "task cancelled");
       // Inputs read while they arrived become the blobs they are, checked against their owners' completions.
@@ -543,64 +528,15 @@ public final class TaskService implements AutoCloseable {
   private void save(TaskRecord t) throws IOException {
     state.writeJson(taskPath(t.taskId()), t);
     if (t.finished()) live.remove(t.taskId());
-    changed();
+    changes.changed();
   }
-
-  /** Wakes the long polls ({@link #await}); each checks its own task again. */
-  private void changed() {
-    synchronized (changes) {
-      version++;
-      changes.notifyAll();
-    }
-  }
-
-  /** At most this many requests wait for a change at once; more are answered at once (each holds a server thread). */
-  static final int MAX_WAITING = 32;
 
   /**
-   * The task, if {@code party} submitted it, once it differs from what it was when asked (state,
-   * progress or message) or has finished, or after {@code wait} (a long poll, GET /v1/tasks/{id}?waitMillis).
+   * The task, if {@code party} submitted it, once it moved from what it was when asked or finished,
+   * or after {@code wait} (a long poll: GET /v1/tasks/{id}?waitMillis; {@link TaskChanges}).
    */
   public TaskRecord await(String taskId, String party, Duration wait) throws IOException {
-    TaskRecord first = get(taskId, party);
-    if (wait.isZero() || first.finished()) return first;
-    if (waiting.incrementAndGet() > MAX_WAITING) {
-      waiting.decrementAndGet();
-      return first;
-    }
-    try {
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (true) {
-        long seen;
-        synchronized (changes) {
-          seen = version;
-        }
-        // Read outside the monitor, so a change being recorded never waits for a waiter's file read;
-        // a change after the read moves the version, and the wait below then does not block.
-        TaskRecord now = get(taskId);
-        if (now.finished() || moved(first, now) || deadline - System.nanoTime() <= 0) return now;
-        synchronized (changes) {
-          for (long left; version == seen && (left = deadline - System.nanoTime()) > 0; ) {
-            changes.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return get(taskId);
-    } finally {
-      waiting.decrementAndGet();
-    }
-  }
-
-  /** Progress a long poll answers early for: a new state or step, or a twentieth more done (not every slice's report). */
-  static final double PROGRESS_STEP = 0.05;
-
-  private static boolean moved(TaskRecord before, TaskRecord now) {
-    if (!java.util.Objects.equals(before.state(), now.state()) || !java.util.Objects.equals(before.message(), now.message())) return true;
-    double a = before.progress() == null ? 0 : before.progress();
-    double b = now.progress() == null ? 0 : now.progress();
-    return Math.abs(b - a) >= PROGRESS_STEP;
+    return changes.await(get(taskId, party), () -> get(taskId), wait);
   }
 
   private Path taskPath(String taskId) {
